@@ -1,0 +1,67 @@
+# Grounded — the two commands: `make dev` (local cloud on :3001) and `make test` (the whole suite).
+SHELL := /bin/bash
+export SAM_CLI_TELEMETRY := 0
+PYTHON ?= python3
+PORT ?= 3001
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+# sam build needs the Lambda runtime's interpreter (python3.13) first on PATH. Find it through
+# pyenv where present, else on PATH; never a machine-specific path.
+PY313_PREFIX := $(shell pyenv prefix 3.13 2>/dev/null || (command -v python3.13 >/dev/null && dirname "$$(dirname "$$(command -v python3.13)")"))
+
+.PHONY: dev test install lint typecheck unit fmt bench sam-validate sam-build clean help
+
+help:
+	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
+	@echo "make test   lint, type-check and run every test"
+	@echo "make bench  print the benchmarks' figures"
+	@echo "make sam-validate sam-build   what CI runs on template.yaml"
+
+$(STAMP): requirements/dev.txt layers/deps/requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+dev: install
+	$(BIN)/python -m local --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest tests/unit
+
+test: lint typecheck
+	$(BIN)/pytest
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/cold_start.py
+
+$(SAM): requirements/sam.txt
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install -q -r requirements/sam.txt
+	touch $(SAM)
+
+sam-validate: $(SAM)
+	$(SAM) validate --lint --region us-east-1
+
+sam-build: $(SAM)
+	@test -n "$(PY313_PREFIX)" || { echo "sam build needs python3.13 (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
+	PATH="$(PY313_PREFIX)/bin:$$PATH" $(SAM) build --parallel
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""``python -m local``: start the local cloud and serve it until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import warnings
+from pathlib import Path
+
+from local.cloud import CloudOptions, LocalCloud
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m local", description="Run Grounded's template.yaml locally.")
+    parser.add_argument("--template", type=Path, default=Path("template.yaml"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3001)
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--no-schedules", action="store_true", help="do not tick schedules (fire them on demand)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for noisy in ("botocore", "moto", "mangum", "werkzeug"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    warnings.filterwarnings("ignore", module="moto")  # unsupported types it skips: see docs/local-cloud.md
+    options = CloudOptions(
+        host=args.host,
+        port=args.port,
+        region=args.region,
+        tick_schedules=not args.no_schedules,
+        parameters={"LogLevel": args.log_level},
+    )
+    cloud = LocalCloud(args.template, options).start()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    print(
+        f"Grounded local cloud ready on {cloud.url}"
+        f"  (health: {cloud.url}/api/health, status: {cloud.url}/_local/status)",
+        flush=True,
+    )
+    stopped.wait()
+    cloud.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+"""The local cloud: deploys ``template.yaml`` into the in-process emulator and runs it.
+
+    cloud = LocalCloud(Path("template.yaml"), port=3001).start()
+    ...            # HTTP on cloud.url, boto3 in this process talks to the emulator
+    cloud.stop()
+
+What comes from the template: tables, queues and their DLQs, buckets, functions and their
+environment, state machines, schedule rules (deployed through the emulator's CloudFormation after
+an offline SAM transform); HTTP routes and the authorizer (served by the front door); SQS event
+source mappings (run by local pollers). Emulator gaps are bridged in local/workarounds.py only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from local import workarounds
+from local.apigw import HttpRequest, HttpResponse
+from local.emulator import ACCOUNT_ID, start_emulator
+from local.event_sources import Queue, SqsPoller
+from local.frontdoor import ApiIdentity, FrontDoor, HttpApi, json_response
+from local.runtime import DeployedFunction, FunctionFailed, LambdaRuntime
+from local.schedules import ScheduledRule, Scheduler, parse_schedule, utc_now
+from local.template import load_template, package, translate
+
+log = logging.getLogger("grounded.local")
+
+ARTIFACT_BUCKET = "grounded-local-artifacts"
+LOCAL_API_ID = "local"
+_SKIPPED_IN_ZIPS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
+
+
+class DeployFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class CloudOptions:
+    host: str = "127.0.0.1"
+    port: int = 3001  # 0 picks a free port
+    region: str = "us-east-1"
+    stack_name: str = "grounded-local"
+    parameters: dict[str, str] = field(default_factory=dict)
+    tick_schedules: bool = True
+    #: How long a failed SQS record stays invisible before it is retried (AWS: the queue's
+    #: visibility timeout, minutes). Short, so retries and DLQ redrive are seen in seconds.
+    retry_delay_seconds: int = 1
+    #: Concurrent batches per SQS event source mapping (Lambda scales pollers out; so does this).
+    pollers_per_queue: int = 2
+
+
+def _zip_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not _SKIPPED_IN_ZIPS.intersection(path.relative_to(folder).parts):
+                archive.write(path, path.relative_to(folder))
+    return buffer.getvalue()
+
+
+class LocalCloud:
+    def __init__(self, template_path: Path, options: CloudOptions | None = None):
+        self.template_path = template_path
+        self.options = options or CloudOptions()
+        self.resources: dict[str, str] = {}  # logical id -> physical id
+        self.queue_ids: list[str] = []
+        self.runtime: LambdaRuntime
+        self.pollers: list[SqsPoller] = []
+        self.scheduler: Scheduler
+        self.front_door: FrontDoor
+        self._mock: Any = None
+        self._boto: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LocalCloud:
+        started = time.monotonic()
+        self._mock = start_emulator(self.options.region)
+        workarounds.serialize_emulator_calls()
+        workarounds.name_every_execution()
+        template = load_template(self.template_path)
+        cfn, sqs_sources = workarounds.adapt_for_emulator(
+            translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
+        )
+        self.queue_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::SQS::Queue"]
+        self._deploy(cfn)
+        self._finish_deployment(cfn)
+        self.runtime = LambdaRuntime(self._deployed_functions(template.functions()))
+        self._apply_function_environment()
+        workarounds.run_real_handlers(self.runtime)
+        self.pollers = [self._poller(source) for source in sqs_sources if source.enabled]
+        for poller in self.pollers:
+            poller.start()
+        rule_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::Events::Rule"]
+        self.scheduler = Scheduler(
+            self._scheduled_rules(rule_ids), self._deliver_scheduled_event, utc_now, ACCOUNT_ID, self.options.region
+        )
+        if self.options.tick_schedules:
+            self.scheduler.start()
+        api = HttpApi(
+            template.http_routes(),
+            template.authorizers(),
+            template.cors(),
+            self.runtime,
+            ApiIdentity(LOCAL_API_ID, ACCOUNT_ID, self.options.region),
+        )
+        self.front_door = FrontDoor(api, self._local_routes(), self.options.host, self.options.port)
+        self.front_door.start()
+        log.info("local cloud up in %.2fs", time.monotonic() - started)
+        return self
+
+    def stop(self) -> None:
+        self.front_door.stop()
+        self.scheduler.stop()
+        for poller in self.pollers:
+            poller.stop()
+        self._mock.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.options.host}:{self.front_door.port}"
+
+    # ------------------------------------------------------------------ deployment
+    def client(self, service: str) -> Any:
+        if service not in self._boto:
+            import boto3
+
+            self._boto[service] = boto3.client(service, region_name=self.options.region)
+        return self._boto[service]
+
+    def _upload(self, folder: Path) -> str:
+        s3 = self.client("s3")
+        if ARTIFACT_BUCKET not in {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}:
+            s3.create_bucket(Bucket=ARTIFACT_BUCKET)
+        key = f"{folder.name}-{abs(hash(folder))}.zip"
+        s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=_zip_folder(folder))
+        return f"s3://{ARTIFACT_BUCKET}/{key}"
+
+    def _deploy(self, cfn: dict[str, Any]) -> None:
+        cloudformation = self.client("cloudformation")
+        cloudformation.create_stack(
+            StackName=self.options.stack_name,
+            TemplateBody=json.dumps(cfn),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in self.options.parameters.items()],
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        stack = cloudformation.describe_stacks(StackName=self.options.stack_name)["Stacks"][0]
+        if stack["StackStatus"] != "CREATE_COMPLETE":
+            raise DeployFailed(
+                f"the template did not deploy: {stack['StackStatus']} {stack.get('StackStatusReason', '')}"
+            )
+        paginator = cloudformation.get_paginator("list_stack_resources")
+        for page in paginator.paginate(StackName=self.options.stack_name):
+            for resource in page["StackResourceSummaries"]:
+                if resource.get("PhysicalResourceId"):
+                    self.resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
+
+    def _finish_deployment(self, cfn: dict[str, Any]) -> None:
+        machines = []
+        for logical_id, resource in cfn["Resources"].items():
+            properties = resource.get("Properties", {})
+            if resource["Type"] == "AWS::DynamoDB::Table" and "TimeToLiveSpecification" in properties:
+                workarounds.apply_time_to_live(
+                    self.client("dynamodb"), self.resources[logical_id], properties["TimeToLiveSpecification"]
+                )
+            elif resource["Type"] == "AWS::StepFunctions::StateMachine":
+                machines.append(self.resources[logical_id].split(":")[-1])
+        if machines:
+            workarounds.make_state_machines_executable(
+                self.client("stepfunctions"), ACCOUNT_ID, self.options.region, machines
+            )
+
+    def _deployed_functions(self, sources: dict[str, Any]) -> list[DeployedFunction]:
+        functions = []
+        for logical_id, source in sources.items():
+            config = self.client("lambda").get_function_configuration(FunctionName=self.resources[logical_id])
+            functions.append(
+                DeployedFunction(
+                    source=source,
+                    name=config["FunctionName"],
+                    arn=config["FunctionArn"],
+                    timeout_seconds=int(config.get("Timeout", 3)),
+                    memory_mb=int(config.get("MemorySize", 128)),
+                    environment=dict(config.get("Environment", {}).get("Variables", {})),
+                )
+            )
+        return functions
+
+    def _apply_function_environment(self) -> None:
+        """All functions share this process, so they share one environment: the union of what the
+        template gives each. A variable set to different values for different functions cannot be
+        honoured locally; the start fails rather than run a function with another's setting.
+        """
+        merged: dict[str, str] = {}
+        for function in self.runtime.functions():
+            for key, value in function.environment.items():
+                if merged.get(key, value) != value:
+                    raise DeployFailed(f"{key} differs between functions; the local cloud needs one value per variable")
+                merged[key] = value
+        os.environ.update(merged)
+
+    # ------------------------------------------------------------------ event sources and schedules
+    def queue(self, logical_id: str) -> Queue:
+        url = self.resources[logical_id]
+        arn = self.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        return Queue(url=url, arn=arn)
+
+    def _poller(self, source: workarounds.SqsEventSource) -> SqsPoller:
+        import boto3
+
+        return SqsPoller(
+            source,
+            self.queue(source.queue_id),
+            boto3.client("sqs", region_name=self.options.region),
+            self.runtime.invoke,
+            self.options.region,
+            self.options.retry_delay_seconds,
+            self.options.pollers_per_queue,
+        )
+
+    def _scheduled_rules(self, rule_ids: list[str]) -> list[ScheduledRule]:
+        events = self.client("events")
+        rules = []
+        now = utc_now()
+        for logical_id in rule_ids:
+            physical = self.resources[logical_id]
+            rule = events.describe_rule(Name=physical)
+            if not rule.get("ScheduleExpression") or rule.get("State") != "ENABLED":
+                continue
+            schedule = parse_schedule(rule["ScheduleExpression"])
+            targets = events.list_targets_by_rule(Rule=physical)["Targets"]
+            rules.append(ScheduledRule(logical_id, rule["Arn"], schedule, targets, schedule.next_after(now)))
+        return rules
+
+    def _deliver_scheduled_event(self, target: dict[str, Any], event: dict[str, Any]) -> None:
+        payload = json.loads(target["Input"]) if target.get("Input") else event
+        arn = target["Arn"]
+        try:
+            if ":lambda:" in arn:
+                self.runtime.invoke(arn, payload)
+            elif ":states:" in arn:
+                self.client("stepfunctions").start_execution(stateMachineArn=arn, input=json.dumps(payload))
+            elif ":sqs:" in arn:
+                url = self.client("sqs").get_queue_url(QueueName=arn.split(":")[-1])["QueueUrl"]
+                self.client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps(payload))
+            else:
+                log.warning("schedule target %s is not supported locally", arn)
+        except FunctionFailed as failure:
+            log.error("scheduled invocation failed: %s", failure, exc_info=failure.error)
+
+    def fire_schedule(self, rule_logical_id: str) -> None:
+        """Fire a schedule rule now (by its logical id in the template), synchronously."""
+        self.scheduler.fire(rule_logical_id)
+
+    # ------------------------------------------------------------------ waiting and inspecting
+    def queue_depth(self, logical_id: str) -> int:
+        attributes = self.client("sqs").get_queue_attributes(
+            QueueUrl=self.resources[logical_id],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    def drain(self, timeout_seconds: float = 30.0) -> None:
+        """Wait until every polled queue is empty and no batch is being handled."""
+        deadline = time.monotonic() + timeout_seconds
+        done = threading.Event()
+        while time.monotonic() < deadline:
+            if not any(p.busy for p in self.pollers) and all(
+                self.queue_depth(logical_id) == 0 for logical_id in {p.source.queue_id for p in self.pollers}
+            ):
+                return
+            done.wait(0.05)
+        raise TimeoutError(f"queues still busy after {timeout_seconds}s")
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "region": self.options.region,
+            "functions": dict(self.runtime.invocations),
+            "queues": {logical_id: self.queue_depth(logical_id) for logical_id in self.queue_ids},
+            "schedules": {
+                name: {
+                    "expression": rule.schedule.expression,
+                    "nextRun": rule.next_run.isoformat(),
+                    "fired": self.scheduler.fired[name],
+                }
+                for name, rule in self.scheduler.rules.items()
+            },
+        }
+
+    def _local_routes(self) -> dict[tuple[str, str], Any]:
+        def status(request: HttpRequest) -> HttpResponse:
+            return json_response(200, self.status())
+
+        def fire(request: HttpRequest) -> HttpResponse:
+            name = request.path.removeprefix("/_local/schedules/").removesuffix("/fire")
+            if name not in self.scheduler.rules:
+                return json_response(404, {"error": f"no schedule {name!r}", "code": "not_found"})
+            self.fire_schedule(name)
+            return json_response(202, {"fired": name, "at": datetime.now().isoformat()})
+
+        return {("GET", "/_local/status"): status, ("POST", "/_local/schedules/"): fire}

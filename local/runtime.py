@@ -1,0 +1,118 @@
+"""Runs a Lambda function's real handler in this process, loaded as Lambda loads it: the function's
+code folder and its layers' folders on ``sys.path`` (``/var/task`` and ``/opt/python`` in AWS), then
+``module.attribute`` from the template's ``Handler``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from local.template import FunctionSource
+
+
+class FunctionFailed(Exception):
+    """The handler raised: Lambda reports this as a function error (``Unhandled``)."""
+
+    def __init__(self, function_name: str, error: BaseException):
+        super().__init__(f"{function_name} failed: {type(error).__name__}: {error}")
+        self.function_name = function_name
+        self.error = error
+
+    def payload(self) -> dict[str, Any]:
+        return {"errorMessage": str(self.error), "errorType": type(self.error).__name__}
+
+
+@dataclass(frozen=True)
+class DeployedFunction:
+    source: FunctionSource
+    name: str  # the physical name the emulator gave it
+    arn: str
+    timeout_seconds: int
+    memory_mb: int
+    environment: dict[str, str]
+
+
+class LambdaContext:
+    """The attributes of Lambda's context object that handlers and Powertools read."""
+
+    def __init__(self, function: DeployedFunction):
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = f"local/{self.aws_request_id}"
+        self._deadline = time.monotonic() + function.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def _give_thread_an_event_loop() -> None:
+    """Lambda runs handlers on the main thread, which has an event loop that ASGI adapters such as
+    Mangum fetch with ``asyncio.get_event_loop()``. Here handlers run on server and poller threads,
+    which have none until one is set.
+    """
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+class LambdaRuntime:
+    """Finds a deployed function by logical id, name or ARN and invokes its handler."""
+
+    def __init__(self, functions: list[DeployedFunction]):
+        self._functions: dict[str, DeployedFunction] = {}
+        for function in functions:
+            for key in (function.source.logical_id, function.name, function.arn):
+                self._functions[key] = function
+        self._handlers: dict[str, Callable[[Any, Any], Any]] = {}
+        self._load_lock = threading.Lock()
+        self.invocations: dict[str, int] = {function.source.logical_id: 0 for function in functions}
+
+    def functions(self) -> list[DeployedFunction]:
+        return list({function.name: function for function in self._functions.values()}.values())
+
+    def find(self, function: str) -> DeployedFunction | None:
+        name = function
+        if ":function:" in function:  # an ARN, possibly with a version or alias after the name
+            name = function.rsplit(":function:", maxsplit=1)[-1].split(":", maxsplit=1)[0]
+        return self._functions.get(function) or self._functions.get(name)
+
+    def get(self, function: str) -> DeployedFunction:
+        found = self.find(function)
+        if found is None:
+            raise KeyError(f"no function {function!r} in the template")
+        return found
+
+    def _handler(self, function: DeployedFunction) -> Callable[[Any, Any], Any]:
+        with self._load_lock:
+            if function.name not in self._handlers:
+                for folder in (function.source.code_dir, *function.source.layer_dirs):
+                    if str(folder) not in sys.path:
+                        sys.path.append(str(folder))
+                module = importlib.import_module(function.source.module)
+                self._handlers[function.name] = getattr(module, function.source.attribute)
+            return self._handlers[function.name]
+
+    def invoke(self, function: str, event: Any) -> Any:
+        """Run the handler; a raised exception becomes :class:`FunctionFailed`."""
+        _give_thread_an_event_loop()
+        deployed = self.get(function)
+        handler = self._handler(deployed)
+        with self._load_lock:
+            self.invocations[deployed.source.logical_id] += 1
+        try:
+            return handler(event, LambdaContext(deployed))
+        except Exception as error:
+            raise FunctionFailed(deployed.name, error) from error

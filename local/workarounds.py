@@ -1,0 +1,204 @@
+"""Every place where the local cloud bends the emulator (moto) or the SAM transform output so that
+``template.yaml`` behaves as it does on AWS. One function per gap, each with the reason; the facts
+behind them are in docs/local-cloud.md ("What the emulator does differently").
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.runtime import LambdaRuntime
+
+#: Resource types the local cloud serves itself instead of deploying them into moto.
+SERVED_BY_LOCAL_CLOUD = {
+    # moto has no CloudFormation support for HTTP APIs: they would be skipped silently. The front
+    # door (local/frontdoor.py) serves the template's HttpApi routes and authorizer instead.
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::Integration",
+    # moto's event source mappings invoke once per message inside SendMessage, ignore
+    # batchItemFailures and never redeliver, so nothing reaches a DLQ. local/event_sources.py polls
+    # the queues like Lambda's pollers do instead.
+    "AWS::Lambda::EventSourceMapping",
+}
+
+
+@dataclass(frozen=True)
+class SqsEventSource:
+    """An SQS event source mapping taken out of the deployment, to be run by a local poller."""
+
+    logical_id: str
+    function_id: str
+    queue_id: str
+    batch_size: int
+    batching_window_seconds: int
+    report_batch_item_failures: bool
+    maximum_concurrency: int | None
+    enabled: bool
+
+
+def _referenced_id(value: Any) -> str:
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else target.split(".")[0])
+    raise ValueError(f"cannot tell which resource {value!r} names")
+
+
+def _mentions(value: Any, logical_id: str) -> bool:
+    text = json.dumps(value)
+    return f'"{logical_id}"' in text or "${" + logical_id + "}" in text or "${" + logical_id + "." in text
+
+
+def _is_api_gateway_permission(resource: dict[str, Any]) -> bool:
+    properties = resource.get("Properties", {})
+    return (
+        resource.get("Type") == "AWS::Lambda::Permission" and properties.get("Principal") == "apigateway.amazonaws.com"
+    )
+
+
+def _substitute_state_machine_definitions(resources: dict[str, Any]) -> None:
+    """moto reads only ``DefinitionString`` and ignores ``DefinitionSubstitutions``: the ``${Name}``
+    placeholders would stay literal and every task would fail with ResourceNotFound. Fold the
+    substitutions into an ``Fn::Sub`` that moto resolves itself.
+    """
+    for resource in resources.values():
+        properties = resource.get("Properties", {})
+        if resource.get("Type") != "AWS::StepFunctions::StateMachine" or "DefinitionSubstitutions" not in properties:
+            continue
+        definition = properties["DefinitionString"]
+        if isinstance(definition, dict) and "Fn::Join" in definition:
+            separator, parts = definition["Fn::Join"]
+            if not all(isinstance(part, str) for part in parts):
+                raise ValueError("state machine definitions must be plain JSON with ${placeholders}")
+            definition = separator.join(parts)
+        properties["DefinitionString"] = {"Fn::Sub": [definition, properties.pop("DefinitionSubstitutions")]}
+
+
+def adapt_for_emulator(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[SqsEventSource]]:
+    """The translated template as moto can deploy it, and the SQS mappings the local cloud polls."""
+    resources = dict(cfn["Resources"])
+    sources = []
+    for logical_id, resource in list(resources.items()):
+        kind = resource.get("Type")
+        if kind not in SERVED_BY_LOCAL_CLOUD and not _is_api_gateway_permission(resource):
+            continue
+        del resources[logical_id]
+        properties = resource.get("Properties", {})
+        if kind == "AWS::Lambda::EventSourceMapping":
+            queue_id = _referenced_id(properties["EventSourceArn"])
+            if cfn["Resources"][queue_id]["Type"] != "AWS::SQS::Queue":
+                raise ValueError(f"{logical_id}: only SQS event sources run in the local cloud")
+            sources.append(
+                SqsEventSource(
+                    logical_id=logical_id,
+                    function_id=_referenced_id(properties["FunctionName"]),
+                    queue_id=queue_id,
+                    batch_size=int(properties.get("BatchSize", 10)),
+                    batching_window_seconds=int(properties.get("MaximumBatchingWindowInSeconds", 0)),
+                    report_batch_item_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
+                    maximum_concurrency=properties.get("ScalingConfig", {}).get("MaximumConcurrency"),
+                    enabled=bool(properties.get("Enabled", True)),
+                )
+            )
+    _substitute_state_machine_definitions(resources)
+    removed = set(cfn["Resources"]) - set(resources)
+    outputs = {
+        name: output
+        for name, output in cfn.get("Outputs", {}).items()
+        if not any(_mentions(output, logical_id) for logical_id in removed)
+    }  # an output naming a resource served locally (the API URL) would fail the whole stack
+    return {**cfn, "Resources": resources, "Outputs": outputs}, sources
+
+
+def serialize_emulator_calls() -> None:
+    """moto's backends are plain Python objects without locks: two threads doing a conditional put
+    on the same key could both pass the condition. AWS applies each request atomically, so the
+    local cloud runs one emulator request at a time — except Lambda invocations, which run a whole
+    handler (itself making requests) and must not hold the lock while they do.
+    """
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if getattr(BotocoreStubber, "_grounded_serialized", False):
+        return
+    lock = threading.RLock()
+    original = BotocoreStubber.process_request
+
+    def process_request(self: Any, request: Any) -> Any:
+        if "/functions/" in request.url and request.url.rstrip("/").endswith("/invocations"):
+            return original(self, request)
+        with lock:
+            return original(self, request)
+
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+    BotocoreStubber._grounded_serialized = True  # type: ignore[attr-defined]
+
+
+def run_real_handlers(runtime: LambdaRuntime) -> None:
+    """Without Docker, moto's Lambda never runs code: its 'simple' backend echoes the payload back.
+    Route every invocation (direct, or a Step Functions ``lambda:invoke`` task) to the real handler.
+    """
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    from local.runtime import FunctionFailed
+
+    def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any) -> bytes:
+        event = json.loads(body) if body else {}
+        try:
+            result = runtime.invoke(function_name, event)
+        except FunctionFailed as failure:
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps(failure.payload()).encode()
+        return json.dumps(result).encode()
+
+    LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+
+
+def name_every_execution() -> None:
+    """moto names an execution started without ``name`` ``None``, so a second unnamed start of the
+    same state machine fails with ExecutionAlreadyExists. AWS generates a UUID; so does this.
+    """
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    if getattr(StepFunctionsParserBackend, "_grounded_named", False):
+        return
+    original = StepFunctionsParserBackend.start_execution
+
+    def start_execution(self: Any, state_machine_arn: str, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return original(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
+    StepFunctionsParserBackend._grounded_named = True  # type: ignore[attr-defined]
+
+
+def make_state_machines_executable(sfn: Any, account_id: str, region: str, names: list[str]) -> None:
+    """State machines created by moto's CloudFormation land in the backend that never executes
+    (describe on the executing one says StateMachineDoesNotExist). Re-create each one, with the same
+    name and so the same ARN, where executions really run.
+    """
+    from moto.stepfunctions.models import stepfunctions_backends
+
+    declared = {machine.name: machine for machine in stepfunctions_backends[account_id][region].state_machines}
+    for name in names:
+        machine = declared[name]
+        sfn.create_state_machine(name=machine.name, definition=machine.definition, roleArn=machine.roleArn)
+
+
+def apply_time_to_live(dynamodb: Any, table_name: str, specification: dict[str, Any]) -> None:
+    """moto's CloudFormation ignores ``TimeToLiveSpecification``; set it with the API instead. (moto
+    records TTL but never deletes expired items; code that reads must not rely on expiry.)
+    """
+    if specification.get("Enabled"):
+        dynamodb.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": specification["AttributeName"]},
+        )

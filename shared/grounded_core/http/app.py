@@ -1,0 +1,129 @@
+"""Every HTTP function is a FastAPI router turned into an app by :func:`make_app`, and a Lambda
+handler by :func:`make_handler`. Errors are mapped to the API's JSON shape here, in one place:
+routes never catch exceptions themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from mangum import Mangum
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
+from grounded_core.observability import logger
+from grounded_core.settings import get_settings
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def request_id(request: Request) -> str | None:
+    """API Gateway's request id, which is also on every log line of the request."""
+    event = request.scope.get("aws.event") or {}
+    return (event.get("requestContext") or {}).get("requestId")
+
+
+def error_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+async def _grounded_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GroundedError)
+    headers = {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, RateLimited) else None
+    return error_response(exc.status, exc.body(), headers)
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] if parts[0] == "body" else parts
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return error_response(400, {"error": "The request body is not valid JSON.", "code": "malformed_json"})
+    body_errors = [error for error in errors if error.get("loc", ("",))[0] == "body"]
+    content_type = request.headers.get("content-type", "")
+    if body_errors and "json" not in content_type:
+        return error_response(
+            400,
+            {
+                "error": "The request body must be JSON (Content-Type: application/json).",
+                "code": "unsupported_content_type",
+            },
+        )
+    details = [{"field": _field_path(error.get("loc", ())), "message": error.get("msg", "invalid")} for error in errors]
+    return error_response(422, {"error": "The request is not valid.", "code": "validation_error", "details": details})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+    return error_response(exc.status_code, {"error": message, "code": _STATUS_CODES.get(exc.status_code, "http_error")})
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    rid = request_id(request)
+    logger.exception("Unhandled error", extra={"path": request.url.path, "request_id": rid})
+    return error_response(
+        500, {"error": "Something went wrong on our side.", "code": "internal_error", "requestId": rid}
+    )
+
+
+def _guard_edges(app: FastAPI) -> None:
+    """Refuse oversized bodies before parsing them, and turn any bug into a JSON 500."""
+    limit = get_settings().max_body_bytes
+
+    @app.middleware("http")
+    async def edge(request: Request, call_next: Any) -> Any:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            error = PayloadTooLarge(f"The request body is over the limit of {limit} bytes.")
+            return error_response(error.status, error.body())
+        try:
+            return await call_next(request)
+        except Exception as exc:  # the one place a bug becomes a response; routes never catch
+            return await _unexpected_error(request, exc)
+
+
+def make_app(*routers: APIRouter, title: str = "Grounded") -> FastAPI:
+    """A FastAPI app serving ``routers`` under the API's error contract."""
+    app = FastAPI(title=title, version=get_settings().version, docs_url=None, redoc_url=None, openapi_url=None)
+    for router in routers:
+        app.include_router(router)
+    app.add_exception_handler(GroundedError, _grounded_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    _guard_edges(app)
+    return app
+
+
+def make_handler(app: FastAPI) -> LambdaHandler:
+    """The Lambda entry point for ``app``: Mangum built once, wrapped by Powertools."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    asgi = Mangum(app, lifespan="off")
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return asgi(event, context)
+
+    return handler

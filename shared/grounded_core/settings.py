@@ -1,0 +1,42 @@
+"""Typed settings, read from the environment once per container and validated at cold start.
+
+Logic never reads ``os.environ``: it asks :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from grounded_core import __version__
+
+#: API Gateway HTTP APIs accept 10 MB, but a synchronous Lambda invocation carries at most 6 MB;
+#: bodies are refused a little below that so the JSON envelope around them still fits.
+DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    region: str = Field("us-east-1", alias="AWS_REGION")
+    table_name: str = Field("", alias="TABLE_NAME")
+    bucket_name: str = Field("", alias="BUCKET_NAME")
+    normalize_queue_url: str = Field("", alias="NORMALIZE_QUEUE_URL")
+    sync_queue_url: str = Field("", alias="SYNC_QUEUE_URL")
+    stage: str = Field("dev", alias="STAGE")
+    version: str = Field(__version__, alias="GROUNDED_VERSION")
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, alias="MAX_BODY_BYTES", gt=0)
+
+
+def settings_from(environ: dict[str, str]) -> Settings:
+    """Build settings from a mapping (the environment, or a test's own dict)."""
+    known = {field.alias for field in Settings.model_fields.values() if field.alias}
+    return Settings.model_validate({key: value for key, value in environ.items() if key in known})
+
+
+@cache
+def get_settings() -> Settings:
+    """The container's settings, read once."""
+    return settings_from(dict(os.environ))

@@ -1,0 +1,30 @@
+"""Shared fixtures. The local cloud runs once per test session, in this process, from the real
+template.yaml; HTTP goes through its front door exactly as a client's would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Iterator[object]:
+    from local.cloud import CloudOptions, LocalCloud
+
+    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "WARNING"})
+    running = LocalCloud(ROOT / "template.yaml", options).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def api(cloud: object) -> Iterator[httpx.Client]:
+    """An HTTP client on the local cloud's front door (no credentials)."""
+    with httpx.Client(base_url=cloud.url, timeout=30) as client:  # type: ignore[attr-defined]
+        yield client

@@ -1,0 +1,29 @@
+"""Opaque cursors: a page's LastEvaluatedKey round-trips; anything else is a 400."""
+
+from __future__ import annotations
+
+import pytest
+
+from grounded_core.errors import BadRequest
+from grounded_core.pagination import decode_cursor, encode_cursor
+
+
+def test_cursor_round_trips_a_last_evaluated_key() -> None:
+    key = {"PK": "ORG#org_1", "SK": "AGENT#agt_2", "GSI1SK": "S#2026-11-20T00:00:00Z"}
+    cursor = encode_cursor(key)
+    assert cursor is not None
+    assert "=" not in cursor
+    assert decode_cursor(cursor) == key
+
+
+def test_no_more_pages_is_a_null_cursor() -> None:
+    assert encode_cursor(None) is None
+    assert encode_cursor({}) is None
+    assert decode_cursor(None) is None
+
+
+@pytest.mark.parametrize("cursor", ["not-base64!", "bm90IGpzb24", "WzEsMl0", "eyJhIjogeyJiIjogMX19"])
+def test_a_cursor_we_did_not_issue_is_a_bad_request(cursor: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        decode_cursor(cursor)
+    assert caught.value.code == "invalid_cursor"
