@@ -19,12 +19,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=3001)
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--no-schedules", action="store_true", help="do not tick schedules (fire them on demand)")
+    parser.add_argument("--no-demo", action="store_true", help="do not create the demo org, key and agent")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for noisy in ("botocore", "moto", "mangum", "werkzeug"):
+    for noisy in ("botocore", "mangum", "werkzeug", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    logging.getLogger("moto").setLevel(logging.ERROR)  # it warns about types it skips (alarms)
     warnings.filterwarnings("ignore", module="moto")  # unsupported types it skips: see docs/local-cloud.md
     options = CloudOptions(
         host=args.host,
@@ -37,6 +39,13 @@ def main(argv: list[str] | None = None) -> None:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    if not args.no_demo:
+        from local.demo import create_demo, write_env
+
+        demo = create_demo(cloud.url)
+        env_file = Path(".grounded/demo.env")
+        write_env(demo, env_file)
+        print(demo.banner(env_file), flush=True)
     print(
         f"Grounded local cloud ready on {cloud.url}"
         f"  (health: {cloud.url}/api/health, status: {cloud.url}/_local/status)",

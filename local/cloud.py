@@ -88,9 +88,9 @@ class LocalCloud:
         workarounds.serialize_emulator_calls()
         workarounds.name_every_execution()
         template = load_template(self.template_path)
-        cfn, sqs_sources = workarounds.adapt_for_emulator(
-            translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
-        )
+        translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
+        cfn, sqs_sources = workarounds.adapt_for_emulator(translated)
+        cfn = workarounds.create_secrets(translated, cfn, self.client("secretsmanager"), self.options.stack_name)
         self.queue_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::SQS::Queue"]
         self._deploy(cfn)
         self._finish_deployment(cfn)
@@ -190,7 +190,7 @@ class LocalCloud:
                     arn=config["FunctionArn"],
                     timeout_seconds=int(config.get("Timeout", 3)),
                     memory_mb=int(config.get("MemorySize", 128)),
-                    environment=dict(config.get("Environment", {}).get("Variables", {})),
+                    environment={k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()},
                 )
             )
         return functions

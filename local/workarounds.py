@@ -27,6 +27,9 @@ SERVED_BY_LOCAL_CLOUD = {
     # batchItemFailures and never redeliver, so nothing reaches a DLQ. local/event_sources.py polls
     # the queues like Lambda's pollers do instead.
     "AWS::Lambda::EventSourceMapping",
+    # moto's CloudFormation has no AWS::SecretsManager::Secret (it would skip it and leave every
+    # !Ref to it dangling). create_secrets() makes them with the API and puts their ARNs in place.
+    "AWS::SecretsManager::Secret",
 }
 
 
@@ -202,3 +205,41 @@ def apply_time_to_live(dynamodb: Any, table_name: str, specification: dict[str, 
             TableName=table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": specification["AttributeName"]},
         )
+
+
+def _replace_refs(value: Any, physical: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in physical:
+            return physical[value["Ref"]]
+        return {key: _replace_refs(inner, physical) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_replace_refs(inner, physical) for inner in value]
+    if isinstance(value, str):
+        for logical_id, resolved in physical.items():
+            value = value.replace("${" + logical_id + "}", resolved)
+    return value
+
+
+def create_secrets(
+    cfn: dict[str, Any], adapted: dict[str, Any], secretsmanager: Any, stack_name: str
+) -> dict[str, Any]:
+    """Create the template's Secrets Manager secrets with the API (a ``GenerateSecretString`` gets a
+    fresh random value, as CloudFormation would) and point every reference at their ARNs."""
+    import secrets
+    import string
+
+    arns = {}
+    for logical_id, resource in cfn["Resources"].items():
+        if resource["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        properties = resource.get("Properties", {})
+        value = properties.get("SecretString")
+        if value is None:
+            spec = properties.get("GenerateSecretString", {})
+            alphabet = string.ascii_letters + string.digits
+            if not spec.get("ExcludePunctuation"):
+                alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
+            value = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+        created = secretsmanager.create_secret(Name=f"{stack_name}-{logical_id}", SecretString=value)
+        arns[logical_id] = created["ARN"]
+    return _replace_refs(adapted, arns) if arns else adapted

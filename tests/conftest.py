@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.container import fresh_container
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def cloud() -> Iterator[object]:
     from local.cloud import CloudOptions, LocalCloud
 
-    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "WARNING"})
+    # bcrypt at cost 4 keeps hundreds of sign-ups fast; production uses the template's default (12).
+    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "WARNING", "PasswordHashRounds": "4"})
     running = LocalCloud(ROOT / "template.yaml", options).start()
+    fresh_container()  # test modules may have imported the core before the cloud set the environment
     yield running
     running.stop()
 

@@ -1,16 +1,23 @@
 """The HTTP API's Lambda REQUEST authorizer (payload 2.0, simple responses).
 
-Until identities exist (API keys and users), no credential can be resolved, so every request to an
-authenticated route is refused here; public routes (health) do not reach the authorizer.
+It always answers ``isAuthorized: true`` and passes what it resolved as the context; the function
+turns an unresolved credential into a JSON 401 with the reason (an HTTP API authorizer can only
+produce a bare 403, which would break the API's error contract). A request without an
+``Authorization`` header never reaches it: API Gateway answers 401 itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from grounded_core.identity.authorizer import resolve_credential
 from grounded_core.observability import logger
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return {"isAuthorized": False}
+    authorization = (event.get("headers") or {}).get("authorization")
+    credential = resolve_credential(authorization)
+    if not credential.authenticated:
+        logger.info("credential refused", extra={"reason": credential.reason_code})
+    return {"isAuthorized": True, "context": credential.context()}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from grounded_core.errors import BadRequest
@@ -62,3 +62,7 @@ def page_request(
 ) -> PageRequest:
     """FastAPI dependency for list routes."""
     return PageRequest(limit=limit, start_key=decode_cursor(cursor))
+
+
+#: Route parameter type for list routes: ``def route(page: Paging)``.
+Paging = Annotated[PageRequest, Depends(page_request)]

@@ -20,7 +20,7 @@ AUTH = {"Authorization": "Bearer letmein"}
 
 @pytest.fixture(scope="module")
 def fixture_api() -> Iterator[httpx.Client]:
-    with cloud_process(FIXTURE, "--no-schedules") as url, httpx.Client(base_url=url, timeout=30) as client:
+    with cloud_process(FIXTURE, "--no-schedules", "--no-demo") as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
 
 

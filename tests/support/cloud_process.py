@@ -16,8 +16,11 @@ READY = re.compile(r"ready on (http://\S+)")
 
 
 @contextmanager
-def cloud_process(template: Path, *extra_args: str, timeout: float = 60.0) -> Iterator[str]:
-    """Start ``python -m local --port 0`` on ``template``; yield its URL once it says it is ready."""
+def cloud_process(
+    template: Path, *extra_args: str, timeout: float = 60.0, output: list[str] | None = None
+) -> Iterator[str]:
+    """Start ``python -m local --port 0`` on ``template``; yield its URL once it says it is ready.
+    ``output``, if given, collects what the process prints."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -38,7 +41,7 @@ def cloud_process(template: Path, *extra_args: str, timeout: float = 60.0) -> It
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert process.stdout is not None
-    output: list[str] = []
+    output = [] if output is None else output
     found = threading.Event()
     url: list[str] = []
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from grounded_core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, RateLimited, Unauthorized
+from grounded_core.http.access import PUBLIC
 from grounded_core.http.app import make_app
 
 router = APIRouter()
@@ -44,7 +45,8 @@ def bug() -> None:
     raise KeyError("internal detail")
 
 
-client = TestClient(make_app(router), raise_server_exceptions=False)
+OPEN = {f"{method} {route.path}": PUBLIC for route in router.routes for method in route.methods}  # type: ignore[attr-defined]
+client = TestClient(make_app(router, access=OPEN), raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(

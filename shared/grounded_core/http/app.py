@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from mangum import Mangum
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
+from grounded_core.http.access import ROUTE_ACCESS, Access, access_guard
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 
@@ -104,9 +105,17 @@ def _guard_edges(app: FastAPI) -> None:
             return await _unexpected_error(request, exc)
 
 
-def make_app(*routers: APIRouter, title: str = "Grounded") -> FastAPI:
-    """A FastAPI app serving ``routers`` under the API's error contract."""
-    app = FastAPI(title=title, version=get_settings().version, docs_url=None, redoc_url=None, openapi_url=None)
+def make_app(*routers: APIRouter, title: str = "Grounded", access: dict[str, Access] | None = None) -> FastAPI:
+    """A FastAPI app serving ``routers`` under the API's error contract, every route guarded by
+    its rule in :mod:`grounded_core.http.access`."""
+    app = FastAPI(
+        title=title,
+        version=get_settings().version,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(access_guard(ROUTE_ACCESS if access is None else access))],
+    )
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(GroundedError, _grounded_error)

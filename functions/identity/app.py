@@ -1,0 +1,111 @@
+"""Identity routes: sign-up, log-in, the caller, the org, members, invites and API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request, Response
+
+from grounded_core.http.access import Caller
+from grounded_core.http.app import make_app, make_handler
+from grounded_core.identity import accounts, invites, keyring, members
+from grounded_core.identity.accounts import LogIn, Session, SignUp
+from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
+from grounded_core.identity.keyring import KeyCreated, KeyRequest
+from grounded_core.identity.members import OrgPatch, RoleChange
+from grounded_core.identity.models import ApiKey, Invite, Membership, Org
+from grounded_core.identity.tokens import user_id_from_token
+from grounded_core.pagination import Page, Paging
+
+router = APIRouter(prefix="/api")
+WIRE: dict[str, Any] = {"response_model_by_alias": True, "response_model_exclude_none": True}
+
+
+@router.post("/auth/signup", status_code=201, response_model=Session, **WIRE)
+def sign_up(request: SignUp) -> Session:
+    return accounts.sign_up(request)
+
+
+@router.post("/auth/login", response_model=Session, **WIRE)
+def log_in(request: LogIn) -> Session:
+    return accounts.log_in(request)
+
+
+@router.get("/me")
+def me(principal: Caller) -> dict[str, Any]:
+    return accounts.describe_caller(principal)
+
+
+@router.get("/org", response_model=Org, **WIRE)
+def get_org(principal: Caller) -> Org:
+    return accounts.get_org(principal.org_id)
+
+
+@router.patch("/org", response_model=Org, **WIRE)
+def update_org(patch: OrgPatch, principal: Caller) -> Org:
+    return members.update_org(principal, patch)
+
+
+@router.get("/members", response_model=Page[Membership], **WIRE)
+def list_members(principal: Caller) -> Page[Membership]:
+    return Page(items=members.list_members(principal), nextCursor=None)
+
+
+@router.patch("/members/{user_id}", response_model=Membership, **WIRE)
+def change_role(user_id: str, change: RoleChange, principal: Caller) -> Membership:
+    return members.change_role(principal, user_id, change)
+
+
+@router.delete("/members/{user_id}", status_code=204)
+def remove_member(user_id: str, principal: Caller) -> Response:
+    members.remove_member(principal, user_id)
+    return Response(status_code=204)
+
+
+@router.post("/invites", status_code=201, response_model=InviteCreated, **WIRE)
+def create_invite(request: InviteRequest, principal: Caller) -> InviteCreated:
+    return invites.create_invite(principal, request)
+
+
+@router.get("/invites", response_model=Page[Invite], **WIRE)
+def list_invites(principal: Caller) -> Page[Invite]:
+    return Page(items=invites.pending_invites(principal), nextCursor=None)
+
+
+@router.delete("/invites/{invite_id}", status_code=204)
+def revoke_invite(invite_id: str, principal: Caller) -> Response:
+    invites.revoke_invite(principal, invite_id)
+    return Response(status_code=204)
+
+
+@router.post("/invites/{token}/accept", response_model=Session, **WIRE)
+def accept_invite(token: str, request: Request, acceptance: Annotated[Acceptance | None, Body()] = None) -> Session:
+    """Public route: a new user sends a name and password; a logged-in user sends their token."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, bearer = authorization.partition(" ")
+    user_id = user_id_from_token(bearer.strip()) if scheme.lower() == "bearer" and bearer.strip() else None
+    return invites.accept_invite(token, user_id, acceptance or Acceptance())
+
+
+@router.post("/keys", status_code=201, response_model=KeyCreated, **WIRE)
+def create_key(request: KeyRequest, principal: Caller) -> KeyCreated:
+    return keyring.issue_key(principal, request)
+
+
+@router.get("/keys", response_model=Page[ApiKey], **WIRE)
+def list_keys(page: Paging, principal: Caller) -> Page[ApiKey]:
+    return keyring.list_keys(principal, page)
+
+
+@router.delete("/keys/{key_id}", response_model=ApiKey, **WIRE)
+def revoke_key(key_id: str, principal: Caller) -> ApiKey:
+    return keyring.revoke_key(principal, key_id)
+
+
+@router.post("/keys/{key_id}/rotate", status_code=201, response_model=KeyCreated, **WIRE)
+def rotate_key(key_id: str, principal: Caller) -> KeyCreated:
+    return keyring.rotate_key(principal, key_id)
+
+
+app = make_app(router, title="Grounded identity")
+handler = make_handler(app)

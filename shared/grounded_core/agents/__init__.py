@@ -1,0 +1,1 @@
+"""Agents and their snapshots (immutable versions of an agent's configuration)."""

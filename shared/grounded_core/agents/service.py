@@ -1,0 +1,137 @@
+"""Agents and snapshots for the caller's org. Every key is built from the principal's org, so an
+id from another org finds nothing (404); an agent-scoped key touching another agent is a 403."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from grounded_core.agents.models import Agent, AgentCreate, AgentPatch, BaselineChange, Snapshot, SnapshotCreate
+from grounded_core.clock import iso, utc_now
+from grounded_core.errors import Forbidden, Invalid, NotFound
+from grounded_core.identity.principal import Principal
+from grounded_core.ids import new_id
+from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.store import keys, table
+
+
+def create_agent(principal: Principal, request: AgentCreate, now: datetime | None = None) -> Agent:
+    if principal.agent_id is not None:
+        raise Forbidden("An agent-scoped key cannot create agents.", code="agent_scope")
+    created = iso(now or utc_now())
+    agent = Agent(
+        id=new_id("agt"), org_id=principal.org_id, created_at=created, updated_at=created, **request.model_dump()
+    )
+    table.put(agent.to_item(), condition="attribute_not_exists(PK)")
+    return agent
+
+
+def find_agent(org_id: str, agent_id: str) -> Agent | None:
+    item = table.get(keys.org(org_id), keys.agent(agent_id))
+    return Agent.from_item(item) if item else None
+
+
+def get_agent(principal: Principal, agent_id: str) -> Agent:
+    principal.require_agent(agent_id)
+    agent = find_agent(principal.org_id, agent_id)
+    if agent is None:
+        raise NotFound(f"No agent {agent_id}.", code="agent_not_found")
+    return agent
+
+
+def list_agents(principal: Principal, page: PageRequest) -> Page[Agent]:
+    if principal.agent_id is not None:
+        agent = find_agent(principal.org_id, principal.agent_id)
+        return Page(items=[agent] if agent else [], nextCursor=None)
+    items, last = table.query(keys.org(principal.org_id), keys.AGENT_PREFIX, limit=page.limit, start_key=page.start_key)
+    return Page(items=[Agent.from_item(item) for item in items], nextCursor=encode_cursor(last))
+
+
+def update_agent(principal: Principal, agent_id: str, patch: AgentPatch, now: datetime | None = None) -> Agent:
+    get_agent(principal, agent_id)
+    given = patch.model_dump(by_alias=True, exclude_unset=True)
+    changes = {key: value for key, value in given.items() if value is not None or key == "description"}
+    changes["updatedAt"] = iso(now or utc_now())
+    names = {f"#f{n}": key for n, key in enumerate(changes)}
+    values = {f":v{n}": value for n, value in enumerate(changes.values())}
+    expression = "SET " + ", ".join(f"#f{n} = :v{n}" for n in range(len(changes)))
+    item = table.update(
+        keys.org(principal.org_id), keys.agent(agent_id), expression, values, names, condition="attribute_exists(PK)"
+    )
+    return Agent.from_item(item)
+
+
+def delete_agent(principal: Principal, agent_id: str) -> None:
+    """The agent and its snapshots."""
+    get_agent(principal, agent_id)
+    partition = keys.agent_partition(principal.org_id, agent_id)
+    snapshots = table.query_all(partition, keys.SNAPSHOT_PREFIX)
+    table.batch_delete([(item["PK"], item["SK"]) for item in snapshots])
+    table.delete(keys.org(principal.org_id), keys.agent(agent_id))
+
+
+def create_snapshot(
+    principal: Principal, agent_id: str, request: SnapshotCreate, now: datetime | None = None
+) -> Snapshot:
+    get_agent(principal, agent_id)
+    snapshot = Snapshot(
+        id=new_id("snp"),
+        org_id=principal.org_id,
+        agent_id=agent_id,
+        created_at=iso(now or utc_now()),
+        **request.model_dump(),
+    )
+    table.put(snapshot.to_item(), condition="attribute_not_exists(PK)")
+    return snapshot
+
+
+def list_snapshots(principal: Principal, agent_id: str, page: PageRequest) -> Page[Snapshot]:
+    """Newest first."""
+    get_agent(principal, agent_id)
+    partition = keys.agent_partition(principal.org_id, agent_id)
+    items, last = table.query(
+        partition, keys.SNAPSHOT_PREFIX, limit=page.limit, start_key=page.start_key, newest_first=True
+    )
+    return Page(items=[Snapshot.from_item(item) for item in items], nextCursor=encode_cursor(last))
+
+
+def find_snapshot(org_id: str, snapshot_id: str) -> Snapshot | None:
+    items, _ = table.query(keys.org(org_id), keys.snapshot_ref(snapshot_id), index="GSI1", limit=1)
+    return Snapshot.from_item(items[0]) if items and items[0]["id"] == snapshot_id else None
+
+
+def get_snapshot(principal: Principal, snapshot_id: str) -> Snapshot:
+    snapshot = find_snapshot(principal.org_id, snapshot_id)
+    if snapshot is None:
+        raise NotFound(f"No snapshot {snapshot_id}.", code="snapshot_not_found")
+    principal.require_agent(snapshot.agent_id)
+    return snapshot
+
+
+def snapshot_current_at(org_id: str, agent_id: str, moment: str) -> Snapshot | None:
+    """The agent's snapshot that was current at ``moment`` (ISO-8601 UTC): one Query, newest
+    first, limit 1, on sort keys up to that moment."""
+    items, _ = table.query(
+        keys.agent_partition(org_id, agent_id),
+        sk_between=(keys.SNAPSHOT_PREFIX, keys.snapshot_sort(moment, "~")),
+        newest_first=True,
+        limit=1,
+    )
+    return Snapshot.from_item(items[0]) if items else None
+
+
+def set_baseline(principal: Principal, agent_id: str, change: BaselineChange, now: datetime | None = None) -> Agent:
+    get_agent(principal, agent_id)
+    snapshot = find_snapshot(principal.org_id, change.snapshot_id)
+    if snapshot is None or snapshot.agent_id != agent_id:
+        raise Invalid(
+            "The baseline must be one of this agent's snapshots.",
+            details=[{"field": "snapshotId", "message": f"{change.snapshot_id} is not a snapshot of agent {agent_id}"}],
+        )
+    item = table.update(
+        keys.org(principal.org_id),
+        keys.agent(agent_id),
+        "SET baselineSnapshotId = :snapshot, updatedAt = :now",
+        {":snapshot": snapshot.id, ":now": iso(now or utc_now())},
+        condition="attribute_exists(PK)",
+    )
+    return Agent.from_item(item)

@@ -1,0 +1,121 @@
+"""Who may call which route: the one declarative table, and the dependency that enforces it.
+
+Every route of every function must have an entry here; a route without one refuses everyone
+(and a unit test fails), so a new route is never open by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from grounded_core.errors import Forbidden
+from grounded_core.identity.principal import ADMIN_SCOPE, Credential, Principal, PrincipalKind
+
+USERS_AND_SECRET_KEYS: frozenset[PrincipalKind] = frozenset({"user", "secret_key"})
+ANY_PRINCIPAL: frozenset[PrincipalKind] = frozenset({"user", "secret_key", "publishable_key"})
+ORG_HEADER = "x-grounded-org"
+
+
+@dataclass(frozen=True)
+class Access:
+    public: bool = False
+    scope: str | None = None
+    kinds: frozenset[PrincipalKind] = field(default=USERS_AND_SECRET_KEYS)
+
+
+PUBLIC = Access(public=True)
+SIGNED_IN = Access()
+ADMIN = Access(scope=ADMIN_SCOPE)
+
+
+def needs(scope: str, *, publishable: bool = False) -> Access:
+    return Access(scope=scope, kinds=ANY_PRINCIPAL if publishable else USERS_AND_SECRET_KEYS)
+
+
+ROUTE_ACCESS: dict[str, Access] = {
+    "GET /api/health": PUBLIC,
+    # identity
+    "POST /api/auth/signup": PUBLIC,
+    "POST /api/auth/login": PUBLIC,
+    "POST /api/invites/{token}/accept": PUBLIC,  # a new user has no credential; a logged-in one sends a token
+    "GET /api/me": SIGNED_IN,
+    "GET /api/org": SIGNED_IN,
+    "PATCH /api/org": ADMIN,
+    "GET /api/members": SIGNED_IN,
+    "PATCH /api/members/{user_id}": ADMIN,
+    "DELETE /api/members/{user_id}": ADMIN,
+    "POST /api/invites": ADMIN,
+    "GET /api/invites": ADMIN,
+    "DELETE /api/invites/{invite_id}": ADMIN,
+    "POST /api/keys": ADMIN,
+    "GET /api/keys": ADMIN,
+    "DELETE /api/keys/{key_id}": ADMIN,
+    "POST /api/keys/{key_id}/rotate": ADMIN,
+    # agents and snapshots
+    "POST /api/agents": needs("agents:write"),
+    "GET /api/agents": needs("agents:read"),
+    "GET /api/agents/{agent_id}": needs("agents:read"),
+    "PATCH /api/agents/{agent_id}": needs("agents:write"),
+    "DELETE /api/agents/{agent_id}": needs("agents:write"),
+    "POST /api/agents/{agent_id}/snapshots": needs("agents:write"),
+    "GET /api/agents/{agent_id}/snapshots": needs("agents:read"),
+    "GET /api/snapshots/{snapshot_id}": needs("agents:read"),
+    "PUT /api/agents/{agent_id}/baseline": needs("agents:write"),
+}
+
+
+def route_key(request: Request) -> str:
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', request.url.path)}"
+
+
+def _authorizer_context(request: Request) -> dict[str, Any]:
+    event = request.scope.get("aws.event") or {}
+    return ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda") or {}
+
+
+def enforce_access(request: Request, rules: dict[str, Access]) -> None:
+    """Check the route's rule and leave the principal on ``request.state``."""
+    access = rules.get(route_key(request))
+    if access is None:
+        raise Forbidden("This route has no access rule.", code="no_access_rule")
+    if access.public:
+        request.state.principal = None
+        return
+    credential = Credential.from_context(_authorizer_context(request))
+    principal = credential.principal(request.headers.get(ORG_HEADER))
+    if principal.kind not in access.kinds:
+        message = (
+            "Publishable keys may only send telemetry and traces."
+            if principal.kind == "publishable_key"
+            else ("This route is not for this kind of credential.")
+        )
+        raise Forbidden(message, code="wrong_credential_kind")
+    if access.scope:
+        principal.require_scope(access.scope)
+    request.state.principal = principal
+
+
+def access_guard(rules: dict[str, Access]) -> Callable[[Request], None]:
+    """The app-wide dependency :func:`make_app` installs."""
+
+    def guard(request: Request) -> None:
+        enforce_access(request, rules)
+
+    return guard
+
+
+def caller(request: Request) -> Principal:
+    """Route dependency: the principal ``enforce_access`` established."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        raise Forbidden("This route has no caller.", code="no_principal")
+    return principal  # type: ignore[no-any-return]
+
+
+#: Route parameter type for the caller: ``def route(principal: Caller)``.
+Caller = Annotated[Principal, Depends(caller)]

@@ -1,0 +1,205 @@
+"""Sign-up, log-in and "who am I"."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from grounded_core.clock import iso, utc_now
+from grounded_core.errors import Conflict, Unauthorized
+from grounded_core.identity.models import Membership, Org, User
+from grounded_core.identity.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, hash_password, password_matches
+from grounded_core.identity.principal import Principal, Role
+from grounded_core.identity.tokens import issue_token
+from grounded_core.ids import new_id
+from grounded_core.model import ApiModel
+from grounded_core.store import keys, table
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+BAD_CREDENTIALS = "The email or password is wrong."
+
+
+def normalize_email(value: str) -> str:
+    value = value.strip().lower()
+    if not EMAIL.match(value) or len(value) > 254:
+        raise ValueError("must be an email address")
+    return value
+
+
+def check_password(value: str) -> str:
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(value.encode()) > MAX_PASSWORD_BYTES:
+        raise ValueError(f"must be at most {MAX_PASSWORD_BYTES} bytes")
+    return value
+
+
+def check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            "must be 3-40 lower-case letters, digits or dashes, starting and ending with a letter or digit"
+        )
+    return value
+
+
+def slug_from_name(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
+    return slug if len(slug) >= 3 else f"org-{secrets.token_hex(3)}"
+
+
+class SignUp(ApiModel):
+    email: str
+    password: str
+    name: str = Field(min_length=1, max_length=200)
+    org_name: str = Field(min_length=1, max_length=200)
+    org_slug: str | None = None
+
+    _email = field_validator("email")(normalize_email)
+    _password = field_validator("password")(check_password)
+
+    @field_validator("org_slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        return None if value is None else check_slug(value)
+
+
+class LogIn(ApiModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class OrgRole(ApiModel):
+    org_id: str
+    role: Role
+    joined_at: str
+
+
+class Session(ApiModel):
+    """What sign-up, log-in and accepting an invite answer: a token and who it is for."""
+
+    token: str
+    user: User
+    org: Org | None = None
+    orgs: list[OrgRole] | None = None
+
+
+def membership_writes(org: Org, user: User, role: Role, joined_at: str) -> dict[str, Any]:
+    member = Membership(
+        org_id=org.id, user_id=user.id, role=role, email=user.email, name=user.name, joined_at=joined_at
+    )
+    return {"Put": {"Item": member.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def new_user_writes(user: User, password: str) -> list[dict[str, Any]]:
+    """The user item and its unique email, each conditional so a taken email is a conflict."""
+    return [
+        {
+            "Put": {
+                "Item": {"PK": keys.email(user.email), "SK": keys.EMAIL_SK, "type": "email", "userId": user.id},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        {
+            "Put": {
+                "Item": user.to_item(passwordHash=hash_password(password)),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+    ]
+
+
+EMAIL_TAKEN = "An account with that email already exists; log in instead."
+
+
+def sign_up(request: SignUp, now: datetime | None = None) -> Session:
+    """A user, an org with a unique slug and an OWNER membership, all in one transaction."""
+    created = iso(now or utc_now())
+    user = User(id=new_id("usr"), email=request.email, name=request.name, created_at=created)
+    slug = request.org_slug or slug_from_name(request.org_name)
+    for attempt in range(2):
+        org = Org(id=new_id("org"), name=request.org_name, slug=slug, created_at=created, owner_count=1)
+        operations = [
+            *new_user_writes(user, request.password),
+            {
+                "Put": {
+                    "Item": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK, "type": "slug", "orgId": org.id},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {"Put": {"Item": org.to_item()}},
+            membership_writes(org, user, Role.OWNER, created),
+        ]
+        try:
+            table.transact(operations, [EMAIL_TAKEN, None, f"The org slug '{org.slug}' is taken.", None, None])
+        except Conflict as conflict:
+            slug_taken = conflict.message.startswith("The org slug")
+            if slug_taken and request.org_slug is None and attempt == 0:
+                slug = f"{slug[:35]}-{secrets.token_hex(2)}"  # a derived slug is ours to adjust
+                continue
+            raise Conflict(conflict.message, code="slug_taken" if slug_taken else "email_taken") from None
+        return Session(token=issue_token(user.id), user=user, org=org)
+    raise AssertionError("unreachable")
+
+
+def user_by_email(email: str) -> tuple[User, str] | None:
+    """The user with that email and their password hash."""
+    pointer = table.get(keys.email(email), keys.EMAIL_SK)
+    if pointer is None:
+        return None
+    item = table.get(keys.user(pointer["userId"]), keys.USER_SK)
+    return (User.from_item(item), item["passwordHash"]) if item else None
+
+
+def memberships_of(user_id: str) -> list[Membership]:
+    return [Membership.from_item(item) for item in table.query_all(keys.user(user_id), keys.ORG_PREFIX, index="GSI1")]
+
+
+def log_in(request: LogIn) -> Session:
+    """A token for the right email and password; the same 401 for an unknown email."""
+    found = user_by_email(request.email.strip().lower())
+    if not password_matches(request.password, found[1] if found else None) or found is None:
+        raise Unauthorized(BAD_CREDENTIALS, code="bad_credentials")
+    user = found[0]
+    orgs = [OrgRole(org_id=m.org_id, role=m.role, joined_at=m.joined_at) for m in memberships_of(user.id)]
+    return Session(token=issue_token(user.id), user=user, orgs=orgs)
+
+
+def get_user(user_id: str) -> User:
+    item = table.get(keys.user(user_id), keys.USER_SK)
+    if item is None:
+        raise Unauthorized("The account behind this token no longer exists.", code="unknown_user")
+    return User.from_item(item)
+
+
+def get_org(org_id: str) -> Org:
+    item = table.get(keys.org(org_id), keys.ORG_SK)
+    if item is None:
+        raise Unauthorized("The org behind this credential no longer exists.", code="unknown_org")
+    return Org.from_item(item)
+
+
+def describe_caller(principal: Principal) -> dict[str, Any]:
+    """``GET /api/me``: the user and their memberships, or the key and its org."""
+    org = get_org(principal.org_id).wire()
+    if principal.kind == "user" and principal.user_id:
+        memberships = [
+            OrgRole(org_id=m.org_id, role=m.role, joined_at=m.joined_at).wire()
+            for m in memberships_of(principal.user_id)
+        ]
+        return {
+            "kind": "user",
+            "user": get_user(principal.user_id).wire(),
+            "org": org,
+            "role": principal.role.value if principal.role else None,
+            "memberships": memberships,
+        }
+    return {
+        "kind": principal.kind,
+        "key": {"id": principal.key_id, "agentId": principal.agent_id, "scopes": sorted(principal.scopes)},
+        "org": org,
+    }

@@ -1,0 +1,69 @@
+"""Resolving ``Authorization: Bearer …`` into a :class:`Credential` — the authorizer's whole job.
+
+A key costs one GetItem (by the SHA-256 of the key); ``lastUsedAt`` is written at most every few
+minutes per key. A user token is verified without the table, then one Query lists the user's
+memberships; the function picks the acting org from ``X-Grounded-Org`` per request, so the
+authorizer's cached answer stays right whichever org a request names.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from grounded_core.clock import iso, parse_iso, utc_now
+from grounded_core.errors import Unauthorized
+from grounded_core.identity.accounts import memberships_of
+from grounded_core.identity.api_keys import hash_secret, key_kind
+from grounded_core.identity.models import ApiKey
+from grounded_core.identity.principal import Credential
+from grounded_core.identity.tokens import user_id_from_token
+from grounded_core.store import keys, table
+
+LAST_USED_EVERY = timedelta(minutes=5)
+KIND_OF_KEY = {"secret": "secret_key", "publishable": "publishable_key"}
+
+
+def refused(reason: str, code: str) -> Credential:
+    return Credential(authenticated=False, reason=reason, reason_code=code)
+
+
+def _key_credential(secret: str, now: datetime) -> Credential:
+    item = table.get(keys.api_key(hash_secret(secret)), keys.API_KEY_SK)
+    if item is None:
+        return refused("The API key is not valid.", "invalid_key")
+    key = ApiKey.from_item(item)
+    if key.revoked_at:
+        return refused("The API key was revoked.", "key_revoked")
+    if key.expires_at and parse_iso(key.expires_at) <= now:
+        return refused("The API key has expired.", "key_expired")
+    if not key.last_used_at or parse_iso(key.last_used_at) < now - LAST_USED_EVERY:
+        table.update(item["PK"], item["SK"], "SET lastUsedAt = :now", {":now": iso(now)})
+    return Credential(
+        authenticated=True,
+        kind=KIND_OF_KEY[key.kind],  # type: ignore[arg-type]
+        org_id=key.org_id,
+        key_id=key.id,
+        agent_id=key.agent_id or "",
+        scopes=" ".join(key.scopes),
+    )
+
+
+def _user_credential(token: str) -> Credential:
+    try:
+        user_id = user_id_from_token(token)
+    except Unauthorized as error:
+        return refused(error.message, error.code)
+    memberships = sorted(memberships_of(user_id), key=lambda membership: membership.joined_at)
+    roles = {membership.org_id: membership.role.value for membership in memberships}
+    return Credential(authenticated=True, kind="user", user_id=user_id, memberships=json.dumps(roles))
+
+
+def resolve_credential(authorization: str | None, now: datetime | None = None) -> Credential:
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value:
+        return refused("Send 'Authorization: Bearer <API key or token>'.", "malformed_authorization")
+    if key_kind(value):
+        return _key_credential(value, now or utc_now())
+    return _user_credential(value)

@@ -1,0 +1,146 @@
+"""Invites: a random token valid 7 days, of which only the SHA-256 is stored. Accepting it as a
+new user (name + password) or as a logged-in user adds the membership and consumes the invite in
+one transaction, so a token works once."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from grounded_core.clock import iso, parse_iso, utc_now
+from grounded_core.errors import Conflict, Gone, Invalid, NotFound
+from grounded_core.identity.accounts import (
+    EMAIL_TAKEN,
+    Session,
+    check_password,
+    get_org,
+    get_user,
+    membership_writes,
+    new_user_writes,
+    normalize_email,
+)
+from grounded_core.identity.api_keys import hash_secret
+from grounded_core.identity.models import Invite, User
+from grounded_core.identity.principal import Principal, Role
+from grounded_core.identity.tokens import issue_token
+from grounded_core.ids import new_id
+from grounded_core.model import ApiModel
+from grounded_core.settings import get_settings
+from grounded_core.store import keys, table
+
+INVITE_LIFETIME = timedelta(days=7)
+#: Expired invites stay readable (so accepting one says 410, not 404) for this long, then TTL removes them.
+EXPIRED_INVITE_KEPT = timedelta(days=30)
+
+
+class InviteRequest(ApiModel):
+    email: str
+    role: Role = Role.MEMBER
+
+    _email = field_validator("email")(normalize_email)
+
+
+class InviteCreated(ApiModel):
+    id: str
+    token: str
+    url: str
+    email: str
+    role: Role
+    expires_at: str
+
+
+class Acceptance(ApiModel):
+    """Body of an acceptance by someone without an account; empty for a logged-in user."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    password: str | None = None
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: str | None) -> str | None:
+        return None if value is None else check_password(value)
+
+
+def create_invite(principal: Principal, request: InviteRequest, now: datetime | None = None) -> InviteCreated:
+    if request.role == Role.OWNER:
+        principal.require_role(Role.OWNER)
+    created = now or utc_now()
+    token = "inv_" + secrets.token_urlsafe(32)
+    invite = Invite(
+        id=new_id("inv"),
+        org_id=principal.org_id,
+        email=request.email,
+        role=request.role,
+        invited_by=principal.user_id or principal.key_id or "",
+        created_at=iso(created),
+        expires_at=iso(created + INVITE_LIFETIME),
+        token_hash=hash_secret(token),
+    )
+    ttl = int((created + INVITE_LIFETIME + EXPIRED_INVITE_KEPT).timestamp())
+    table.put(invite.to_item(ttl=ttl))
+    url = f"{get_settings().public_url.rstrip('/')}/api/invites/{token}/accept"
+    return InviteCreated(
+        id=invite.id, token=token, url=url, email=invite.email, role=invite.role, expires_at=invite.expires_at
+    )
+
+
+def pending_invites(principal: Principal, now: datetime | None = None) -> list[Invite]:
+    moment = now or utc_now()
+    items = table.query_all(keys.org(principal.org_id), keys.INVITE_PREFIX, index="GSI1")
+    return [invite for invite in map(Invite.from_item, items) if parse_iso(invite.expires_at) > moment]
+
+
+def revoke_invite(principal: Principal, invite_id: str) -> None:
+    items, _ = table.query(keys.org(principal.org_id), keys.INVITE_PREFIX + invite_id, index="GSI1", limit=1)
+    if not items or items[0]["id"] != invite_id:
+        raise NotFound(f"No invite {invite_id}.")
+    table.delete(items[0]["PK"], items[0]["SK"])
+
+
+def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: datetime | None = None) -> Session:
+    """Join the invite's org as the logged-in user (``user_id``) or as a new user."""
+    item = table.get(keys.invite(hash_secret(token)), keys.INVITE_SK, consistent=True)
+    if item is None:
+        raise NotFound("No such invite: it was used, revoked, or never existed.", code="invite_not_found")
+    invite = Invite.from_item(item)
+    if parse_iso(invite.expires_at) <= (now or utc_now()):
+        raise Gone("This invite has expired; ask for a new one.", code="invite_expired")
+    org = get_org(invite.org_id)
+    joined = iso(now or utc_now())
+    writes: list[dict[str, Any]]
+    if user_id:
+        user = get_user(user_id)
+        writes = []
+    else:
+        if not acceptance.name or not acceptance.password:
+            details = [{"field": f, "message": "required to create your account"} for f in ("name", "password")]
+            raise Invalid("Give a name and a password to create your account, or log in first.", details=details)
+        user = User(id=new_id("usr"), email=invite.email, name=acceptance.name, created_at=joined)
+        writes = new_user_writes(user, acceptance.password)
+    consume = {
+        "Delete": {
+            "Key": {"PK": invite.keys()["PK"], "SK": keys.INVITE_SK},
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+    }
+    operations = [*writes, consume, membership_writes(org, user, invite.role, joined)]
+    conflicts: list[str | None] = [EMAIL_TAKEN, None][: len(writes)]
+    conflicts += ["This invite was just used.", f"You are already a member of {org.name}."]
+    if invite.role == Role.OWNER:
+        operations.append(
+            {
+                "Update": {
+                    "Key": {"PK": keys.org(org.id), "SK": keys.ORG_SK},
+                    "UpdateExpression": "ADD ownerCount :one",
+                    "ExpressionAttributeValues": {":one": 1},
+                }
+            }
+        )
+    try:
+        table.transact(operations, conflicts)
+    except Conflict as conflict:
+        raise Conflict(conflict.message, code="invite_conflict") from None
+    return Session(token=issue_token(user.id), user=user, org=org)

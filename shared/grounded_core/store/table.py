@@ -1,0 +1,183 @@
+"""Thin, typed access to the single table: the few operations every entity store needs, with
+AWS errors translated into domain errors. Nothing above this module sees ``ClientError``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from grounded_core import aws
+from grounded_core.errors import BadRequest, Conflict
+
+Item = dict[str, Any]
+MAX_TRANSACTION_ITEMS = 100
+
+
+def to_dynamo(value: Any) -> Any:
+    """Python values as DynamoDB stores them: floats become Decimal (the resource API refuses
+    floats), and empty strings inside maps stay as they are."""
+    return json.loads(json.dumps(value), parse_float=Decimal)
+
+
+def from_dynamo(value: Any) -> Any:
+    """DynamoDB's Decimals back to int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: from_dynamo(inner) for key, inner in value.items()}
+    if isinstance(value, list | set | tuple):
+        return [from_dynamo(inner) for inner in value]
+    return value
+
+
+def _error_code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
+    item = aws.table().get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=consistent).get("Item")
+    return from_dynamo(item) if item else None
+
+
+def put(item: Item, condition: str | None = None, conflict: str = "That already exists.") -> None:
+    """Put an item; a failed ``condition`` is a :class:`Conflict` with ``conflict`` as message."""
+    from botocore.exceptions import ClientError
+
+    arguments: dict[str, Any] = {"Item": to_dynamo(item)}
+    if condition:
+        arguments["ConditionExpression"] = condition
+    try:
+        aws.table().put_item(**arguments)
+    except ClientError as error:
+        if _error_code(error) == "ConditionalCheckFailedException":
+            raise Conflict(conflict) from None
+        raise
+
+
+def update(
+    pk: str,
+    sk: str,
+    expression: str,
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+    condition: str | None = None,
+    conflict: str = "That changed meanwhile.",
+) -> Item:
+    """Update an item and return it as it is now; a failed ``condition`` is a :class:`Conflict`."""
+    from botocore.exceptions import ClientError
+
+    arguments: dict[str, Any] = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
+    if values:
+        arguments["ExpressionAttributeValues"] = to_dynamo(values)
+    if names:
+        arguments["ExpressionAttributeNames"] = names
+    if condition:
+        arguments["ConditionExpression"] = condition
+    try:
+        return from_dynamo(aws.table().update_item(**arguments)["Attributes"])  # type: ignore[no-any-return]
+    except ClientError as error:
+        if _error_code(error) == "ConditionalCheckFailedException":
+            raise Conflict(conflict) from None
+        raise
+
+
+def delete(pk: str, sk: str) -> None:
+    aws.table().delete_item(Key={"PK": pk, "SK": sk})
+
+
+def query(
+    pk: str,
+    sk_prefix: str | None = None,
+    *,
+    index: str | None = None,
+    limit: int | None = None,
+    start_key: Item | None = None,
+    newest_first: bool = False,
+    sk_between: tuple[str, str] | None = None,
+) -> tuple[list[Item], Item | None]:
+    """One page of a partition (optionally of an index): ``(items, last_evaluated_key)``."""
+    from boto3.dynamodb.conditions import Key
+    from botocore.exceptions import ClientError
+
+    pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
+    condition = Key(pk_name).eq(pk)
+    if sk_prefix is not None:
+        condition = condition & Key(sk_name).begins_with(sk_prefix)
+    if sk_between is not None:
+        condition = condition & Key(sk_name).between(*sk_between)
+    arguments: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": not newest_first}
+    if index:
+        arguments["IndexName"] = index
+    if limit:
+        arguments["Limit"] = limit
+    if start_key:
+        arguments["ExclusiveStartKey"] = start_key
+    try:
+        page = aws.table().query(**arguments)
+    except ClientError as error:
+        if _error_code(error) == "ValidationException" and start_key:
+            raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor") from None
+        raise
+    return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+
+def query_all(pk: str, sk_prefix: str | None = None, *, index: str | None = None) -> list[Item]:
+    """Every item of a partition (for small, bounded partitions such as an org's members)."""
+    items: list[Item] = []
+    start: Item | None = None
+    while True:
+        page, start = query(pk, sk_prefix, index=index, start_key=start)
+        items.extend(page)
+        if not start:
+            return items
+
+
+def transact(operations: Sequence[dict[str, Any]], conflicts: Sequence[str | None]) -> None:
+    """Write several items atomically. ``conflicts[i]`` is the message for a failed condition on
+    operation ``i``; the first failed one becomes the :class:`Conflict`.
+
+    Each operation is ``{"Put": {...}}``, ``{"Update": {...}}``, ``{"Delete": {...}}`` or
+    ``{"ConditionCheck": {...}}`` in the low-level client's shape, without ``TableName``.
+    """
+    from boto3.dynamodb.types import TypeSerializer
+    from botocore.exceptions import ClientError
+
+    serializer = TypeSerializer()
+
+    def low_level(value: dict[str, Any]) -> dict[str, Any]:
+        return {key: serializer.serialize(inner) for key, inner in to_dynamo(value).items()}
+
+    items = []
+    for operation in operations:
+        ((kind, body),) = operation.items()
+        body = dict(body, TableName=aws.table().name)
+        for field in ("Item", "Key", "ExpressionAttributeValues"):
+            if field in body:
+                body[field] = low_level(body[field])
+        items.append({kind: body})
+    try:
+        aws.client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if _error_code(error) != "TransactionCanceledException":
+            raise
+        reasons = error.response.get("CancellationReasons", [])
+        for index, reason in enumerate(reasons):
+            if reason.get("Code") == "ConditionalCheckFailed" and index < len(conflicts) and conflicts[index]:
+                raise Conflict(str(conflicts[index])) from None
+        raise Conflict("Someone else changed this at the same moment; try again.", code="concurrent_change") from None
+
+
+def batch_put(items: Iterable[Item]) -> None:
+    """Put many items with as few BatchWriteItem calls as possible (25 per call, retried)."""
+    with aws.table().batch_writer() as writer:
+        for item in items:
+            writer.put_item(Item=to_dynamo(item))
+
+
+def batch_delete(keys: Iterable[tuple[str, str]]) -> None:
+    with aws.table().batch_writer() as writer:
+        for pk, sk in keys:
+            writer.delete_item(Key={"PK": pk, "SK": sk})

@@ -1,0 +1,25 @@
+"""Counting the AWS calls that a piece of core code makes (in the test process, on the emulator)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def dynamodb_calls() -> Iterator[list[str]]:
+    """Yields a list that fills with the DynamoDB operation names called inside the block."""
+    from grounded_core import aws
+
+    calls: list[str] = []
+
+    def count(**kwargs: Any) -> None:
+        calls.append(kwargs["event_name"].rsplit(".", 1)[-1])
+
+    events = aws.table().meta.client.meta.events
+    events.register("before-call.dynamodb", count)
+    try:
+        yield calls
+    finally:
+        events.unregister("before-call.dynamodb", count)
