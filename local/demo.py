@@ -51,9 +51,23 @@ def create_demo(url: str) -> Demo:
         headers = {"Authorization": f"Bearer {signup.json()['token']}"}
         agent = api.post("/api/agents", json={"name": "demo-agent", "description": "Made by make dev"}, headers=headers)
         agent.raise_for_status()
-        scopes = ["admin", "agents:read", "agents:write", "traces:read", "traces:write", "sessions:read",
-                  "sessions:write", "telemetry:write", "connectors:read", "connectors:write", "jobs:read",
-                  "jobs:write", "evals:read", "evals:write", "analytics:read"]  # fmt: skip
+        scopes = [
+            "admin",
+            "agents:read",
+            "agents:write",
+            "traces:read",
+            "traces:write",
+            "sessions:read",
+            "sessions:write",
+            "telemetry:write",
+            "connectors:read",
+            "connectors:write",
+            "jobs:read",
+            "jobs:write",
+            "evals:read",
+            "evals:write",
+            "analytics:read",
+        ]
         key = api.post("/api/keys", json={"name": "demo key", "scopes": scopes}, headers=headers)
         key.raise_for_status()
     return Demo(url, DEMO_EMAIL, password, signup.json()["org"]["id"], key.json()["key"], agent.json()["id"])

@@ -8,6 +8,7 @@ SQS moves them to the dead-letter queue, as AWS does.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from typing import Any
 
 from local.runtime import FunctionFailed
 from local.workarounds import SqsEventSource
+
+log = logging.getLogger("grounded.local")
 
 SQS_MAX_RECEIVE = 10
 IDLE_WAIT_SECONDS = (0.02, 0.25)  # poll again quickly while busy, back off to this when idle
@@ -157,7 +160,8 @@ class SqsPoller:
         try:
             response = self._invoke(self.source.function_id, event)
             failed = failed_message_ids(response, ids) if self.source.report_batch_item_failures else []
-        except FunctionFailed:
+        except FunctionFailed as failure:
+            log.warning("%s failed a batch of %d; it will be retried: %s", self.source.function_id, len(ids), failure)
             failed = None
         failed_ids = set(ids if failed is None else failed)
         self._delete([message for message in messages if message["MessageId"] not in failed_ids])

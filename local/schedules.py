@@ -94,8 +94,13 @@ def parse_schedule(expression: str) -> Schedule:
         if len(fields) != 6:
             raise UnsupportedSchedule(f"{expression}: cron needs 6 fields (minutes hours day month weekday year)")
         bounds: list[tuple[int, int, dict[str, int] | None]] = [
-            (0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (1, 7, _DAYS), (1970, 2199, None),
-        ]  # fmt: skip
+            (0, 59, None),
+            (0, 23, None),
+            (1, 31, None),
+            (1, 12, _MONTHS),
+            (1, 7, _DAYS),
+            (1970, 2199, None),
+        ]
         return Schedule(
             expression,
             cron=tuple(

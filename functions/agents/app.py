@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from grounded_core.agents import service
@@ -13,25 +11,24 @@ from grounded_core.http.app import make_app, make_handler
 from grounded_core.pagination import Page, Paging
 
 router = APIRouter(prefix="/api")
-WIRE: dict[str, Any] = {"response_model_by_alias": True}
 
 
-@router.post("/agents", status_code=201, response_model=Agent, **WIRE)
+@router.post("/agents", status_code=201, response_model=Agent)
 def create_agent(request: AgentCreate, principal: Caller) -> Agent:
     return service.create_agent(principal, request)
 
 
-@router.get("/agents", response_model=Page[Agent], **WIRE)
+@router.get("/agents", response_model=Page[Agent])
 def list_agents(page: Paging, principal: Caller) -> Page[Agent]:
     return service.list_agents(principal, page)
 
 
-@router.get("/agents/{agent_id}", response_model=Agent, **WIRE)
+@router.get("/agents/{agent_id}", response_model=Agent)
 def get_agent(agent_id: str, principal: Caller) -> Agent:
     return service.get_agent(principal, agent_id)
 
 
-@router.patch("/agents/{agent_id}", response_model=Agent, **WIRE)
+@router.patch("/agents/{agent_id}", response_model=Agent)
 def update_agent(agent_id: str, patch: AgentPatch, principal: Caller) -> Agent:
     return service.update_agent(principal, agent_id, patch)
 
@@ -42,22 +39,22 @@ def delete_agent(agent_id: str, principal: Caller) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/agents/{agent_id}/snapshots", status_code=201, response_model=Snapshot, **WIRE)
+@router.post("/agents/{agent_id}/snapshots", status_code=201, response_model=Snapshot)
 def create_snapshot(agent_id: str, request: SnapshotCreate, principal: Caller) -> Snapshot:
     return service.create_snapshot(principal, agent_id, request)
 
 
-@router.get("/agents/{agent_id}/snapshots", response_model=Page[Snapshot], **WIRE)
+@router.get("/agents/{agent_id}/snapshots", response_model=Page[Snapshot])
 def list_snapshots(agent_id: str, page: Paging, principal: Caller) -> Page[Snapshot]:
     return service.list_snapshots(principal, agent_id, page)
 
 
-@router.get("/snapshots/{snapshot_id}", response_model=Snapshot, **WIRE)
+@router.get("/snapshots/{snapshot_id}", response_model=Snapshot)
 def get_snapshot(snapshot_id: str, principal: Caller) -> Snapshot:
     return service.get_snapshot(principal, snapshot_id)
 
 
-@router.put("/agents/{agent_id}/baseline", response_model=Agent, **WIRE)
+@router.put("/agents/{agent_id}/baseline", response_model=Agent)
 def set_baseline(agent_id: str, change: BaselineChange, principal: Caller) -> Agent:
     return service.set_baseline(principal, agent_id, change)
 

@@ -1,13 +1,20 @@
-"""AWS services other than DynamoDB (which is the store's): Secrets Manager, SQS, S3, Step
-Functions. Functions and services call these; nobody else calls boto3.
+"""AWS services other than DynamoDB (which is the store's): Secrets Manager, SQS, S3. Functions
+and services call these; nobody else calls boto3.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from grounded_core import aws
 from grounded_core.settings import get_settings
+
+SQS_BATCH = 10
+#: SQS accepts 256 KiB per message and per SendMessageBatch; stay under it with room for attributes.
+SQS_MAX_BYTES = 240_000
 
 
 @cache
@@ -17,3 +24,54 @@ def jwt_signing_key() -> str:
     if not arn:
         raise RuntimeError("JWT_SECRET_ARN is not set for this function")
     return str(aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+
+
+def send_messages(queue_url: str, bodies: Iterable[dict[str, Any]]) -> None:
+    """Send JSON messages with as few SendMessageBatch calls as the limits allow (10 messages and
+    256 KiB per call). A message SQS refuses raises: the caller must not report success."""
+    batch: list[str] = []
+    size = 0
+    for body in bodies:
+        text = json.dumps(body, separators=(",", ":"), default=str)
+        if batch and (len(batch) == SQS_BATCH or size + len(text) > SQS_MAX_BYTES):
+            _send_batch(queue_url, batch)
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        _send_batch(queue_url, batch)
+
+
+def _send_batch(queue_url: str, bodies: list[str]) -> None:
+    entries = [{"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies)]
+    result = aws.client("sqs").send_message_batch(QueueUrl=queue_url, Entries=entries)
+    failed = result.get("Failed") or []
+    if failed:
+        retry = [entries[int(f["Id"])] for f in failed if not f.get("SenderFault")]
+        if len(retry) != len(failed):
+            raise RuntimeError(f"SQS refused {len(failed) - len(retry)} messages: {failed}")
+        again = aws.client("sqs").send_message_batch(QueueUrl=queue_url, Entries=retry)
+        if again.get("Failed"):
+            raise RuntimeError(f"SQS failed {len(again['Failed'])} messages twice")
+
+
+def put_json(key: str, value: Any) -> None:
+    aws.client("s3").put_object(
+        Bucket=get_settings().bucket_name,
+        Key=key,
+        Body=json.dumps(value, separators=(",", ":"), default=str).encode(),
+        ContentType="application/json",
+    )
+
+
+def get_json(key: str) -> Any:
+    body = aws.client("s3").get_object(Bucket=get_settings().bucket_name, Key=key)["Body"].read()
+    return json.loads(body)
+
+
+def delete_objects(keys: list[str]) -> None:
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        aws.client("s3").delete_objects(
+            Bucket=get_settings().bucket_name, Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True}
+        )

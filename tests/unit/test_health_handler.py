@@ -18,9 +18,12 @@ def test_health_handler_answers_api_gateways_event() -> None:
     event["routeKey"] = "GET /api/health"
     event.pop("body", None)
     context = SimpleNamespace(
-        function_name="health", memory_limit_in_mb=256, invoked_function_arn="arn:aws:lambda:::function:health",
-        aws_request_id="req-1", get_remaining_time_in_millis=lambda: 5000,
-    )  # fmt: skip
+        function_name="health",
+        memory_limit_in_mb=256,
+        invoked_function_arn="arn:aws:lambda:::function:health",
+        aws_request_id="req-1",
+        get_remaining_time_in_millis=lambda: 5000,
+    )
 
     response = handler(event, context)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from grounded_core import adapters
 from grounded_core.agents.models import Agent, AgentCreate, AgentPatch, BaselineChange, Snapshot, SnapshotCreate
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
 
 
@@ -81,6 +83,10 @@ def create_snapshot(
         **request.model_dump(),
     )
     table.put(snapshot.to_item(), condition="attribute_not_exists(PK)")
+    # traces that waited for a snapshot can be normalized now (the worker finds them, if any)
+    adapters.send_messages(
+        get_settings().normalize_queue_url, [{"kind": "renormalize", "orgId": principal.org_id, "agentId": agent_id}]
+    )
     return snapshot
 
 
@@ -116,6 +122,16 @@ def snapshot_current_at(org_id: str, agent_id: str, moment: str) -> Snapshot | N
         newest_first=True,
         limit=1,
     )
+    return Snapshot.from_item(items[0]) if items else None
+
+
+def resolve_snapshot(org_id: str, agent_id: str, moment: str) -> Snapshot | None:
+    """The snapshot a trace from ``moment`` ran on: the one current then or, for work from before
+    the agent's first snapshot, that first snapshot. ``None`` only while the agent has none."""
+    current = snapshot_current_at(org_id, agent_id, moment)
+    if current is not None:
+        return current
+    items, _ = table.query(keys.agent_partition(org_id, agent_id), keys.SNAPSHOT_PREFIX, limit=1)
     return Snapshot.from_item(items[0]) if items else None
 
 

@@ -65,6 +65,24 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/agents/{agent_id}/snapshots": needs("agents:read"),
     "GET /api/snapshots/{snapshot_id}": needs("agents:read"),
     "PUT /api/agents/{agent_id}/baseline": needs("agents:write"),
+    # ingestion
+    "POST /api/traces": needs("traces:write", publishable=True),
+    "POST /api/traces/batch": needs("traces:write", publishable=True),
+    "GET /api/traces/{trace_id}": needs("traces:read"),
+    "GET /api/traces": needs("traces:read"),
+    "POST /api/telemetry": needs("telemetry:write", publishable=True),
+    # sessions
+    "POST /api/sessions": needs("sessions:write"),
+    "GET /api/sessions": needs("sessions:read"),
+    "GET /api/sessions/{session_id}": needs("sessions:read"),
+    "GET /api/sessions/{session_id}/timeline": needs("sessions:read"),
+    "POST /api/sessions/{session_id}/turns": needs("sessions:write"),
+    "POST /api/sessions/{session_id}/end": needs("sessions:write"),
+    "DELETE /api/sessions/{session_id}": needs("sessions:write"),
+    # pricing
+    "GET /api/pricing": needs("analytics:read"),
+    "PUT /api/pricing/{model_prefix}": ADMIN,
+    "DELETE /api/pricing/{model_prefix}": ADMIN,
 }
 
 

@@ -78,3 +78,77 @@ SNAPSHOT_PREFIX = "SNAP#"
 
 def snapshot_ref(snapshot_id: str) -> str:
     return f"SNAP#{snapshot_id}"
+
+
+# ---------------------------------------------------------------- ingestion
+
+
+def trace(org_id: str, trace_id: str) -> str:
+    return f"ORG#{org_id}#TRACE#{trace_id}"
+
+
+TRACE_SK = "TRACE"
+APPLIED_SK = "APPLIED"  # the trace's effects (session totals, rollups) were applied, exactly once
+
+
+def org_traces(org_id: str) -> str:
+    """GSI2 partition listing an org's traces by start time."""
+    return f"ORG#{org_id}#TRACES"
+
+
+def session(org_id: str, session_id: str) -> str:
+    return f"ORG#{org_id}#SESSION#{session_id}"
+
+
+SESSION_SK = "SESSION"
+TURN_PREFIX = "TURN#"
+EVENT_PREFIX = "EVT#"
+TRACE_IN_SESSION_PREFIX = "T#"
+
+
+def turn_sort(timestamp: str, turn_id: str) -> str:
+    return f"TURN#{timestamp}#{turn_id}"
+
+
+def event_sort(timestamp: str, event_id: str) -> str:
+    return f"EVT#{timestamp}#{event_id}"
+
+
+def agent_sessions(org_id: str, agent_id: str) -> str:
+    """GSI1 partition listing an agent's sessions by start time."""
+    return f"ORG#{org_id}#AGENT#{agent_id}#SESSIONS"
+
+
+def org_sessions(org_id: str) -> str:
+    """GSI2 partition listing an org's sessions by start time."""
+    return f"ORG#{org_id}#SESSIONS"
+
+
+def stitch(org_id: str, agent_id: str, kind: str, value: str) -> str:
+    return f"ORG#{org_id}#AGENT#{agent_id}#STITCH#{kind}#{value}"
+
+
+STITCH_SK = "STITCH"
+
+
+def unresolved(trace_id: str) -> str:
+    return f"UNRESOLVED#{trace_id}"
+
+
+UNRESOLVED_PREFIX = "UNRESOLVED#"
+
+
+def rollup(org_id: str, agent_id: str | None) -> str:
+    """Daily counters for one agent, or for the whole org (``*``)."""
+    return f"ORG#{org_id}#ROLLUP#{agent_id or '*'}"
+
+
+def day(date: str) -> str:
+    return f"DAY#{date}"
+
+
+def price_override(prefix: str) -> str:
+    return f"PRICE#{prefix}"
+
+
+PRICE_PREFIX = "PRICE#"

@@ -4,7 +4,6 @@ AWS errors translated into domain errors. Nothing above this module sees ``Clien
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,14 @@ MAX_TRANSACTION_ITEMS = 100
 
 def to_dynamo(value: Any) -> Any:
     """Python values as DynamoDB stores them: floats become Decimal (the resource API refuses
-    floats), and empty strings inside maps stay as they are."""
-    return json.loads(json.dumps(value), parse_float=Decimal)
+    floats); sets stay sets (string sets), everything else as it is."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: to_dynamo(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_dynamo(inner) for inner in value]
+    return value
 
 
 def from_dynamo(value: Any) -> Any:
@@ -97,6 +102,7 @@ def query(
     start_key: Item | None = None,
     newest_first: bool = False,
     sk_between: tuple[str, str] | None = None,
+    filter: Any = None,
 ) -> tuple[list[Item], Item | None]:
     """One page of a partition (optionally of an index): ``(items, last_evaluated_key)``."""
     from boto3.dynamodb.conditions import Key
@@ -111,6 +117,8 @@ def query(
     arguments: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": not newest_first}
     if index:
         arguments["IndexName"] = index
+    if filter is not None:
+        arguments["FilterExpression"] = filter
     if limit:
         arguments["Limit"] = limit
     if start_key:
@@ -181,3 +189,24 @@ def batch_delete(keys: Iterable[tuple[str, str]]) -> None:
     with aws.table().batch_writer() as writer:
         for pk, sk in keys:
             writer.delete_item(Key={"PK": pk, "SK": sk})
+
+
+def batch_get(keys: Sequence[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], Item]:
+    """Many items by key with as few BatchGetItem calls as possible (100 keys per call)."""
+    found: dict[tuple[str, str], Item] = {}
+    unique = list(dict.fromkeys(keys))
+    name = aws.table().name
+    client = aws.table().meta.client  # the resource's client: takes and returns Python types
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {
+            name: {
+                "Keys": [{"PK": pk, "SK": sk} for pk, sk in unique[start : start + 100]],
+                "ConsistentRead": consistent,
+            }
+        }
+        while request:
+            answer = client.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(name, []):
+                found[(item["PK"], item["SK"])] = from_dynamo(item)
+            request = answer.get("UnprocessedKeys") or {}
+    return found

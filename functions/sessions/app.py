@@ -1,0 +1,64 @@
+"""Sessions and turns: create, read, timeline, add turns, end, erase."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from grounded_core.http.access import Caller
+from grounded_core.http.app import make_app, make_handler
+from grounded_core.ingest.turns import Turn
+from grounded_core.pagination import Page, Paging
+from grounded_core.sessions import service
+from grounded_core.sessions.models import SessionCreate, SessionView, TimelineEntry, TurnCreate
+
+router = APIRouter(prefix="/api")
+
+
+@router.post("/sessions", status_code=201, response_model=SessionView)
+def create_session(request: SessionCreate, principal: Caller) -> SessionView:
+    return service.start_session(principal, request)
+
+
+@router.get("/sessions", response_model=Page[SessionView])
+def list_sessions(
+    principal: Caller,
+    page: Paging,
+    agent_id: Annotated[str | None, Query(alias="agentId")] = None,
+    user_id: Annotated[str | None, Query(alias="userId")] = None,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+    has_errors: Annotated[bool | None, Query(alias="hasErrors")] = None,
+) -> Page[SessionView]:
+    return service.list_sessions(principal, page, agent_id, user_id, since, until, has_errors)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionView)
+def get_session(session_id: str, principal: Caller) -> SessionView:
+    return service.get_session(principal, session_id)
+
+
+@router.get("/sessions/{session_id}/timeline", response_model=Page[TimelineEntry])
+def get_timeline(session_id: str, principal: Caller) -> Page[TimelineEntry]:
+    return Page(items=service.timeline(principal, session_id), nextCursor=None)
+
+
+@router.post("/sessions/{session_id}/turns", status_code=201, response_model=Turn, response_model_exclude_none=True)
+def add_turn(session_id: str, request: TurnCreate, principal: Caller) -> Turn:
+    return service.add_turn(principal, session_id, request)
+
+
+@router.post("/sessions/{session_id}/end", response_model=SessionView)
+def end_session(session_id: str, principal: Caller) -> SessionView:
+    return service.end_session(principal, session_id)
+
+
+@router.delete("/sessions/{session_id}", status_code=204)
+def delete_session(session_id: str, principal: Caller) -> Response:
+    service.delete_session(principal, session_id)
+    return Response(status_code=204)
+
+
+app = make_app(router, title="Grounded sessions")
+handler = make_handler(app)

@@ -1,0 +1,1 @@
+"""Ingestion: traces and telemetry in, sessions and turns out (through the normalize worker)."""

@@ -1,0 +1,227 @@
+"""The normalize worker's logic: traces and telemetry become sessions, turns, costs and rollups.
+
+Idempotent by construction: a trace's effects are applied in one transaction together with its
+``APPLIED`` marker (a conditional put), so a redelivered or duplicated message changes nothing;
+a telemetry event is counted in the same transaction that writes it (also conditional). Turns
+have ids derived from the trace, so writing them again overwrites them with themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grounded_core import adapters
+from grounded_core.agents.service import resolve_snapshot
+from grounded_core.errors import Conflict
+from grounded_core.ingest.models import EventIn, TraceIn
+from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.service import queue_traces
+from grounded_core.ingest.stitching import stitch_keys
+from grounded_core.ingest.turns import Turn, turns_of
+from grounded_core.observability import logger
+from grounded_core.pricing.cost import nanos_from_usd, price_call
+from grounded_core.pricing.overrides import prices_for
+from grounded_core.sessions.store import SessionSeed, find_or_create_session, rollup_updates, session_counters, touch
+from grounded_core.store import keys, table
+
+TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
+
+
+def handle_message(message: dict[str, Any]) -> None:
+    kind = message.get("kind")
+    org_id = message["orgId"]
+    if kind == "traces":
+        for trace_id in message["ids"]:
+            normalize_trace(org_id, trace_id)
+    elif kind == "events":
+        for event in message["events"]:
+            attach_event(org_id, event)
+    elif kind == "renormalize":
+        renormalize_agent(org_id, message["agentId"])
+    else:
+        raise ValueError(f"unknown normalize message kind {kind!r}")
+
+
+def _load_trace(item: dict[str, Any]) -> TraceIn:
+    body = {key: value for key, value in item.items() if key in TRACE_FIELDS}
+    if item.get("payloadKey"):
+        body = join_payloads(body, adapters.get_json(item["payloadKey"]))
+    return TraceIn.model_validate(body)
+
+
+def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:
+    table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, "SET normalization = :n", {":n": state})
+
+
+def trace_cost(trace: TraceIn, org_id: str) -> tuple[int, int]:
+    """``(nanos, unpriced_calls)``: a span's own ``costUsd`` wins; an unknown model is unpriced."""
+    prices = prices_for(org_id)
+    nanos, unpriced = 0, 0
+    for span in trace.spans:
+        if span.cost_usd is not None:
+            nanos += nanos_from_usd(span.cost_usd)
+            continue
+        if span.kind != "llm" and span.usage is None:
+            continue
+        cost = price_call(span.model, span.usage, prices)
+        if cost is None:
+            unpriced += 1
+        else:
+            nanos += cost
+    return nanos, unpriced
+
+
+def _token_counters(trace: TraceIn) -> dict[str, int]:
+    usages = [span.usage for span in trace.spans if span.usage]
+    return {
+        "inputTokens": sum(u.input_tokens for u in usages),
+        "outputTokens": sum(u.output_tokens for u in usages),
+        "cacheReadTokens": sum(u.cache_read_tokens for u in usages),
+        "cacheWriteTokens": sum(u.cache_write_tokens for u in usages),
+    }
+
+
+def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
+    return {
+        **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "PK": keys.session(org_id, session_id),
+        "SK": keys.turn_sort(turn.timestamp, turn.id),
+        "type": "Turn",
+    }
+
+
+def normalize_trace(org_id: str, trace_id: str) -> None:
+    trace_pk = keys.trace(org_id, trace_id)
+    found = table.batch_get([(trace_pk, keys.TRACE_SK), (trace_pk, keys.APPLIED_SK)], consistent=True)
+    item = found.get((trace_pk, keys.TRACE_SK))
+    applied = found.get((trace_pk, keys.APPLIED_SK))
+    if item is None:
+        logger.info("trace gone before normalization", extra={"trace_id": trace_id})
+        return
+    if applied is not None:  # done before: only repair what a re-send may have reset
+        if item.get("normalization", {}).get("state") != "normalized":
+            _set_normalization(org_id, trace_id, applied["normalization"])
+        return
+    trace = _load_trace(item)
+    snapshot_id = trace.resource.snapshot_id
+    if snapshot_id is None:
+        resolved = resolve_snapshot(org_id, trace.agent_id, trace.started_at)
+        snapshot_id = resolved.id if resolved else None
+    if snapshot_id is None:
+        _mark_unresolved(org_id, trace_id, trace.agent_id)
+        return
+    seed = SessionSeed(
+        agent_id=trace.agent_id,
+        started_at=trace.started_at,
+        snapshot_id=snapshot_id,
+        user_id=trace.user_id,
+        anonymous_id=trace.anonymous_id,
+        external_id=trace.session_id,
+    )
+    stitched = find_or_create_session(
+        org_id, seed, stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
+    )
+    turns = turns_of(trace_id, trace)
+    table.batch_put(_turn_item(org_id, stitched.session_id, turn) for turn in turns)
+    nanos, unpriced = trace_cost(trace, org_id)
+    errors = 1 if trace.status == "error" else 0
+    counters = {
+        "traces": 1,
+        "turns": len(turns),
+        "errors": errors,
+        "costNanos": nanos,
+        "unpricedCalls": unpriced,
+        **_token_counters(trace),
+    }
+    state = {
+        "state": "normalized",
+        "sessionId": stitched.session_id,
+        "stitchRule": stitched.rule,
+        "snapshotId": snapshot_id,
+        "costNanos": nanos,
+        "unpricedCalls": unpriced,
+    }
+    operations = [
+        {
+            "Put": {
+                "Item": {"PK": trace_pk, "SK": keys.APPLIED_SK, "normalization": state},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        session_counters(org_id, stitched.session_id, counters, {"snapshotId": snapshot_id}),
+        *rollup_updates(
+            org_id, trace.agent_id, trace.started_at, {k: v for k, v in counters.items() if k != "unpricedCalls"}
+        ),
+        {
+            "Update": {
+                "Key": {"PK": trace_pk, "SK": keys.TRACE_SK},
+                "UpdateExpression": "SET normalization = :n, GSI1PK = :g1, GSI1SK = :g1s",
+                "ExpressionAttributeValues": {
+                    ":n": state,
+                    ":g1": keys.session(org_id, stitched.session_id),
+                    ":g1s": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
+                },
+            }
+        },
+        {"Delete": {"Key": {"PK": keys.agent_partition(org_id, trace.agent_id), "SK": keys.unresolved(trace_id)}}},
+    ]
+    try:
+        table.transact(operations, ["already applied"])
+    except Conflict as conflict:
+        if conflict.message != "already applied":
+            raise
+        return  # a concurrent delivery applied it first
+    touch(org_id, stitched.session_id, trace.ended_at or trace.started_at)
+
+
+def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:
+    """No snapshot yet: keep the trace, say why, and remember it for when a snapshot appears."""
+    table.put(
+        {
+            "PK": keys.agent_partition(org_id, agent_id),
+            "SK": keys.unresolved(trace_id),
+            "type": "Unresolved",
+            "traceId": trace_id,
+        }
+    )
+    _set_normalization(org_id, trace_id, {"state": "unresolved", "reason": "no_snapshot"})
+
+
+def renormalize_agent(org_id: str, agent_id: str) -> int:
+    """Queue every unresolved trace of the agent again (it has a snapshot now)."""
+    markers = table.query_all(keys.agent_partition(org_id, agent_id), keys.UNRESOLVED_PREFIX)
+    trace_ids = [marker["traceId"] for marker in markers]
+    queue_traces(org_id, trace_ids)
+    return len(trace_ids)
+
+
+def attach_event(org_id: str, raw: dict[str, Any]) -> None:
+    event = EventIn.model_validate(raw)
+    event_id = raw["id"]
+    seed = SessionSeed(
+        agent_id=event.agent_id,
+        started_at=event.timestamp,
+        user_id=event.user_id,
+        anonymous_id=event.anonymous_id,
+        external_id=event.session_id,
+    )
+    stitched = find_or_create_session(org_id, seed, stitch_keys(event.session_id, event.anonymous_id, None, None))
+    item = {
+        **raw,
+        "PK": keys.session(org_id, stitched.session_id),
+        "SK": keys.event_sort(event.timestamp, event_id),
+        "type": "Event",
+    }
+    counters = {"events": 1, "errorEvents": 1 if event.type == "error" else 0}
+    operations = [
+        {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+        session_counters(org_id, stitched.session_id, counters),
+        *rollup_updates(org_id, event.agent_id, event.timestamp, {"events": 1}),
+    ]
+    try:
+        table.transact(operations, ["already attached"])
+    except Conflict as conflict:
+        if conflict.message != "already attached":
+            raise
+        return
+    touch(org_id, stitched.session_id, event.timestamp)

@@ -1,0 +1,59 @@
+"""Large trace fields live in S3, not in the DynamoDB item (capped at 400 KB): a trace is never
+lost for being big. Fields over a few KB move into one JSON object per trace, and the item keeps
+``{"$payload": "<path>"}`` where each was; reading the trace puts them back."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+INLINE_LIMIT = 4_096
+#: Past this, even the small fields together are too big for one item: the spans move out whole.
+ITEM_BUDGET = 300_000
+MARKER = "$payload"
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, default=str, separators=(",", ":")))
+
+
+def split_payloads(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(item_body, payloads)``: the body with large fields replaced by markers, and those fields."""
+    kept = copy.copy(body)
+    payloads: dict[str, Any] = {}
+
+    def offload(container: dict[str, Any], field: str, path: str) -> None:
+        value = container.get(field)
+        if value is not None and _size(value) > INLINE_LIMIT:
+            payloads[path] = value
+            container[field] = {MARKER: path}
+
+    for field in ("input", "output", "metadata", "error"):
+        offload(kept, field, field)
+    spans = [dict(span) for span in kept.get("spans", [])]
+    for index, span in enumerate(spans):
+        for field in ("input", "output", "attributes", "error"):
+            offload(span, field, f"spans.{index}.{field}")
+    kept["spans"] = spans
+    if _size(kept) > ITEM_BUDGET:
+        payloads["spans"] = spans
+        kept["spans"] = {MARKER: "spans"}
+    return kept, payloads
+
+
+def join_payloads(body: dict[str, Any], payloads: dict[str, Any]) -> dict[str, Any]:
+    """The body as it was sent."""
+
+    def restore(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {MARKER}:
+            return restore(payloads[value[MARKER]])
+        return value
+
+    joined = {key: restore(value) for key, value in body.items()}
+    joined["spans"] = [{key: restore(value) for key, value in span.items()} for span in joined.get("spans") or []]
+    return joined
+
+
+def payload_key(org_id: str, trace_id: str) -> str:
+    return f"orgs/{org_id}/traces/{trace_id}.json"

@@ -1,0 +1,244 @@
+"""Accepting traces and telemetry. An accepted item is durably stored (traces in the table, large
+fields in S3) and its normalization queued before the answer; a rejected one says why, and never
+stops the good ones of its batch from being stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from grounded_core import adapters
+from grounded_core.agents.service import find_snapshot
+from grounded_core.clock import iso, parse_iso, utc_now
+from grounded_core.errors import Forbidden, GroundedError, Invalid
+from grounded_core.identity.principal import Principal
+from grounded_core.ids import new_id
+from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
+from grounded_core.ingest.payloads import payload_key, split_payloads
+from grounded_core.settings import get_settings
+from grounded_core.store import keys, table
+
+#: Trace ids per normalize message: fewer SQS calls, and a redelivered message redoes nothing
+#: already applied (each trace is applied exactly once).
+TRACES_PER_MESSAGE = 25
+EVENTS_PER_MESSAGE = 25
+MESSAGE_BUDGET = 200_000  # bytes of events per message (SQS takes 256 KiB)
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, message: str, details: list[dict[str, str]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def _validation_details(error: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join(str(part) for part in item["loc"]) or "body", "message": item["msg"]}
+        for item in error.errors(include_input=False)
+    ]
+
+
+def _utc(value: str | None) -> str | None:
+    return None if value is None else iso(parse_iso(value))
+
+
+@dataclass
+class Candidate:
+    index: int
+    raw: dict[str, Any]
+    agent_id: str = ""
+    item_id: str = ""
+
+
+def _parse_each(
+    raw_items: list[Any], parse: Callable[[dict[str, Any]], Any]
+) -> tuple[list[ItemResult | None], list[tuple[int, Any]]]:
+    results: list[ItemResult | None] = [None] * len(raw_items)
+    parsed = []
+    for index, raw in enumerate(raw_items):
+        try:
+            if not isinstance(raw, dict):
+                raise Rejected("validation_error", "Each item must be a JSON object.")
+            parsed.append((index, parse(raw)))
+        except ValidationError as error:
+            results[index] = ItemResult(
+                index=index,
+                status="rejected",
+                code="validation_error",
+                error="The item is not valid.",
+                details=_validation_details(error),
+            )
+        except Rejected as rejection:
+            results[index] = ItemResult(index=index, status="rejected", code=rejection.code, error=rejection.message)
+    return results, parsed
+
+
+def _check_agents(
+    principal: Principal, parsed: list[tuple[int, Any]], results: list[ItemResult | None]
+) -> list[tuple[int, Any]]:
+    """Drop items for an agent the key may not write, or that does not exist in the org."""
+    agent_ids = {item.agent_id for _, item in parsed if principal.agent_id in (None, item.agent_id)}
+    found = table.batch_get([(keys.org(principal.org_id), keys.agent(agent)) for agent in agent_ids])
+    kept = []
+    for index, item in parsed:
+        if principal.agent_id is not None and item.agent_id != principal.agent_id:
+            results[index] = ItemResult(
+                index=index, status="rejected", code="agent_scope", error="This key is limited to another agent."
+            )
+        elif (keys.org(principal.org_id), keys.agent(item.agent_id)) not in found:
+            results[index] = ItemResult(
+                index=index, status="rejected", code="unknown_agent", error=f"No agent {item.agent_id}."
+            )
+        else:
+            kept.append((index, item))
+    return kept
+
+
+def _parse_trace(now: datetime) -> Callable[[dict[str, Any]], TraceIn]:
+    def parse(raw: dict[str, Any]) -> TraceIn:
+        trace = TraceIn.model_validate(raw)
+        try:
+            check_trace_times(trace, now)
+        except ValueError as error:
+            raise Rejected("invalid_timestamps", str(error)) from None
+        return trace
+
+    return parse
+
+
+def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = trace.model_dump(mode="json", by_alias=True)
+    body["id"] = trace_id
+    body["startedAt"] = _utc(trace.started_at)
+    body["endedAt"] = _utc(trace.ended_at)
+    for span in body["spans"]:
+        span["startedAt"] = _utc(span["startedAt"])
+        span["endedAt"] = _utc(span["endedAt"])
+    kept, payloads = split_payloads(body)
+    item = {
+        **kept,
+        "PK": keys.trace(org_id, trace_id),
+        "SK": keys.TRACE_SK,
+        "GSI2PK": keys.org_traces(org_id),
+        "GSI2SK": f"{body['startedAt']}#{trace_id}",
+        "type": "Trace",
+        "orgId": org_id,
+        "receivedAt": received_at,
+        "normalization": {"state": "pending"},
+    }
+    if payloads:
+        item["payloadKey"] = payload_key(org_id, trace_id)
+    return item, payloads
+
+
+def accept_traces(principal: Principal, raw_items: list[Any], now: datetime | None = None) -> list[ItemResult]:
+    """Validate, store and queue each trace; one result per item, in order."""
+    moment = now or utc_now()
+    results, parsed = _parse_each(raw_items, _parse_trace(moment))
+    parsed = _check_agents(principal, parsed, results)
+    snapshots = {
+        s: find_snapshot(principal.org_id, s)
+        for s in {t.resource.snapshot_id for _, t in parsed if t.resource.snapshot_id}
+    }
+    valid = []
+    for index, trace in parsed:
+        snapshot = snapshots.get(trace.resource.snapshot_id) if trace.resource.snapshot_id else None
+        if trace.resource.snapshot_id and (snapshot is None or snapshot.agent_id != trace.agent_id):
+            message = f"Snapshot {trace.resource.snapshot_id} is not one of agent {trace.agent_id}'s."
+            results[index] = ItemResult(index=index, status="rejected", code="snapshot_mismatch", error=message)
+        else:
+            valid.append((index, trace, trace.id or new_id("trc")))
+    existing = table.batch_get(
+        [(keys.trace(principal.org_id, trace_id), keys.TRACE_SK) for _, t, trace_id in valid if t.id], consistent=True
+    )
+    to_write: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    to_queue: list[str] = []
+    received = iso(moment)
+    for index, trace, trace_id in valid:
+        results[index] = ItemResult(index=index, status="accepted", trace_id=trace_id)
+        stored = existing.get((keys.trace(principal.org_id, trace_id), keys.TRACE_SK))
+        if stored is not None:  # a re-send: nothing new, but finish its queueing if that was lost
+            if stored.get("normalization", {}).get("state") == "pending":
+                to_queue.append(trace_id)
+        elif trace_id not in to_write:
+            to_write[trace_id] = _trace_item(principal.org_id, trace_id, trace, received)
+            to_queue.append(trace_id)
+    for item, payloads in to_write.values():
+        if payloads:
+            adapters.put_json(item["payloadKey"], payloads)
+    table.batch_put(item for item, _ in to_write.values())
+    queue_traces(principal.org_id, list(dict.fromkeys(to_queue)))
+    return [result for result in results if result is not None]
+
+
+def queue_traces(org_id: str, trace_ids: list[str]) -> None:
+    messages = [
+        {"kind": "traces", "orgId": org_id, "ids": trace_ids[start : start + TRACES_PER_MESSAGE]}
+        for start in range(0, len(trace_ids), TRACES_PER_MESSAGE)
+    ]
+    adapters.send_messages(get_settings().normalize_queue_url, messages)
+
+
+def _parse_event(now: datetime) -> Callable[[dict[str, Any]], EventIn]:
+    def parse(raw: dict[str, Any]) -> EventIn:
+        event = EventIn.model_validate(raw)
+        try:
+            check_times(event.timestamp, None, now)
+        except ValueError as error:
+            raise Rejected("invalid_timestamps", str(error).replace("startedAt", "timestamp")) from None
+        return event
+
+    return parse
+
+
+def accept_events(principal: Principal, raw_items: list[Any], now: datetime | None = None) -> list[ItemResult]:
+    """Telemetry rides in the normalize messages themselves (SQS is durable): one write per event,
+    made by the worker when it attaches the event to its session."""
+    moment = now or utc_now()
+    results, parsed = _parse_each(raw_items, _parse_event(moment))
+    parsed = _check_agents(principal, parsed, results)
+    events = []
+    for index, event in parsed:
+        event_id = event.id or new_id("evt")
+        body = event.model_dump(mode="json", by_alias=True) | {"id": event_id, "timestamp": _utc(event.timestamp)}
+        events.append(body)
+        results[index] = ItemResult(index=index, status="accepted", event_id=event_id)
+    messages = [{"kind": "events", "orgId": principal.org_id, "events": group} for group in pack(events)]
+    adapters.send_messages(get_settings().normalize_queue_url, messages)
+    return [result for result in results if result is not None]
+
+
+def pack(
+    items: list[dict[str, Any]], most: int = EVENTS_PER_MESSAGE, budget: int = MESSAGE_BUDGET
+) -> list[list[dict[str, Any]]]:
+    """Group items into messages of at most ``most`` items and ``budget`` bytes of JSON."""
+    groups: list[list[dict[str, Any]]] = []
+    size = 0
+    for item in items:
+        length = len(json.dumps(item, default=str))
+        if not groups or len(groups[-1]) == most or size + length > budget:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += length
+    return groups
+
+
+def single(result: ItemResult) -> ItemResult:
+    """A one-item ingest (``POST /api/traces``): a rejection is the request's error."""
+    if result.status == "accepted":
+        return result
+    error: GroundedError = (
+        Forbidden(result.error or "", code=result.code)
+        if result.code == "agent_scope"
+        else Invalid(result.error or "", code=result.code, details=result.details)
+    )
+    raise error

@@ -1,0 +1,83 @@
+"""Reading traces back: one by id (large fields loaded from S3), or a filtered list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from grounded_core import adapters
+from grounded_core.clock import iso, parse_iso
+from grounded_core.errors import Invalid, NotFound
+from grounded_core.identity.principal import Principal
+from grounded_core.ingest.payloads import join_payloads
+from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pricing.cost import usd
+from grounded_core.store import keys, table
+
+INTERNAL = {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "orgId", "payloadKey"}
+
+
+def trace_view(item: dict[str, Any], with_payloads: bool) -> dict[str, Any]:
+    body = {key: value for key, value in item.items() if key not in INTERNAL}
+    if with_payloads and item.get("payloadKey"):
+        body = join_payloads(body, adapters.get_json(item["payloadKey"]))
+    normalization = dict(body.get("normalization") or {"state": "pending"})
+    nanos, unpriced = normalization.pop("costNanos", None), normalization.pop("unpricedCalls", 0)
+    body["costUsd"] = None if nanos is None or (nanos == 0 and unpriced) else usd(nanos)
+    body["costPartial"] = bool(unpriced)
+    body["normalization"] = normalization
+    return body
+
+
+def get_trace(principal: Principal, trace_id: str) -> dict[str, Any]:
+    item = table.get(keys.trace(principal.org_id, trace_id), keys.TRACE_SK)
+    if item is None:
+        raise NotFound(f"No trace {trace_id}.", code="trace_not_found")
+    principal.require_agent(item["agentId"])
+    return trace_view(item, with_payloads=True)
+
+
+def _bound(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return iso(parse_iso(value))
+    except ValueError:
+        raise Invalid(
+            f"{field} is not an ISO-8601 timestamp.", details=[{"field": field, "message": "not a timestamp"}]
+        ) from None
+
+
+def list_traces(
+    principal: Principal,
+    page: PageRequest,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    status: str | None = None,
+) -> Page[dict[str, Any]]:
+    """Newest first: a session's traces from its index, otherwise the org's, filtered."""
+    agent_id = agent_id or principal.agent_id
+    if agent_id:
+        principal.require_agent(agent_id)
+    low, high = _bound(since, "from") or "0", _bound(until, "to") or "~"
+    if session_id:
+        pk, index = keys.session(principal.org_id, session_id), "GSI1"
+        low, high = keys.TRACE_IN_SESSION_PREFIX + low, keys.TRACE_IN_SESSION_PREFIX + high
+    else:
+        pk, index = keys.org_traces(principal.org_id), "GSI2"
+    condition = None
+    for part in ([Attr("agentId").eq(agent_id)] if agent_id else []) + ([Attr("status").eq(status)] if status else []):
+        condition = part if condition is None else condition & part
+    items, last = table.query(
+        pk,
+        index=index,
+        sk_between=(low, high),
+        newest_first=True,
+        limit=page.limit,
+        start_key=page.start_key,
+        filter=condition,
+    )
+    return Page(items=[trace_view(item, with_payloads=False) for item in items], nextCursor=encode_cursor(last))

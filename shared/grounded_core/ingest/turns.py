@@ -1,0 +1,101 @@
+"""The conversation turns a trace stands for: the user's input, each tool call, the assistant's
+answer. Pure; ids are derived from the trace so rebuilding them twice gives the same turns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import Field
+
+from grounded_core.clock import parse_iso
+from grounded_core.ingest.models import SpanIn, TraceIn
+from grounded_core.model import ApiModel
+from grounded_core.pricing.cost import Usage
+
+MAX_TURN_CONTENT = 16_000
+_TEXT_KEYS = ("content", "text", "message", "question", "query", "prompt", "input", "answer", "output", "response")
+
+
+class Turn(ApiModel):
+    id: str
+    role: Literal["user", "assistant", "system", "tool"]
+    content: str
+    timestamp: str
+    trace_id: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    model: str | None = None
+    usage: Usage | None = None
+    latency_ms: int | None = None
+    truncated: bool = False
+    cost_usd: float | None = Field(None)
+
+
+def as_text(value: Any) -> str:
+    """A readable rendering of an input or output: text as is, chat messages by their last
+    content, dicts by their most text-like field, anything else as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(m, dict) for m in value):
+        return as_text(value[-1].get("content", value[-1]))
+    if isinstance(value, dict):
+        if isinstance(value.get("messages"), list) and value["messages"]:
+            return as_text(value["messages"])
+        for key in _TEXT_KEYS:
+            if isinstance(value.get(key), str | list | dict):
+                return as_text(value[key])
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _bounded(text: str) -> tuple[str, bool]:
+    return (text[:MAX_TURN_CONTENT], True) if len(text) > MAX_TURN_CONTENT else (text, False)
+
+
+def _sum_usage(spans: list[SpanIn]) -> Usage | None:
+    usages = [span.usage for span in spans if span.kind == "llm" and span.usage]
+    if not usages:
+        return None
+    return Usage(
+        input_tokens=sum(u.input_tokens for u in usages),
+        output_tokens=sum(u.output_tokens for u in usages),
+        cache_read_tokens=sum(u.cache_read_tokens for u in usages),
+        cache_write_tokens=sum(u.cache_write_tokens for u in usages),
+        reasoning_tokens=sum(u.reasoning_tokens for u in usages),
+    )
+
+
+def turns_of(trace_id: str, trace: TraceIn) -> list[Turn]:
+    turns: list[Turn] = []
+
+    def add(role: Any, value: Any, timestamp: str, **extra: Any) -> None:
+        content, truncated = _bounded(as_text(value))
+        turns.append(
+            Turn(
+                id=f"{trace_id}:{len(turns)}",
+                role=role,
+                content=content,
+                timestamp=timestamp,
+                trace_id=trace_id,
+                truncated=truncated,
+                **extra,
+            )
+        )
+
+    if trace.input is not None:
+        add("user", trace.input, trace.started_at)
+    for span in trace.spans:
+        if span.kind == "tool":
+            add(
+                "tool",
+                span.output,
+                span.ended_at or span.started_at,
+                tool_calls=[{"name": span.name, "input": span.input}],
+            )
+    if trace.output is not None:
+        ended = trace.ended_at or trace.started_at
+        latency = int((parse_iso(ended) - parse_iso(trace.started_at)).total_seconds() * 1000)
+        model = next((span.model for span in trace.spans if span.kind == "llm" and span.model), None)
+        add("assistant", trace.output, ended, model=model, usage=_sum_usage(trace.spans), latency_ms=latency)
+    return turns

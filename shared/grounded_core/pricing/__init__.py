@@ -1,0 +1,1 @@
+"""Model prices and what an LLM call cost."""

@@ -1,0 +1,1 @@
+"""Sessions: one conversation or visit, stitched from traces, turns and telemetry."""

@@ -1,0 +1,231 @@
+"""The sessions API: the direct way to log conversations, and the way to read them back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from grounded_core import adapters
+from grounded_core.agents.service import find_snapshot, get_agent
+from grounded_core.clock import iso, parse_iso, utc_now
+from grounded_core.errors import Invalid, NotFound
+from grounded_core.identity.principal import Principal
+from grounded_core.ids import new_id
+from grounded_core.ingest.models import check_times
+from grounded_core.ingest.stitching import stitch_keys
+from grounded_core.ingest.turns import Turn
+from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pricing.cost import price_call, usd
+from grounded_core.pricing.overrides import prices_for
+from grounded_core.sessions.models import Session, SessionCreate, SessionView, TimelineEntry, TurnCreate
+from grounded_core.sessions.store import (
+    SessionSeed,
+    create_session,
+    get_session_item,
+    rollup_updates,
+    session_counters,
+    touch,
+)
+from grounded_core.store import keys, table
+
+
+def _time(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        check_times(value, None, utc_now())
+    except ValueError as error:
+        raise Invalid(
+            str(error).replace("startedAt", field), details=[{"field": field, "message": str(error)}]
+        ) from None
+    return iso(parse_iso(value))
+
+
+def start_session(principal: Principal, request: SessionCreate, now: datetime | None = None) -> SessionView:
+    get_agent(principal, request.agent_id)
+    if request.snapshot_id:
+        snapshot = find_snapshot(principal.org_id, request.snapshot_id)
+        if snapshot is None or snapshot.agent_id != request.agent_id:
+            raise Invalid(
+                "The snapshot is not one of this agent's.",
+                details=[{"field": "snapshotId", "message": "not this agent's"}],
+            )
+    seed = SessionSeed(
+        agent_id=request.agent_id,
+        started_at=iso(now or utc_now()),
+        snapshot_id=request.snapshot_id,
+        user_id=request.user_id,
+        anonymous_id=request.anonymous_id,
+        external_id=request.external_id,
+    )
+    pks = [
+        keys.stitch(principal.org_id, request.agent_id, k.kind, k.value)
+        for k in stitch_keys(request.external_id, request.anonymous_id, None, None)
+    ]
+    return create_session(principal.org_id, seed, pks, request.metadata).view()
+
+
+def _session(principal: Principal, session_id: str) -> Session:
+    session = get_session_item(principal.org_id, session_id)
+    if session is None:
+        raise NotFound(f"No session {session_id}.", code="session_not_found")
+    principal.require_agent(session.agent_id)
+    return session
+
+
+def get_session(principal: Principal, session_id: str) -> SessionView:
+    return _session(principal, session_id).view()
+
+
+def list_sessions(
+    principal: Principal,
+    page: PageRequest,
+    agent_id: str | None = None,
+    user_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    has_errors: bool | None = None,
+) -> Page[SessionView]:
+    """Newest first; by agent (its own index) or across the org."""
+    agent_id = agent_id or principal.agent_id
+    if agent_id:
+        get_agent(principal, agent_id)
+    pk, index, prefix = (
+        (keys.agent_sessions(principal.org_id, agent_id), "GSI1", "S#")
+        if agent_id
+        else (keys.org_sessions(principal.org_id), "GSI2", "")
+    )
+    low = prefix + (_time(since, "from") or "0")
+    high = prefix + (_time(until, "to") or "~")
+    filters = []
+    if user_id:
+        filters.append(Attr("userId").eq(user_id))
+    if has_errors is not None:
+        errored = Attr("errors").gt(0) | Attr("errorEvents").gt(0)
+        filters.append(errored if has_errors else ~errored)
+    condition = None
+    for part in filters:
+        condition = part if condition is None else condition & part
+    items, last = table.query(
+        pk,
+        index=index,
+        sk_between=(low, high),
+        newest_first=True,
+        limit=page.limit,
+        start_key=page.start_key,
+        filter=condition,
+    )
+    return Page(items=[Session.from_item(item).view() for item in items], nextCursor=encode_cursor(last))
+
+
+def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:
+    session = _session(principal, session_id)
+    timestamp = _time(request.timestamp, "timestamp") or iso(now or utc_now())
+    cost = price_call(request.model, request.usage, prices_for(principal.org_id)) if request.usage else None
+    turn = Turn(
+        id=new_id("turn"),
+        role=request.role,
+        content=request.content,
+        timestamp=timestamp,
+        tool_calls=request.tool_calls,
+        model=request.model,
+        usage=request.usage,
+        latency_ms=request.latency_ms,
+        cost_usd=usd(cost),
+    )
+    usage = request.usage
+    counters = {
+        "turns": 1,
+        "inputTokens": usage.input_tokens if usage else 0,
+        "outputTokens": usage.output_tokens if usage else 0,
+        "cacheReadTokens": usage.cache_read_tokens if usage else 0,
+        "cacheWriteTokens": usage.cache_write_tokens if usage else 0,
+        "costNanos": cost or 0,
+        "unpricedCalls": 1 if usage and usage.total and cost is None else 0,
+    }
+    item = {
+        **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "PK": keys.session(principal.org_id, session_id),
+        "SK": keys.turn_sort(timestamp, turn.id),
+        "type": "Turn",
+    }
+    table.transact(
+        [
+            {"Put": {"Item": item}},
+            session_counters(principal.org_id, session_id, counters),
+            *rollup_updates(
+                principal.org_id,
+                session.agent_id,
+                timestamp,
+                {k: v for k, v in counters.items() if k != "unpricedCalls"},
+            ),
+        ],
+        [None, "The session was deleted."],
+    )
+    touch(principal.org_id, session_id, timestamp)
+    return turn
+
+
+def end_session(principal: Principal, session_id: str, now: datetime | None = None) -> SessionView:
+    """Sets ``endedAt`` once; ending again keeps the first time."""
+    _session(principal, session_id)
+    item = table.update(
+        keys.session(principal.org_id, session_id),
+        keys.SESSION_SK,
+        "SET endedAt = if_not_exists(endedAt, :now)",
+        {":now": iso(now or utc_now())},
+        condition="attribute_exists(PK)",
+    )
+    return Session.from_item(item).view()
+
+
+def _session_traces(org_id: str, session_id: str) -> list[dict[str, Any]]:
+    return table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
+
+
+def timeline(principal: Principal, session_id: str) -> list[TimelineEntry]:
+    """Turns, trace summaries and telemetry events, in time order (two queries)."""
+    _session(principal, session_id)
+    entries = []
+    for item in table.query_all(keys.session(principal.org_id, session_id)):
+        if item["SK"].startswith(keys.TURN_PREFIX):
+            entries.append(TimelineEntry(kind="turn", timestamp=item["timestamp"], data=_public(item)))
+        elif item["SK"].startswith(keys.EVENT_PREFIX):
+            entries.append(TimelineEntry(kind="event", timestamp=item["timestamp"], data=_public(item)))
+    for trace in _session_traces(principal.org_id, session_id):
+        summary = {key: trace.get(key) for key in ("id", "name", "status", "startedAt", "endedAt", "error")}
+        summary["spanCount"] = len(trace["spans"]) if isinstance(trace.get("spans"), list) else None
+        summary["costUsd"] = usd(trace.get("normalization", {}).get("costNanos"))
+        entries.append(TimelineEntry(kind="trace", timestamp=trace["startedAt"], data=summary))
+    return sorted(entries, key=lambda entry: (entry.timestamp, entry.kind))
+
+
+def _public(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in item.items()
+        if key not in {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type"}
+    }
+
+
+def delete_session(principal: Principal, session_id: str) -> None:
+    """Erase the session and everything attached: turns, events, traces (and their S3 bodies and
+    markers), stitch keys. Daily rollups keep their counts (they hold no personal data)."""
+    _session(principal, session_id)
+    org_id = principal.org_id
+    doomed: list[tuple[str, str]] = [
+        (item["PK"], item["SK"]) for item in table.query_all(keys.session(org_id, session_id))
+    ]
+    payloads = []
+    for trace in _session_traces(org_id, session_id):
+        trace_pk = keys.trace(org_id, trace["id"])
+        doomed += [(trace_pk, keys.TRACE_SK), (trace_pk, keys.APPLIED_SK)]
+        if trace.get("payloadKey"):
+            payloads.append(trace["payloadKey"])
+    stored = table.get(keys.session(org_id, session_id), keys.SESSION_SK) or {}
+    doomed += [(pk, keys.STITCH_SK) for pk in stored.get("stitchKeys", [])]
+    if payloads:
+        adapters.delete_objects(payloads)
+    table.batch_delete(doomed)

@@ -1,0 +1,165 @@
+"""Sessions in the table: find-or-create by stitch key (exactly one session per key, even with
+concurrent workers), and the counter updates every ingest path applies."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from grounded_core.clock import parse_iso
+from grounded_core.errors import Conflict
+from grounded_core.ids import new_id
+from grounded_core.ingest.stitching import StitchKey
+from grounded_core.sessions.models import Session
+from grounded_core.store import keys, table
+
+
+@dataclass(frozen=True)
+class SessionSeed:
+    """What a new session starts from."""
+
+    agent_id: str
+    started_at: str
+    snapshot_id: str | None = None
+    user_id: str | None = None
+    anonymous_id: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Stitched:
+    session_id: str
+    rule: str
+    created: bool
+
+
+def utc_day(timestamp: str) -> str:
+    return parse_iso(timestamp).date().isoformat()
+
+
+def add_counters(pk: str, sk: str, counters: dict[str, int], also_set: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A transaction operation that ADDs ``counters`` (and SETs ``also_set``) on one item."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    adds, sets = [], []
+    for n, (name, amount) in enumerate(counters.items()):
+        if amount:
+            names[f"#c{n}"] = name
+            values[f":c{n}"] = amount
+            adds.append(f"#c{n} :c{n}")
+    for n, (name, value) in enumerate((also_set or {}).items()):
+        names[f"#s{n}"] = name
+        values[f":s{n}"] = value
+        sets.append(f"#s{n} = if_not_exists(#s{n}, :s{n})")
+    if not adds and not sets:
+        raise ValueError("an update needs at least one counter or attribute")
+    clauses = ([f"ADD {', '.join(adds)}"] if adds else []) + ([f"SET {', '.join(sets)}"] if sets else [])
+    update = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": " ".join(clauses)}
+    return {"Update": {**update, "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+
+
+def rollup_updates(org_id: str, agent_id: str, timestamp: str, counters: dict[str, int]) -> list[dict[str, Any]]:
+    """Daily counters for the agent and for the whole org."""
+    day = keys.day(utc_day(timestamp))
+    return [add_counters(keys.rollup(org_id, agent), day, counters) for agent in (agent_id, None)]
+
+
+def session_counters(
+    org_id: str, session_id: str, counters: dict[str, int], also_set: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    update = add_counters(keys.session(org_id, session_id), keys.SESSION_SK, counters, also_set)
+    update["Update"]["ConditionExpression"] = "attribute_exists(PK)"
+    return update
+
+
+def touch(org_id: str, session_id: str, timestamp: str) -> None:
+    """Move ``lastSeenAt`` forward (never back), whatever order items arrive in."""
+    with contextlib.suppress(Conflict):  # already later, or the session was erased
+        table.update(
+            keys.session(org_id, session_id),
+            keys.SESSION_SK,
+            "SET lastSeenAt = :t",
+            {":t": timestamp},
+            condition="attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :t)",
+        )
+
+
+def get_session_item(org_id: str, session_id: str) -> Session | None:
+    item = table.get(keys.session(org_id, session_id), keys.SESSION_SK)
+    return Session.from_item(item) if item else None
+
+
+def _stitch_item(pk: str, session_id: str) -> dict[str, Any]:
+    return {"PK": pk, "SK": keys.STITCH_SK, "type": "Stitch", "sessionId": session_id}
+
+
+def register_stitch_keys(org_id: str, session_id: str, pks: list[str]) -> None:
+    """Point more keys at a session; a key already pointing elsewhere keeps its session."""
+    for pk in pks:
+        try:
+            table.put(_stitch_item(pk, session_id), condition="attribute_not_exists(PK)")
+        except Conflict:
+            continue
+    if pks:
+        table.update(keys.session(org_id, session_id), keys.SESSION_SK, "ADD stitchKeys :k", {":k": set(pks)})
+
+
+def create_session(
+    org_id: str, seed: SessionSeed, stitch_pks: list[str], metadata: dict[str, Any] | None = None
+) -> Session:
+    """A new session and its first stitch key in one transaction (a taken key is a Conflict), with
+    the day's session count."""
+    session = Session(
+        id=new_id("ses"),
+        org_id=org_id,
+        agent_id=seed.agent_id,
+        snapshot_id=seed.snapshot_id,
+        external_id=seed.external_id,
+        user_id=seed.user_id,
+        anonymous_id=seed.anonymous_id,
+        metadata=metadata or {},
+        started_at=seed.started_at,
+        stitch_keys=stitch_pks[:1],
+    )
+    operations: list[dict[str, Any]] = []
+    if stitch_pks:
+        operations.append(
+            {
+                "Put": {
+                    "Item": _stitch_item(stitch_pks[0], session.id),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+        )
+    operations.append({"Put": {"Item": session.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}})
+    operations += rollup_updates(org_id, seed.agent_id, seed.started_at, {"sessions": 1})
+    table.transact(operations, ["A session already uses that key.", None, None, None])
+    register_stitch_keys(org_id, session.id, stitch_pks[1:])
+    return session
+
+
+def find_or_create_session(org_id: str, seed: SessionSeed, stitch_keys: list[StitchKey]) -> Stitched:
+    """The session the strongest matching key points at, or a new one. Concurrent workers with
+    the same new key race on a conditional put: one creates, the others read what it made."""
+    direct = next((k for k in stitch_keys if k.kind == "session" and k.value.startswith("ses_")), None)
+    if direct:
+        existing = get_session_item(org_id, direct.value)
+        if existing and existing.agent_id == seed.agent_id:
+            return Stitched(existing.id, direct.rule, created=False)
+    pks = [keys.stitch(org_id, seed.agent_id, key.kind, key.value) for key in stitch_keys]
+    for attempt in range(2):
+        found = table.batch_get([(pk, keys.STITCH_SK) for pk in pks], consistent=True)
+        for key, pk in zip(stitch_keys, pks, strict=True):
+            if (pk, keys.STITCH_SK) in found:
+                session_id = found[(pk, keys.STITCH_SK)]["sessionId"]
+                missing = [other for other in pks if (other, keys.STITCH_SK) not in found]
+                register_stitch_keys(org_id, session_id, missing)
+                return Stitched(session_id, key.rule, created=False)
+        if attempt == 0:
+            try:
+                session = create_session(org_id, seed, pks)
+            except Conflict:
+                continue  # another worker created it a moment ago: read theirs
+            return Stitched(session.id, stitch_keys[0].rule, created=True)
+    raise Conflict("Could not settle the session for this item; it will be retried.", code="stitch_race")

@@ -1,0 +1,171 @@
+"""The sessions API: logging a conversation directly, reading it, ending and erasing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, sign_up
+from tests.support.ingest import at, post_traces, trace, wait_normalized
+
+
+@pytest.fixture(scope="module")
+def owner(api: httpx.Client) -> Account:
+    return sign_up(api)
+
+
+@pytest.fixture(scope="module")
+def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
+    made = create_agent(api, owner.headers, name="sessions-bot")
+    create_snapshot(api, owner.headers, made["id"])
+    return made
+
+
+def test_log_a_conversation_turn_by_turn(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
+    created = api.post(
+        "/api/sessions",
+        json={"agentId": agent["id"], "userId": "u-1", "metadata": {"channel": "web"}},
+        headers=owner.headers,
+    )
+    assert created.status_code == 201
+    session = created.json()
+    path = f"/api/sessions/{session['id']}"
+
+    user = {"role": "user", "content": "Can I get a refund?", "timestamp": at(0)}
+    reply = {
+        "role": "assistant",
+        "content": "Yes, within 30 days.",
+        "model": "gpt-4o",
+        "latencyMs": 900,
+        "timestamp": at(2),
+        "usage": {"inputTokens": 1_000_000, "outputTokens": 100_000},
+    }
+    assert api.post(f"{path}/turns", json=user, headers=owner.headers).status_code == 201
+    turn = api.post(f"{path}/turns", json=reply, headers=owner.headers).json()
+    assert turn["costUsd"] == pytest.approx(2.5 + 1.0)
+
+    totals = api.get(path, headers=owner.headers).json()
+    assert (totals["turns"], totals["tokens"]["total"], totals["costUsd"], totals["costPartial"]) == (
+        2,
+        1_100_000,
+        pytest.approx(3.5),
+        False,
+    )
+    timeline = api.get(f"{path}/timeline", headers=owner.headers).json()["items"]
+    assert [entry["data"]["role"] for entry in timeline] == ["user", "assistant"]
+
+    ended = api.post(f"{path}/end", headers=owner.headers).json()
+    assert ended["endedAt"]
+    assert api.post(f"{path}/end", headers=owner.headers).json()["endedAt"] == ended["endedAt"]
+
+
+def test_turns_and_sessions_are_validated(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
+    session = api.post("/api/sessions", json={"agentId": agent["id"]}, headers=owner.headers).json()
+    bad_turn = api.post(
+        f"/api/sessions/{session['id']}/turns", json={"role": "robot", "content": 1}, headers=owner.headers
+    )
+    assert bad_turn.status_code == 422
+    assert {d["field"] for d in bad_turn.json()["details"]} == {"role", "content"}
+    assert api.post("/api/sessions", json={"agentId": "agt_nope"}, headers=owner.headers).status_code == 404
+    assert (
+        api.post(
+            "/api/sessions/ses_nope/turns", json={"role": "user", "content": "x"}, headers=owner.headers
+        ).status_code
+        == 404
+    )
+    future = api.post(
+        f"/api/sessions/{session['id']}/turns",
+        json={"role": "user", "content": "x", "timestamp": "2999-01-01T00:00:00Z"},
+        headers=owner.headers,
+    )
+    assert future.status_code == 422
+
+
+def test_an_external_id_is_unique_and_traces_join_it(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
+    session = api.post(
+        "/api/sessions", json={"agentId": agent["id"], "externalId": "ticket-991"}, headers=owner.headers
+    ).json()
+    duplicate = api.post(
+        "/api/sessions", json={"agentId": agent["id"], "externalId": "ticket-991"}, headers=owner.headers
+    )
+    assert duplicate.status_code == 409
+
+    trace_id = post_traces(api, owner.headers, [trace(agent["id"], sessionId="ticket-991")]).json()["results"][0][
+        "traceId"
+    ]
+    assert wait_normalized(api, owner.headers, trace_id)["normalization"]["sessionId"] == session["id"]
+    by_own_id = post_traces(api, owner.headers, [trace(agent["id"], sessionId=session["id"])]).json()["results"][0][
+        "traceId"
+    ]
+    assert wait_normalized(api, owner.headers, by_own_id)["normalization"]["sessionId"] == session["id"]
+
+
+def test_sessions_list_newest_first_with_filters(api: httpx.Client) -> None:
+    account = sign_up(api)
+    bot = create_agent(api, account.headers)
+    create_snapshot(api, account.headers, bot["id"])
+    ok = post_traces(api, account.headers, [trace(bot["id"], userId="alice")]).json()["results"][0]["traceId"]
+    failed = post_traces(
+        api,
+        account.headers,
+        [trace(bot["id"], status="error", error="tool timed out", startedAt=at(60), endedAt=at(61))],
+    ).json()["results"][0]["traceId"]
+    ok_session = wait_normalized(api, account.headers, ok)["normalization"]["sessionId"]
+    failed_session = wait_normalized(api, account.headers, failed)["normalization"]["sessionId"]
+
+    def listed(**params: Any) -> list[str]:
+        return [s["id"] for s in api.get("/api/sessions", params=params, headers=account.headers).json()["items"]]
+
+    assert listed() == [failed_session, ok_session]
+    assert listed(agentId=bot["id"]) == [failed_session, ok_session]
+    assert listed(hasErrors="true") == [failed_session]
+    assert listed(hasErrors="false") == [ok_session]
+    assert listed(userId="alice") == [ok_session]
+    assert listed(**{"from": at(30)}) == [failed_session]
+    assert listed(**{"to": at(30)}) == [ok_session]
+    assert api.get("/api/sessions", params={"from": "soon"}, headers=account.headers).status_code == 422
+
+
+def test_deleting_a_session_erases_everything_attached(
+    api: httpx.Client, owner: Account, agent: dict[str, Any], cloud: Any
+) -> None:
+    big = "x" * 20_000
+    body = trace(agent["id"], sessionId="erase-me", anonymousId="anon-erase", input=big)
+    trace_id = post_traces(api, owner.headers, [body]).json()["results"][0]["traceId"]
+    session_id = wait_normalized(api, owner.headers, trace_id)["normalization"]["sessionId"]
+    api.post(f"/api/sessions/{session_id}/turns", json={"role": "user", "content": "hello"}, headers=owner.headers)
+    bucket = cloud.resources["PayloadBucket"]
+    assert (
+        cloud.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"orgs/{owner.org['id']}/traces/{trace_id}")[
+            "KeyCount"
+        ]
+        == 1
+    )
+
+    assert api.delete(f"/api/sessions/{session_id}", headers=owner.headers).status_code == 204
+
+    assert api.get(f"/api/sessions/{session_id}", headers=owner.headers).status_code == 404
+    assert api.get(f"/api/traces/{trace_id}", headers=owner.headers).status_code == 404
+    assert (
+        cloud.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"orgs/{owner.org['id']}/traces/{trace_id}")[
+            "KeyCount"
+        ]
+        == 0
+    )
+    # the stitch keys are gone too: the same conversation id now starts a new session
+    again = post_traces(api, owner.headers, [trace(agent["id"], sessionId="erase-me")]).json()["results"][0]["traceId"]
+    assert wait_normalized(api, owner.headers, again)["normalization"]["sessionId"] != session_id
+
+
+def test_an_agent_scoped_key_sees_only_its_agents_sessions(
+    api: httpx.Client, owner: Account, agent: dict[str, Any]
+) -> None:
+    other = create_agent(api, owner.headers, name="other-sessions")
+    theirs = api.post("/api/sessions", json={"agentId": other["id"]}, headers=owner.headers).json()
+    scoped = bearer(create_key(api, owner, agentId=agent["id"])["key"])
+
+    assert api.get(f"/api/sessions/{theirs['id']}", headers=scoped).status_code == 403
+    assert api.post("/api/sessions", json={"agentId": other["id"]}, headers=scoped).status_code == 403
+    assert all(s["agentId"] == agent["id"] for s in api.get("/api/sessions", headers=scoped).json()["items"])
