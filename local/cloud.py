@@ -87,6 +87,7 @@ class LocalCloud:
         self._mock = start_emulator(self.options.region)
         workarounds.serialize_emulator_calls()
         workarounds.name_every_execution()
+        workarounds.cheap_transaction_rollback()
         template = load_template(self.template_path)
         translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
         cfn, sqs_sources = workarounds.adapt_for_emulator(translated)
@@ -216,6 +217,10 @@ class LocalCloud:
         ]
         return Queue(url=url, arn=arn)
 
+    def invoke(self, function: str, event: Any) -> Any:
+        """Invoke a function by logical id, name or ARN, as the event sources do."""
+        return self.runtime.invoke(function, event)
+
     def _poller(self, source: workarounds.SqsEventSource) -> SqsPoller:
         import boto3
 
@@ -223,7 +228,7 @@ class LocalCloud:
             source,
             self.queue(source.queue_id),
             boto3.client("sqs", region_name=self.options.region),
-            self.runtime.invoke,
+            self.invoke,
             self.options.region,
             self.options.retry_delay_seconds,
             self.options.pollers_per_queue,

@@ -243,3 +243,59 @@ def create_secrets(
         created = secretsmanager.create_secret(Name=f"{stack_name}-{logical_id}", SecretString=value)
         arns[logical_id] = created["ARN"]
     return _replace_refs(adapted, arns) if arns else adapted
+
+
+def cheap_transaction_rollback() -> None:
+    """moto's TransactWriteItems deep-copies the whole table once per item of the transaction, to
+    roll back on failure: every transaction costs time in proportion to the table's size, and a
+    local cloud with a few thousand traces slows to a crawl. Keep copies of only the items the
+    transaction touches, and put those back if it fails. Runs under serialize_emulator_calls's
+    lock, so no other DynamoDB request sees the shim.
+    """
+    import copy
+    import types
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    if getattr(DynamoDBBackend, "_grounded_rollback", False):
+        return
+    original = DynamoDBBackend.transact_write_items
+    no_table_copies = types.SimpleNamespace(
+        deepcopy=lambda value, memo=None: value if isinstance(value, Table) else copy.deepcopy(value, memo),
+        copy=copy.copy,
+    )
+
+    def key_of(backend: Any, op: dict[str, Any]) -> dict[str, Any]:
+        if "Key" in op:
+            return dict(op["Key"])
+        table = backend.get_table(op["TableName"])
+        key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+        if table.range_key_attr:
+            key[table.range_key_attr] = op["Item"][table.range_key_attr]
+        return key
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        before = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            if op.get("TableName") in self.tables:
+                key = key_of(self, op)
+                before.append((op["TableName"], key, copy.deepcopy(self.get_item(op["TableName"], key))))
+        setattr(models, "copy", no_table_copies)  # noqa: B010 (a module attribute moto reads)
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table_name, key, item in reversed(before):
+                if item is None:
+                    if self.get_item(table_name, key) is not None:
+                        self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, item.to_json()["Attributes"])
+            raise
+        finally:
+            setattr(models, "copy", copy)  # noqa: B010
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoDBBackend._grounded_rollback = True  # type: ignore[attr-defined]

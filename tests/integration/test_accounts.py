@@ -231,3 +231,15 @@ def test_admins_rename_the_org_and_change_its_slug(api: httpx.Client) -> None:
     assert api.get("/api/org", headers=owner.headers).json()["slug"] == slug
     taken = api.patch("/api/org", json={"slug": slug}, headers=other.headers)
     assert taken.status_code == 409
+
+
+def test_a_refused_sign_up_leaves_nothing_behind(api: httpx.Client) -> None:
+    # Given a sign-up refused for its slug (the whole transaction is rolled back)...
+    first = sign_up(api)
+    email = unique_email()
+    body = {"email": email, "password": PASSWORD, "name": "B", "orgName": "B", "orgSlug": first.org["slug"]}
+    assert api.post("/api/auth/signup", json=body).status_code == 409
+
+    # ...the email it would have taken is still free, and the password it carried does not log in
+    assert api.post("/api/auth/login", json={"email": email, "password": PASSWORD}).status_code == 401
+    assert api.post("/api/auth/signup", json={**body, "orgSlug": None}).status_code == 201

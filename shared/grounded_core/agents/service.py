@@ -125,14 +125,26 @@ def snapshot_current_at(org_id: str, agent_id: str, moment: str) -> Snapshot | N
     return Snapshot.from_item(items[0]) if items else None
 
 
-def resolve_snapshot(org_id: str, agent_id: str, moment: str) -> Snapshot | None:
-    """The snapshot a trace from ``moment`` ran on: the one current then or, for work from before
-    the agent's first snapshot, that first snapshot. ``None`` only while the agent has none."""
-    current = snapshot_current_at(org_id, agent_id, moment)
-    if current is not None:
-        return current
-    items, _ = table.query(keys.agent_partition(org_id, agent_id), keys.SNAPSHOT_PREFIX, limit=1)
-    return Snapshot.from_item(items[0]) if items else None
+class SnapshotResolver:
+    """Which snapshot a trace from a given moment ran on: the one current then or, for work from
+    before the agent's first snapshot, that first snapshot (``None`` only while the agent has
+    none). Reads each agent's snapshot history once (one Query) and answers from memory, so a
+    worker resolving a batch of traces pays one request per agent, not per trace."""
+
+    def __init__(self, org_id: str):
+        self.org_id = org_id
+        self._history: dict[str, list[tuple[str, str]]] = {}
+
+    def _snapshots(self, agent_id: str) -> list[tuple[str, str]]:
+        if agent_id not in self._history:
+            items = table.query_all(keys.agent_partition(self.org_id, agent_id), keys.SNAPSHOT_PREFIX)
+            self._history[agent_id] = [(item["createdAt"], item["id"]) for item in items]  # oldest first
+        return self._history[agent_id]
+
+    def resolve(self, agent_id: str, moment: str) -> str | None:
+        history = self._snapshots(agent_id)
+        current = [snapshot_id for created, snapshot_id in history if created <= moment]
+        return current[-1] if current else (history[0][1] if history else None)
 
 
 def set_baseline(principal: Principal, agent_id: str, change: BaselineChange, now: datetime | None = None) -> Agent:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from grounded_core import adapters
-from grounded_core.agents.service import resolve_snapshot
+from grounded_core.agents.service import SnapshotResolver
 from grounded_core.errors import Conflict
 from grounded_core.ingest.models import EventIn, TraceIn
 from grounded_core.ingest.payloads import join_payloads
@@ -21,7 +21,14 @@ from grounded_core.ingest.turns import Turn, turns_of
 from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
 from grounded_core.pricing.overrides import prices_for
-from grounded_core.sessions.store import SessionSeed, find_or_create_session, rollup_updates, session_counters, touch
+from grounded_core.sessions.store import (
+    SessionSeed,
+    Stitched,
+    find_or_create_session,
+    rollup_updates,
+    session_counters,
+    touch,
+)
 from grounded_core.store import keys, table
 
 TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
@@ -31,8 +38,7 @@ def handle_message(message: dict[str, Any]) -> None:
     kind = message.get("kind")
     org_id = message["orgId"]
     if kind == "traces":
-        for trace_id in message["ids"]:
-            normalize_trace(org_id, trace_id)
+        normalize_traces(org_id, message["ids"])
     elif kind == "events":
         for event in message["events"]:
             attach_event(org_id, event)
@@ -90,44 +96,71 @@ def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
     }
 
 
+def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
+    """Normalize a message's traces with batched reads and writes; each trace's effects are still
+    applied on their own, exactly once (its transaction with the APPLIED marker)."""
+    pending = _pending_traces(org_id, trace_ids)
+    snapshots = SnapshotResolver(org_id)
+    sessions: dict[tuple[str, ...], Stitched] = {}
+    work = []
+    for trace_id, trace in pending:
+        snapshot_id = trace.resource.snapshot_id or snapshots.resolve(trace.agent_id, trace.started_at)
+        if snapshot_id is None:
+            _mark_unresolved(org_id, trace_id, trace.agent_id)
+            continue
+        keys_of_trace = stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
+        memo = (trace.agent_id, *(f"{key.kind}:{key.value}" for key in keys_of_trace))
+        if memo not in sessions:
+            seed = SessionSeed(
+                trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
+            )
+            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace)
+        work.append((trace_id, trace, snapshot_id, sessions[memo]))
+    table.batch_put(
+        _turn_item(org_id, stitched.session_id, turn)
+        for trace_id, trace, _, stitched in work
+        for turn in turns_of(trace_id, trace)
+    )
+    last_seen: dict[str, str] = {}
+    for trace_id, trace, snapshot_id, stitched in work:
+        if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched):
+            seen = trace.ended_at or trace.started_at
+            last_seen[stitched.session_id] = max(seen, last_seen.get(stitched.session_id, seen))
+    for session_id, seen in last_seen.items():
+        touch(org_id, session_id, seen)
+
+
 def normalize_trace(org_id: str, trace_id: str) -> None:
+    normalize_traces(org_id, [trace_id])
+
+
+def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceIn]]:
+    """The traces still to apply (one BatchGetItem for their items and markers)."""
+    wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
+    found = table.batch_get(wanted, consistent=True)
+    pending = []
+    for trace_id in dict.fromkeys(trace_ids):
+        item = found.get((keys.trace(org_id, trace_id), keys.TRACE_SK))
+        applied = found.get((keys.trace(org_id, trace_id), keys.APPLIED_SK))
+        if item is None:
+            logger.info("trace gone before normalization", extra={"trace_id": trace_id})
+        elif applied is not None:  # done before: only repair what a re-send may have reset
+            if item.get("normalization", {}).get("state") != "normalized":
+                _set_normalization(org_id, trace_id, applied["normalization"])
+        else:
+            pending.append((trace_id, _load_trace(item)))
+    return pending
+
+
+def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, stitched: Stitched) -> bool:
+    """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before."""
     trace_pk = keys.trace(org_id, trace_id)
-    found = table.batch_get([(trace_pk, keys.TRACE_SK), (trace_pk, keys.APPLIED_SK)], consistent=True)
-    item = found.get((trace_pk, keys.TRACE_SK))
-    applied = found.get((trace_pk, keys.APPLIED_SK))
-    if item is None:
-        logger.info("trace gone before normalization", extra={"trace_id": trace_id})
-        return
-    if applied is not None:  # done before: only repair what a re-send may have reset
-        if item.get("normalization", {}).get("state") != "normalized":
-            _set_normalization(org_id, trace_id, applied["normalization"])
-        return
-    trace = _load_trace(item)
-    snapshot_id = trace.resource.snapshot_id
-    if snapshot_id is None:
-        resolved = resolve_snapshot(org_id, trace.agent_id, trace.started_at)
-        snapshot_id = resolved.id if resolved else None
-    if snapshot_id is None:
-        _mark_unresolved(org_id, trace_id, trace.agent_id)
-        return
-    seed = SessionSeed(
-        agent_id=trace.agent_id,
-        started_at=trace.started_at,
-        snapshot_id=snapshot_id,
-        user_id=trace.user_id,
-        anonymous_id=trace.anonymous_id,
-        external_id=trace.session_id,
-    )
-    stitched = find_or_create_session(
-        org_id, seed, stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
-    )
-    turns = turns_of(trace_id, trace)
-    table.batch_put(_turn_item(org_id, stitched.session_id, turn) for turn in turns)
     nanos, unpriced = trace_cost(trace, org_id)
+    turns = len(turns_of(trace_id, trace))
     errors = 1 if trace.status == "error" else 0
     counters = {
         "traces": 1,
-        "turns": len(turns),
+        "turns": turns,
         "errors": errors,
         "costNanos": nanos,
         "unpricedCalls": unpriced,
@@ -170,8 +203,8 @@ def normalize_trace(org_id: str, trace_id: str) -> None:
     except Conflict as conflict:
         if conflict.message != "already applied":
             raise
-        return  # a concurrent delivery applied it first
-    touch(org_id, stitched.session_id, trace.ended_at or trace.started_at)
+        return False  # a concurrent delivery applied it first
+    return True
 
 
 def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:

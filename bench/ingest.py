@@ -1,0 +1,144 @@
+"""Ingestion cost and speed on the local cloud.
+
+    .venv/bin/python bench/ingest.py [--batches 10] [--batch-size 100] [--sessions-per-batch 10]
+
+Prints, for one batch of traces: the AWS requests made per trace on the ingest path (the traces
+function), on the normalization path (the normalize worker), and by Lambda's SQS poller; then the
+end-to-end rate (first request sent to last trace normalized) for all batches. Every figure comes
+from counting real boto3 calls against the emulator; nothing is estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextvars
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
+
+import httpx  # noqa: E402
+
+from local.cloud import CloudOptions, LocalCloud  # noqa: E402
+
+_calls: Counter[tuple[str, str, str]] = Counter()
+_lock = threading.Lock()
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("function", default=None)
+
+
+def count_calls(cloud: LocalCloud) -> None:
+    """Count every boto3 call by the function it ran in (or the poller, or this script)."""
+    from botocore.client import BaseClient
+
+    original_call = BaseClient._make_api_call
+    original_invoke = cloud.runtime.invoke
+
+    def make_api_call(self: Any, operation: str, params: Any) -> Any:
+        where = _current.get() or ("SqsPoller" if threading.current_thread().name.startswith("sqs-poller") else "bench")
+        with _lock:
+            _calls[(where, self.meta.service_model.service_name, operation)] += 1
+        return original_call(self, operation, params)
+
+    def invoke(function: str, event: Any) -> Any:
+        token = _current.set(cloud.runtime.get(function).source.logical_id)
+        try:
+            return original_invoke(function, event)
+        finally:
+            _current.reset(token)
+
+    BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+    cloud.runtime.invoke = invoke  # type: ignore[method-assign]
+
+
+def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+    conversations = [f"bench-{uuid.uuid4().hex[:8]}" for _ in range(sessions)]
+    return [
+        {
+            "agentId": agent_id,
+            "sessionId": conversations[n % sessions],
+            "name": "answer",
+            "startedAt": stamp,
+            "endedAt": stamp,
+            "input": {"question": f"question {n}"},
+            "output": f"answer {n}",
+            "spans": [
+                {"id": f"s{n}", "kind": "llm", "name": "chat", "startedAt": stamp, "model": "gpt-4o-mini",
+                 "usage": {"inputTokens": 800, "outputTokens": 120, "cacheReadTokens": 400}},
+                {"id": f"t{n}", "kind": "tool", "name": "search", "startedAt": stamp, "output": "ok"},
+            ],
+        }
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def report(title: str, per: int) -> None:
+    print(f"\n{title} (requests per trace)")
+    print(f"  {'where':<20} {'service':<10} {'operation':<28} {'per trace':>10}")
+    for (where, service, operation), count in sorted(_calls.items()):
+        if where in {"TracesFunction", "NormalizeFunction", "SqsPoller", "AuthorizerFunction"}:
+            print(f"  {where:<20} {service:<10} {operation:<28} {count / per:>10.3f}")
+    print("  (SqsPoller: the local poller's own receives include idle polls; Lambda's pollers long-poll)")
+    for where in ("TracesFunction", "NormalizeFunction", "SqsPoller"):
+        by_service = Counter()
+        for (w, service, _), count in _calls.items():
+            if w == where:
+                by_service[service] += count
+        summary = ", ".join(f"{service} {count / per:.3f}" for service, count in sorted(by_service.items()))
+        print(f"  total {where:<14} {summary}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--sessions-per-batch", type=int, default=10)
+    args = parser.parse_args()
+
+    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "ERROR", "PasswordHashRounds": "4"})
+    cloud = LocalCloud(ROOT / "template.yaml", options).start()
+    api = httpx.Client(base_url=cloud.url, timeout=120)
+    signup = api.post(
+        "/api/auth/signup",
+        json={"email": "bench@example.com", "password": "benchmark", "name": "B", "orgName": "Bench"},
+    )
+    headers = {"Authorization": f"Bearer {signup.json()['token']}"}
+    agent = api.post("/api/agents", json={"name": "bench"}, headers=headers).json()["id"]
+    api.post(f"/api/agents/{agent}/snapshots", json={"label": "v1", "modelId": "gpt-4o-mini"}, headers=headers)
+    key = api.post("/api/keys", json={"name": "bench"}, headers=headers).json()["key"]
+    headers = {"Authorization": f"Bearer {key}"}
+    api.get("/api/agents", headers=headers)  # warm the authorizer cache and every container
+    cloud.drain()
+    count_calls(cloud)
+
+    answer = api.post(
+        "/api/traces/batch", json={"traces": traces(agent, args.batch_size, args.sessions_per_batch)}, headers=headers
+    )
+    assert answer.status_code == 202, answer.text
+    cloud.drain(timeout_seconds=300)
+    report(f"One batch of {args.batch_size} traces, {args.sessions_per_batch} new sessions", args.batch_size)
+
+    total = args.batches * args.batch_size
+    bodies = [traces(agent, args.batch_size, args.sessions_per_batch) for _ in range(args.batches)]
+    started = time.perf_counter()
+    for body in bodies:
+        assert api.post("/api/traces/batch", json={"traces": body}, headers=headers).status_code == 202
+    accepted = time.perf_counter()
+    cloud.drain(timeout_seconds=600)
+    finished = time.perf_counter()
+    print(f"\n{total} traces in {args.batches} batches of {args.batch_size}:")
+    per_batch_ms = (accepted - started) / args.batches * 1000
+    print(f"  ingest (202s):           {total / (accepted - started):8.0f} traces/s  ({per_batch_ms:.0f} ms per batch)")
+    print(f"  end to end (normalized): {total / (finished - started):8.0f} traces/s  ({finished - started:.1f} s)")
+    print(f"  local cloud, one process, python {sys.version.split()[0]}; moto serializes emulator requests")
+    cloud.stop()
+
+
+if __name__ == "__main__":
+    main()
