@@ -7,13 +7,13 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr
 
 from grounded_core import adapters
-from grounded_core.clock import iso, parse_iso
-from grounded_core.errors import Invalid, NotFound
+from grounded_core.errors import NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ingest.payloads import join_payloads
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
 from grounded_core.store import keys, table
+from grounded_core.store.listing import newest_between
 
 INTERNAL = {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "orgId", "payloadKey"}
 
@@ -38,17 +38,6 @@ def get_trace(principal: Principal, trace_id: str) -> dict[str, Any]:
     return trace_view(item, with_payloads=True)
 
 
-def _bound(value: str | None, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return iso(parse_iso(value))
-    except ValueError:
-        raise Invalid(
-            f"{field} is not an ISO-8601 timestamp.", details=[{"field": field, "message": "not a timestamp"}]
-        ) from None
-
-
 def list_traces(
     principal: Principal,
     page: PageRequest,
@@ -62,22 +51,10 @@ def list_traces(
     agent_id = agent_id or principal.agent_id
     if agent_id:
         principal.require_agent(agent_id)
-    low, high = _bound(since, "from") or "0", _bound(until, "to") or "~"
     if session_id:
-        pk, index = keys.session(principal.org_id, session_id), "GSI1"
-        low, high = keys.TRACE_IN_SESSION_PREFIX + low, keys.TRACE_IN_SESSION_PREFIX + high
+        pk, index, prefix = keys.session(principal.org_id, session_id), "GSI1", keys.TRACE_IN_SESSION_PREFIX
     else:
-        pk, index = keys.org_traces(principal.org_id), "GSI2"
-    condition = None
-    for part in ([Attr("agentId").eq(agent_id)] if agent_id else []) + ([Attr("status").eq(status)] if status else []):
-        condition = part if condition is None else condition & part
-    items, last = table.query(
-        pk,
-        index=index,
-        sk_between=(low, high),
-        newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=condition,
-    )
-    return Page(items=[trace_view(item, with_payloads=False) for item in items], nextCursor=encode_cursor(last))
+        pk, index, prefix = keys.org_traces(principal.org_id), "GSI2", ""
+    filters = ([Attr("agentId").eq(agent_id)] if agent_id else []) + ([Attr("status").eq(status)] if status else [])
+    items, cursor = newest_between(pk, index, prefix, since, until, page, filters)
+    return Page(items=[trace_view(item, with_payloads=False) for item in items], nextCursor=cursor)

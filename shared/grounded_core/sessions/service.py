@@ -16,7 +16,7 @@ from grounded_core.ids import new_id
 from grounded_core.ingest.models import check_times
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import price_call, usd
 from grounded_core.pricing.overrides import prices_for
 from grounded_core.sessions.models import Session, SessionCreate, SessionView, TimelineEntry, TurnCreate
@@ -29,6 +29,7 @@ from grounded_core.sessions.store import (
     touch,
 )
 from grounded_core.store import keys, table
+from grounded_core.store.listing import newest_between
 
 
 def _time(value: str | None, field: str) -> str | None:
@@ -97,27 +98,12 @@ def list_sessions(
         if agent_id
         else (keys.org_sessions(principal.org_id), "GSI2", "")
     )
-    low = prefix + (_time(since, "from") or "0")
-    high = prefix + (_time(until, "to") or "~")
-    filters = []
-    if user_id:
-        filters.append(Attr("userId").eq(user_id))
+    filters = [Attr("userId").eq(user_id)] if user_id else []
     if has_errors is not None:
         errored = Attr("errors").gt(0) | Attr("errorEvents").gt(0)
         filters.append(errored if has_errors else ~errored)
-    condition = None
-    for part in filters:
-        condition = part if condition is None else condition & part
-    items, last = table.query(
-        pk,
-        index=index,
-        sk_between=(low, high),
-        newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=condition,
-    )
-    return Page(items=[Session.from_item(item).view() for item in items], nextCursor=encode_cursor(last))
+    items, cursor = newest_between(pk, index, prefix, since, until, page, filters)
+    return Page(items=[Session.from_item(item).view() for item in items], nextCursor=cursor)
 
 
 def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:

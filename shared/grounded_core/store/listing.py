@@ -1,0 +1,49 @@
+"""Newest-first listings over a time-sorted index: the shape every ``?from&to`` list route has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grounded_core.clock import iso, parse_iso
+from grounded_core.errors import Invalid
+from grounded_core.pagination import PageRequest, encode_cursor
+from grounded_core.store import table
+
+
+def time_bound(value: str | None, field: str) -> str | None:
+    """A ``from``/``to`` query value as ISO-8601 UTC, or a 422 naming the field."""
+    if value is None:
+        return None
+    try:
+        return iso(parse_iso(value))
+    except ValueError:
+        raise Invalid(
+            f"{field} is not an ISO-8601 timestamp.", details=[{"field": field, "message": "not a timestamp"}]
+        ) from None
+
+
+def all_of(conditions: list[Any]) -> Any:
+    """The AND of boto3 filter conditions (``None`` for none)."""
+    combined = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def newest_between(
+    pk: str,
+    index: str,
+    prefix: str,
+    since: str | None,
+    until: str | None,
+    page: PageRequest,
+    filters: list[Any],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page, newest first, of a partition whose sort keys are ``prefix`` + a timestamp."""
+    low = prefix + (time_bound(since, "from") or "0")
+    high = prefix + (time_bound(until, "to") or "~")
+    items, last = table.query(
+        pk, index=index, sk_between=(low, high), newest_first=True, limit=page.limit, start_key=page.start_key,
+        filter=all_of(filters),
+    )  # fmt: skip
+    return items, encode_cursor(last)
