@@ -8,7 +8,8 @@ from grounded_core.agents import service
 from grounded_core.agents.models import Agent, AgentCreate, AgentPatch, BaselineChange, Snapshot, SnapshotCreate
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
-from grounded_core.pagination import Page, Paging
+from grounded_core.http.paging import Paging
+from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
 

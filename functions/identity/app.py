@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Request, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.paging import Paging
 from grounded_core.identity import accounts, invites, keyring, members
 from grounded_core.identity.accounts import LogIn, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
@@ -15,7 +16,7 @@ from grounded_core.identity.keyring import KeyCreated, KeyRequest
 from grounded_core.identity.members import OrgPatch, RoleChange
 from grounded_core.identity.models import ApiKey, Invite, Membership, Org
 from grounded_core.identity.tokens import user_id_from_token
-from grounded_core.pagination import Page, Paging
+from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
 WIRE: dict[str, Any] = {"response_model_by_alias": True, "response_model_exclude_none": True}

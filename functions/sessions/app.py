@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.paging import Paging
 from grounded_core.ingest.turns import Turn
-from grounded_core.pagination import Page, Paging
+from grounded_core.pagination import Page
 from grounded_core.sessions import service
 from grounded_core.sessions.models import SessionCreate, SessionView, TimelineEntry, TurnCreate
 

@@ -9,10 +9,11 @@ from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.paging import Paging
 from grounded_core.http.responses import batch_response
 from grounded_core.ingest import service, traces
 from grounded_core.ingest.models import TraceBatch
-from grounded_core.pagination import Page, Paging
+from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from grounded_core.errors import BadRequest
@@ -54,15 +53,3 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(decoded, dict) or not all(isinstance(value, str | int) for value in decoded.values()):
         raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor")
     return decoded
-
-
-def page_request(
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1-200)."),
-    cursor: str | None = Query(None, description="The nextCursor of the previous page."),
-) -> PageRequest:
-    """FastAPI dependency for list routes."""
-    return PageRequest(limit=limit, start_key=decode_cursor(cursor))
-
-
-#: Route parameter type for list routes: ``def route(page: Paging)``.
-Paging = Annotated[PageRequest, Depends(page_request)]
