@@ -31,7 +31,7 @@ class StoredModel(ApiModel):
 
     def to_item(self, **extra: object) -> dict[str, object]:
         stored = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return {**stored, **extra, **self.keys(), "type": type(self).__name__}
+        return {**stored, **extra, **self.keys(), "entity": type(self).__name__}
 
     @classmethod
     def from_item(cls, item: dict[str, object]) -> Self:

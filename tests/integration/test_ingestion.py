@@ -134,6 +134,8 @@ def test_browser_telemetry_and_backend_traces_share_one_session(
     timeline = api.get(f"/api/sessions/{session['id']}/timeline", headers=owner.headers).json()["items"]
     assert [entry["kind"] for entry in timeline] == ["event", "event", "trace", "turn", "turn"]
     assert [entry["timestamp"] for entry in timeline] == sorted(entry["timestamp"] for entry in timeline)
+    assert [entry["data"]["type"] for entry in timeline if entry["kind"] == "event"] == ["page", "click"]
+    assert all("PK" not in entry["data"] and "entity" not in entry["data"] for entry in timeline)
 
 
 def test_an_anonymous_visitor_is_stitched_without_a_session_id(

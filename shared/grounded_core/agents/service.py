@@ -11,6 +11,7 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.jobs.service import create_job
 from grounded_core.pagination import Page, PageRequest, encode_cursor
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -83,11 +84,19 @@ def create_snapshot(
         **request.model_dump(),
     )
     table.put(snapshot.to_item(), condition="attribute_not_exists(PK)")
-    # traces that waited for a snapshot can be normalized now (the worker finds them, if any)
-    adapters.send_messages(
-        get_settings().normalize_queue_url, [{"kind": "renormalize", "orgId": principal.org_id, "agentId": agent_id}]
-    )
+    _renormalize_waiting_traces(principal.org_id, agent_id)
     return snapshot
+
+
+def _renormalize_waiting_traces(org_id: str, agent_id: str) -> None:
+    """Traces that waited for the agent's first snapshot can be normalized now: a
+    ``snapshot.renormalize`` job, run by the normalize worker. One Query when there are none."""
+    waiting, _ = table.query(keys.agent_partition(org_id, agent_id), keys.UNRESOLVED_PREFIX, limit=1)
+    if not waiting:
+        return
+    job = create_job(org_id, "snapshot.renormalize", agent_id=agent_id)
+    message = {"kind": "renormalize", "orgId": org_id, "agentId": agent_id, "jobId": job.id}
+    adapters.send_messages(get_settings().normalize_queue_url, [message])
 
 
 def list_snapshots(principal: Principal, agent_id: str, page: PageRequest) -> Page[Snapshot]:

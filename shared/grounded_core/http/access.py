@@ -79,6 +79,10 @@ ROUTE_ACCESS: dict[str, Access] = {
     "POST /api/sessions/{session_id}/turns": needs("sessions:write"),
     "POST /api/sessions/{session_id}/end": needs("sessions:write"),
     "DELETE /api/sessions/{session_id}": needs("sessions:write"),
+    # jobs (never for publishable keys)
+    "GET /api/jobs": needs("jobs:read"),
+    "GET /api/jobs/{job_id}": needs("jobs:read"),
+    "POST /api/jobs/{job_id}/cancel": needs("jobs:write"),
     # pricing
     "GET /api/pricing": needs("analytics:read"),
     "PUT /api/pricing/{model_prefix}": ADMIN,

@@ -100,7 +100,7 @@ def new_user_writes(user: User, password: str) -> list[dict[str, Any]]:
     return [
         {
             "Put": {
-                "Item": {"PK": keys.email(user.email), "SK": keys.EMAIL_SK, "type": "email", "userId": user.id},
+                "Item": {"PK": keys.email(user.email), "SK": keys.EMAIL_SK, "entity": "Email", "userId": user.id},
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
         },
@@ -127,7 +127,7 @@ def sign_up(request: SignUp, now: datetime | None = None) -> Session:
             *new_user_writes(user, request.password),
             {
                 "Put": {
-                    "Item": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK, "type": "slug", "orgId": org.id},
+                    "Item": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK, "entity": "Slug", "orgId": org.id},
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },

@@ -39,7 +39,7 @@ def update_org(principal: Principal, patch: OrgPatch) -> Org:
         operations += [
             {
                 "Put": {
-                    "Item": {"PK": keys.slug(patch.slug), "SK": keys.SLUG_SK, "type": "slug", "orgId": org.id},
+                    "Item": {"PK": keys.slug(patch.slug), "SK": keys.SLUG_SK, "entity": "Slug", "orgId": org.id},
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },

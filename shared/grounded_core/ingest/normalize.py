@@ -18,6 +18,7 @@ from grounded_core.ingest.payloads import join_payloads
 from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn, turns_of
+from grounded_core.jobs.service import find_job, finish_job, start_job
 from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
 from grounded_core.pricing.overrides import prices_for
@@ -43,7 +44,7 @@ def handle_message(message: dict[str, Any]) -> None:
         for event in message["events"]:
             attach_event(org_id, event)
     elif kind == "renormalize":
-        renormalize_agent(org_id, message["agentId"])
+        renormalize_agent(org_id, message["agentId"], message.get("jobId"))
     else:
         raise ValueError(f"unknown normalize message kind {kind!r}")
 
@@ -92,7 +93,7 @@ def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
         **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
         "PK": keys.session(org_id, session_id),
         "SK": keys.turn_sort(turn.timestamp, turn.id),
-        "type": "Turn",
+        "entity": "Turn",
     }
 
 
@@ -213,18 +214,25 @@ def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:
         {
             "PK": keys.agent_partition(org_id, agent_id),
             "SK": keys.unresolved(trace_id),
-            "type": "Unresolved",
+            "entity": "Unresolved",
             "traceId": trace_id,
         }
     )
     _set_normalization(org_id, trace_id, {"state": "unresolved", "reason": "no_snapshot"})
 
 
-def renormalize_agent(org_id: str, agent_id: str) -> int:
-    """Queue every unresolved trace of the agent again (it has a snapshot now)."""
+def renormalize_agent(org_id: str, agent_id: str, job_id: str | None = None) -> int:
+    """Queue every unresolved trace of the agent again (it has a snapshot now), as a job."""
+    if job_id and start_job(org_id, job_id) is None:
+        job = find_job(org_id, job_id)
+        if job is None or job.status != "running":
+            return 0  # cancelled, or finished by an earlier delivery
     markers = table.query_all(keys.agent_partition(org_id, agent_id), keys.UNRESOLVED_PREFIX)
     trace_ids = [marker["traceId"] for marker in markers]
     queue_traces(org_id, trace_ids)
+    if job_id:
+        count = len(trace_ids)
+        finish_job(org_id, job_id, "succeeded", result={"requeued": count}, progress={"done": count, "total": count})
     return len(trace_ids)
 
 
@@ -243,7 +251,7 @@ def attach_event(org_id: str, raw: dict[str, Any]) -> None:
         **raw,
         "PK": keys.session(org_id, stitched.session_id),
         "SK": keys.event_sort(event.timestamp, event_id),
-        "type": "Event",
+        "entity": "Event",
     }
     counters = {"events": 1, "errorEvents": 1 if event.type == "error" else 0}
     operations = [

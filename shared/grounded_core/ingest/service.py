@@ -129,7 +129,7 @@ def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) ->
         "SK": keys.TRACE_SK,
         "GSI2PK": keys.org_traces(org_id),
         "GSI2SK": f"{body['startedAt']}#{trace_id}",
-        "type": "Trace",
+        "entity": "Trace",
         "orgId": org_id,
         "receivedAt": received_at,
         "normalization": {"state": "pending"},

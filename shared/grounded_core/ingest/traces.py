@@ -15,7 +15,7 @@ from grounded_core.pricing.cost import usd
 from grounded_core.store import keys, table
 from grounded_core.store.listing import newest_between
 
-INTERNAL = {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "orgId", "payloadKey"}
+INTERNAL = keys.STORAGE_ATTRIBUTES | {"orgId", "payloadKey"}
 
 
 def trace_view(item: dict[str, Any], with_payloads: bool) -> dict[str, Any]:

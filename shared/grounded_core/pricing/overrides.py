@@ -86,7 +86,7 @@ def set_override(org_id: str, model_prefix: str, price: Price) -> PriceEntry:
         {
             "PK": keys.org(org_id),
             "SK": keys.price_override(prefix),
-            "type": "PriceOverride",
+            "entity": "PriceOverride",
             "modelPrefix": prefix,
             "price": price.model_dump(mode="json", by_alias=True),
         }

@@ -135,7 +135,7 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
         **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
         "PK": keys.session(principal.org_id, session_id),
         "SK": keys.turn_sort(timestamp, turn.id),
-        "type": "Turn",
+        "entity": "Turn",
     }
     table.transact(
         [
@@ -189,11 +189,7 @@ def timeline(principal: Principal, session_id: str) -> list[TimelineEntry]:
 
 
 def _public(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: value
-        for key, value in item.items()
-        if key not in {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type"}
-    }
+    return {key: value for key, value in item.items() if key not in keys.STORAGE_ATTRIBUTES}
 
 
 def delete_session(principal: Principal, session_id: str) -> None:

@@ -91,7 +91,7 @@ def get_session_item(org_id: str, session_id: str) -> Session | None:
 
 
 def _stitch_item(pk: str, session_id: str) -> dict[str, Any]:
-    return {"PK": pk, "SK": keys.STITCH_SK, "type": "Stitch", "sessionId": session_id}
+    return {"PK": pk, "SK": keys.STITCH_SK, "entity": "Stitch", "sessionId": session_id}
 
 
 def register_stitch_keys(org_id: str, session_id: str, pks: list[str]) -> None:

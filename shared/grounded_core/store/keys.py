@@ -152,3 +152,18 @@ def price_override(prefix: str) -> str:
 
 
 PRICE_PREFIX = "PRICE#"
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def job(org_id: str, job_id: str) -> str:
+    return f"ORG#{org_id}#JOB#{job_id}"
+
+
+JOB_SK = "JOB"
+JOB_PREFIX = "JOB#"
+
+
+#: Attributes that exist for the table, never for a client.
+STORAGE_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "entity", "ttl"})

@@ -43,7 +43,12 @@ def newest_between(
     low = prefix + (time_bound(since, "from") or "0")
     high = prefix + (time_bound(until, "to") or "~")
     items, last = table.query(
-        pk, index=index, sk_between=(low, high), newest_first=True, limit=page.limit, start_key=page.start_key,
+        pk,
+        index=index,
+        sk_between=(low, high),
+        newest_first=True,
+        limit=page.limit,
+        start_key=page.start_key,
         filter=all_of(filters),
-    )  # fmt: skip
+    )
     return items, encode_cursor(last)
