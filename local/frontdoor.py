@@ -162,14 +162,20 @@ class HttpApi:
             response.headers.setdefault("access-control-allow-origin", origin)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of concurrent clients (an SDK flushing
+    # from several threads) would see connections refused, which API Gateway never does.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class FrontDoor:
     """A threaded HTTP server in front of :class:`HttpApi` plus the ``/_local/`` routes."""
 
     def __init__(self, api: HttpApi, local_routes: dict[tuple[str, str], LocalRoute], host: str, port: int):
         self.api = api
         self.local_routes = local_routes
-        self._server = ThreadingHTTPServer((host, port), _handler_class(self))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler_class(self))
         self._thread = threading.Thread(target=self._server.serve_forever, name="front-door", daemon=True)
 
     @property

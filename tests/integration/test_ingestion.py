@@ -176,9 +176,18 @@ def test_twenty_traces_racing_into_one_new_session_make_exactly_one(
     responses: list[httpx.Response] = []
     lock = threading.Lock()
 
+    errors: list[BaseException] = []
+
     def send() -> None:
-        with httpx.Client(base_url=cloud.url, timeout=30) as client:
-            answer = client.post("/api/traces", json=trace(agent["id"], sessionId=conversation), headers=owner.headers)
+        try:
+            with httpx.Client(base_url=cloud.url, timeout=30) as client:
+                answer = client.post(
+                    "/api/traces", json=trace(agent["id"], sessionId=conversation), headers=owner.headers
+                )
+        except BaseException as error:  # a thread's failure must fail the test, not vanish
+            with lock:
+                errors.append(error)
+            return
         with lock:
             responses.append(answer)
 
@@ -188,6 +197,7 @@ def test_twenty_traces_racing_into_one_new_session_make_exactly_one(
     for thread in threads:
         thread.join()
 
+    assert errors == []
     assert [r.status_code for r in responses] == [202] * 20
     session_ids = {
         wait_normalized(api, owner.headers, r.json()["traceId"])["normalization"]["sessionId"] for r in responses
