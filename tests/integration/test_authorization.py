@@ -69,9 +69,10 @@ def test_a_revoked_key_never_used_before_is_refused_at_once(api: httpx.Client, o
 def test_an_expired_key_is_401(api: httpx.Client, owner: Account) -> None:
     from grounded_core.clock import iso, utc_now
     from grounded_core.identity.keyring import KeyRequest, issue_key
-    from grounded_core.identity.principal import Credential
+    from grounded_core.identity.principal import ALL_SCOPES, Credential
 
-    principal = Credential(authenticated=True, kind="secret_key", org_id=owner.org["id"], scopes="admin").principal(
+    every_scope = " ".join(ALL_SCOPES)
+    principal = Credential(authenticated=True, kind="secret_key", org_id=owner.org["id"], scopes=every_scope).principal(
         None
     )
     expired = KeyRequest.model_construct(
@@ -240,3 +241,22 @@ def test_the_authorizers_answer_is_cached_per_credential(api: httpx.Client, owne
     for _ in range(3):
         assert api.get("/api/agents", headers=bearer(key["key"])).status_code == 200
     assert cloud.runtime.invocations["AuthorizerFunction"] - before == 1
+
+
+def test_keys_cannot_grant_more_than_their_creator_has(
+    api: httpx.Client, owner: Account, agent: dict[str, Any]
+) -> None:
+    admin_key = bearer(create_key(api, owner, scopes=["admin", "agents:read"])["key"])
+    wider = api.post("/api/keys", json={"name": "wider", "scopes": ["agents:write"]}, headers=admin_key)
+    assert wider.status_code == 403
+    assert api.post("/api/keys", json={"name": "same", "scopes": ["agents:read"]}, headers=admin_key).status_code == 201
+
+    scoped_admin = bearer(create_key(api, owner, scopes=["admin", "agents:read"], agentId=agent["id"])["key"])
+    for method, path, body in [
+        ("POST", "/api/keys", {"name": "escape", "scopes": ["agents:read"]}),
+        ("POST", "/api/invites", {"email": "friend@example.com", "role": "ADMIN"}),
+        ("GET", "/api/members", None),
+        ("PATCH", "/api/org", {"name": "mine"}),
+    ]:
+        response = api.request(method, path, json=body, headers=scoped_admin)
+        assert response.status_code == 403, path

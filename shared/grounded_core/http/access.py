@@ -25,11 +25,14 @@ class Access:
     public: bool = False
     scope: str | None = None
     kinds: frozenset[PrincipalKind] = field(default=USERS_AND_SECRET_KEYS)
+    #: about the whole org (its members, keys, settings): never for a key limited to one agent
+    org_wide: bool = False
 
 
 PUBLIC = Access(public=True)
 SIGNED_IN = Access()
-ADMIN = Access(scope=ADMIN_SCOPE)
+ADMIN = Access(scope=ADMIN_SCOPE, org_wide=True)
+ORG_MEMBERS = Access(org_wide=True)
 
 
 def needs(scope: str, *, publishable: bool = False) -> Access:
@@ -45,7 +48,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/me": SIGNED_IN,
     "GET /api/org": SIGNED_IN,
     "PATCH /api/org": ADMIN,
-    "GET /api/members": SIGNED_IN,
+    "GET /api/members": ORG_MEMBERS,
     "PATCH /api/members/{user_id}": ADMIN,
     "DELETE /api/members/{user_id}": ADMIN,
     "POST /api/invites": ADMIN,
@@ -119,6 +122,8 @@ def enforce_access(request: Request, rules: dict[str, Access]) -> None:
         raise Forbidden(message, code="wrong_credential_kind")
     if access.scope:
         principal.require_scope(access.scope)
+    if access.org_wide and principal.agent_id is not None:
+        raise Forbidden("A key limited to one agent cannot see or manage the whole org.", code="agent_scope")
     request.state.principal = principal
 
 
