@@ -131,10 +131,6 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
         touch(org_id, session_id, seen)
 
 
-def normalize_trace(org_id: str, trace_id: str) -> None:
-    normalize_traces(org_id, [trace_id])
-
-
 def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceIn]]:
     """The traces still to apply (one BatchGetItem for their items and markers)."""
     wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
