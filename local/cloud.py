@@ -20,7 +20,6 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +312,6 @@ class LocalCloud:
             if name not in self.scheduler.rules:
                 return json_response(404, {"error": f"no schedule {name!r}", "code": "not_found"})
             self.fire_schedule(name)
-            return json_response(202, {"fired": name, "at": datetime.now().isoformat()})
+            return json_response(202, {"fired": name, "at": utc_now().isoformat()})
 
         return {("GET", "/_local/status"): status, ("POST", "/_local/schedules/"): fire}
