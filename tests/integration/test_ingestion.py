@@ -85,6 +85,9 @@ def test_an_all_good_batch_is_202_and_single_traces_answer_their_id(
     assert refused.status_code == 422
     assert refused.json()["code"] == "invalid_timestamps"
     assert post_traces(api, owner.headers, [trace(agent["id"])] * 501).status_code == 422
+    mixed = post_traces(api, owner.headers, [trace(agent["id"]), 42])  # type: ignore[list-item]
+    assert mixed.status_code == 207
+    assert [r["status"] for r in mixed.json()["results"]] == ["accepted", "rejected"]
 
 
 def test_re_sending_a_trace_with_its_id_changes_nothing(
@@ -320,3 +323,39 @@ def test_another_orgs_traces_and_sessions_are_404(api: httpx.Client, owner: Acco
     assert api.get(f"/api/sessions/{session_id}/timeline", headers=intruder.headers).status_code == 404
     assert api.delete(f"/api/sessions/{session_id}", headers=intruder.headers).status_code == 404
     assert post_traces(api, intruder.headers, [trace(agent["id"])]).json()["results"][0]["code"] == "unknown_agent"
+
+
+def test_telemetry_batches_keep_the_good_events_and_say_why_for_the_rest(
+    api: httpx.Client, owner: Account, agent: dict[str, Any]
+) -> None:
+    other = create_agent(api, owner.headers, name="other-browser")
+    browser = bearer(create_key(api, owner, kind="publishable", agentId=agent["id"])["key"])
+    batch = [
+        event(agent["id"], "anon-207", id="evt-good-207"),
+        event(agent["id"], "anon-207", type="hover"),
+        {k: v for k, v in event(agent["id"], "x").items() if k != "anonymousId"},
+        event(agent["id"], "anon-207", timestamp="2999-01-01T00:00:00Z"),
+        event(other["id"], "anon-207"),
+        "not an object",
+    ]
+
+    response = api.post("/api/telemetry", json={"events": batch}, headers=browser)
+
+    assert response.status_code == 207
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] + ["rejected"] * 5
+    assert [r.get("code") for r in results[1:]] == [
+        "validation_error",
+        "validation_error",
+        "invalid_timestamps",
+        "agent_scope",
+        "validation_error",
+    ]
+    assert results[0]["eventId"] == "evt-good-207"
+
+    def visitor_events() -> int:
+        sessions = api.get("/api/sessions", params={"agentId": agent["id"]}, headers=owner.headers).json()["items"]
+        return sum(s["events"] for s in sessions if s["anonymousId"] == "anon-207")
+
+    wait_until(lambda: visitor_events() == 1, what="the good event attached")
+    assert api.post("/api/telemetry", json={"events": [{}] * 501}, headers=browser).status_code == 422

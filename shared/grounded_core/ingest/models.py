@@ -131,11 +131,12 @@ class EventIn(ApiModel):
 
 
 class TraceBatch(ApiModel):
-    traces: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    # items are checked one by one by the service, so one malformed item never sinks the batch
+    traces: list[Any] = Field(max_length=MAX_BATCH)
 
 
 class EventBatch(ApiModel):
-    events: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    events: list[Any] = Field(max_length=MAX_BATCH)
 
 
 class ItemResult(ApiModel):
