@@ -88,6 +88,7 @@ class LocalCloud:
         workarounds.name_every_execution()
         workarounds.cheap_transaction_rollback()
         template = load_template(self.template_path)
+        self.client("s3").create_bucket(Bucket=ARTIFACT_BUCKET)  # where `sam package` would upload code
         translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
         cfn, sqs_sources = workarounds.adapt_for_emulator(translated)
         cfn = workarounds.create_secrets(translated, cfn, self.client("secretsmanager"), self.options.stack_name)
@@ -139,8 +140,6 @@ class LocalCloud:
 
     def _upload(self, folder: Path) -> str:
         s3 = self.client("s3")
-        if ARTIFACT_BUCKET not in {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}:
-            s3.create_bucket(Bucket=ARTIFACT_BUCKET)
         key = f"{folder.name}-{abs(hash(folder))}.zip"
         s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=_zip_folder(folder))
         return f"s3://{ARTIFACT_BUCKET}/{key}"

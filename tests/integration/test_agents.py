@@ -6,15 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.calls import dynamodb_calls
 from tests.support.identity import Account, create_agent, create_snapshot, sign_up
-
-
-@pytest.fixture(scope="module")
-def owner(api: httpx.Client) -> Account:
-    return sign_up(api)
 
 
 def test_agent_crud(api: httpx.Client, owner: Account) -> None:

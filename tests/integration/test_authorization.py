@@ -12,16 +12,6 @@ from tests.support.calls import dynamodb_calls
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, join_with_role, sign_up
 
 
-@pytest.fixture(scope="module")
-def owner(api: httpx.Client) -> Account:
-    return sign_up(api)
-
-
-@pytest.fixture(scope="module")
-def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
-    return create_agent(api, owner.headers)
-
-
 def status(api: httpx.Client, method: str, path: str, headers: dict[str, str], body: Any = None) -> int:
     return api.request(method, path, headers=headers, json=body).status_code
 

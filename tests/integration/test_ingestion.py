@@ -14,18 +14,6 @@ from tests.support.ingest import at, event, llm_span, post_traces, trace, wait_n
 from tests.support.waiting import wait_until
 
 
-@pytest.fixture(scope="module")
-def owner(api: httpx.Client) -> Account:
-    return sign_up(api)
-
-
-@pytest.fixture(scope="module")
-def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
-    made = create_agent(api, owner.headers, name="ingest-bot")
-    create_snapshot(api, owner.headers, made["id"])
-    return made
-
-
 def session_of(api: httpx.Client, headers: dict[str, str], trace_id: str) -> dict[str, Any]:
     session_id = wait_normalized(api, headers, trace_id)["normalization"]["sessionId"]
     return api.get(f"/api/sessions/{session_id}", headers=headers).json()  # type: ignore[no-any-return]

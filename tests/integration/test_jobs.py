@@ -5,16 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, sign_up
 from tests.support.ingest import post_traces, trace, wait_normalized
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture(scope="module")
-def owner(api: httpx.Client) -> Account:
-    return sign_up(api)
 
 
 def jobs(api: httpx.Client, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:

@@ -11,18 +11,6 @@ from tests.support.identity import Account, bearer, create_agent, create_key, cr
 from tests.support.ingest import at, post_traces, trace, wait_normalized
 
 
-@pytest.fixture(scope="module")
-def owner(api: httpx.Client) -> Account:
-    return sign_up(api)
-
-
-@pytest.fixture(scope="module")
-def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
-    made = create_agent(api, owner.headers, name="sessions-bot")
-    create_snapshot(api, owner.headers, made["id"])
-    return made
-
-
 def test_log_a_conversation_turn_by_turn(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
     created = api.post(
         "/api/sessions",

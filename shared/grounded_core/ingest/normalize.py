@@ -116,15 +116,11 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
             sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace)
-        work.append((trace_id, trace, snapshot_id, sessions[memo]))
-    table.batch_put(
-        _turn_item(org_id, stitched.session_id, turn)
-        for trace_id, trace, _, stitched in work
-        for turn in turns_of(trace_id, trace)
-    )
+        work.append((trace_id, trace, snapshot_id, sessions[memo], turns_of(trace_id, trace)))
+    table.batch_put(_turn_item(org_id, stitched.session_id, turn) for *_, stitched, turns in work for turn in turns)
     last_seen: dict[str, str] = {}
-    for trace_id, trace, snapshot_id, stitched in work:
-        if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched):
+    for trace_id, trace, snapshot_id, stitched, turns in work:
+        if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched, len(turns)):
             seen = trace.ended_at or trace.started_at
             last_seen[stitched.session_id] = max(seen, last_seen.get(stitched.session_id, seen))
     for session_id, seen in last_seen.items():
@@ -149,11 +145,10 @@ def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceI
     return pending
 
 
-def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, stitched: Stitched) -> bool:
+def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, stitched: Stitched, turns: int) -> bool:
     """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before."""
     trace_pk = keys.trace(org_id, trace_id)
     nanos, unpriced = trace_cost(trace, org_id)
-    turns = len(turns_of(trace_id, trace))
     errors = 1 if trace.status == "error" else 0
     counters = {
         "traces": 1,

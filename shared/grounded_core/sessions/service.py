@@ -13,7 +13,7 @@ from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.ingest.models import check_times
+from grounded_core.ingest.models import MAX_CLOCK_SKEW
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn
 from grounded_core.pagination import Page, PageRequest
@@ -29,19 +29,15 @@ from grounded_core.sessions.store import (
     touch,
 )
 from grounded_core.store import keys, table
-from grounded_core.store.listing import newest_between
+from grounded_core.store.listing import newest_between, time_bound
 
 
-def _time(value: str | None, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        check_times(value, None, utc_now())
-    except ValueError as error:
-        raise Invalid(
-            str(error).replace("startedAt", field), details=[{"field": field, "message": str(error)}]
-        ) from None
-    return iso(parse_iso(value))
+def _turn_time(value: str | None) -> str | None:
+    """A turn's timestamp as ISO-8601 UTC: parsable (as every time bound is) and not in the future."""
+    moment = time_bound(value, "timestamp")
+    if moment is not None and parse_iso(moment) > utc_now() + MAX_CLOCK_SKEW:
+        raise Invalid("timestamp is in the future.", details=[{"field": "timestamp", "message": "in the future"}])
+    return moment
 
 
 def start_session(principal: Principal, request: SessionCreate, now: datetime | None = None) -> SessionView:
@@ -108,7 +104,7 @@ def list_sessions(
 
 def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:
     session = _session(principal, session_id)
-    timestamp = _time(request.timestamp, "timestamp") or iso(now or utc_now())
+    timestamp = _turn_time(request.timestamp) or iso(now or utc_now())
     cost = price_call(request.model, request.usage, prices_for(principal.org_id)) if request.usage else None
     turn = Turn(
         id=new_id("turn"),

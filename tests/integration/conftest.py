@@ -1,0 +1,24 @@
+"""Fixtures most integration modules share: a fresh org per module, and an agent with a snapshot
+(so its traces normalize at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.identity import Account, create_agent, create_snapshot, sign_up
+
+
+@pytest.fixture(scope="module")
+def owner(api: httpx.Client) -> Account:
+    """The OWNER of a new org, made once per test module."""
+    return sign_up(api)
+
+
+@pytest.fixture(scope="module")
+def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
+    made = create_agent(api, owner.headers, name="module-bot")
+    create_snapshot(api, owner.headers, made["id"])
+    return made
