@@ -51,6 +51,7 @@ fmt: install
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/connectors.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)

@@ -11,12 +11,9 @@ from counting real boto3 calls against the emulator; nothing is estimated.
 from __future__ import annotations
 
 import argparse
-import contextvars
 import sys
-import threading
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,35 +22,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
 
 import httpx  # noqa: E402
 
+from bench.counting import by_service, calls, count_calls  # noqa: E402
 from local.cloud import CloudOptions, LocalCloud  # noqa: E402
-
-_calls: Counter[tuple[str, str, str]] = Counter()
-_lock = threading.Lock()
-_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("function", default=None)
-
-
-def count_calls(cloud: LocalCloud) -> None:
-    """Count every boto3 call by the function it ran in (or the poller, or this script)."""
-    from botocore.client import BaseClient
-
-    original_call = BaseClient._make_api_call
-    original_invoke = cloud.runtime.invoke
-
-    def make_api_call(self: Any, operation: str, params: Any) -> Any:
-        where = _current.get() or ("SqsPoller" if threading.current_thread().name.startswith("sqs-poller") else "bench")
-        with _lock:
-            _calls[(where, self.meta.service_model.service_name, operation)] += 1
-        return original_call(self, operation, params)
-
-    def invoke(function: str, event: Any) -> Any:
-        token = _current.set(cloud.runtime.get(function).source.logical_id)
-        try:
-            return original_invoke(function, event)
-        finally:
-            _current.reset(token)
-
-    BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
-    cloud.runtime.invoke = invoke  # type: ignore[method-assign]
 
 
 def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
@@ -81,16 +51,12 @@ def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
 def report(title: str, per: int) -> None:
     print(f"\n{title} (requests per trace)")
     print(f"  {'where':<20} {'service':<10} {'operation':<28} {'per trace':>10}")
-    for (where, service, operation), count in sorted(_calls.items()):
+    for (where, service, operation), count in sorted(calls.items()):
         if where in {"TracesFunction", "NormalizeFunction", "SqsPoller", "AuthorizerFunction"}:
             print(f"  {where:<20} {service:<10} {operation:<28} {count / per:>10.3f}")
     print("  (SqsPoller: the local poller's own receives include idle polls; Lambda's pollers long-poll)")
     for where in ("TracesFunction", "NormalizeFunction", "SqsPoller"):
-        by_service = Counter()
-        for (w, service, _), count in _calls.items():
-            if w == where:
-                by_service[service] += count
-        summary = ", ".join(f"{service} {count / per:.3f}" for service, count in sorted(by_service.items()))
+        summary = ", ".join(f"{service} {count / per:.3f}" for service, count in sorted(by_service(where).items()))
         print(f"  total {where:<14} {summary}")
 
 

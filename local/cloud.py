@@ -20,8 +20,10 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from local import workarounds
 from local.apigw import HttpRequest, HttpResponse
@@ -262,9 +264,10 @@ class LocalCloud:
         except FunctionFailed as failure:
             log.error("scheduled invocation failed: %s", failure, exc_info=failure.error)
 
-    def fire_schedule(self, rule_logical_id: str) -> None:
-        """Fire a schedule rule now (by its logical id in the template), synchronously."""
-        self.scheduler.fire(rule_logical_id)
+    def fire_schedule(self, rule_logical_id: str, at: datetime | None = None) -> None:
+        """Fire a schedule rule (by its logical id in the template) now, synchronously. ``at`` sets
+        the scheduled event's ``time``, to run a schedule as of another moment."""
+        self.scheduler.fire(rule_logical_id, at)
 
     # ------------------------------------------------------------------ waiting and inspecting
     def queue_depth(self, logical_id: str) -> int:
@@ -310,7 +313,13 @@ class LocalCloud:
             name = request.path.removeprefix("/_local/schedules/").removesuffix("/fire")
             if name not in self.scheduler.rules:
                 return json_response(404, {"error": f"no schedule {name!r}", "code": "not_found"})
-            self.fire_schedule(name)
-            return json_response(202, {"fired": name, "at": utc_now().isoformat()})
+            at = parse_qs(request.query).get("at", [None])[0]
+            try:
+                moment = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else utc_now()
+            except ValueError:
+                return json_response(400, {"error": "at is not an ISO-8601 timestamp", "code": "bad_request"})
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            self.fire_schedule(name, moment)
+            return json_response(202, {"fired": name, "at": moment.isoformat()})
 
         return {("GET", "/_local/status"): status, ("POST", "/_local/schedules/"): fire}

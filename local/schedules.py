@@ -162,10 +162,10 @@ class Scheduler:
         if self._thread.is_alive():
             self._thread.join(timeout=5)
 
-    def fire(self, name: str) -> None:
-        """Send the rule's scheduled event to each of its targets now."""
+    def fire(self, name: str, at: datetime | None = None) -> None:
+        """Send the rule's scheduled event to each of its targets now (as of ``at``, if given)."""
         rule = self.rules[name]
-        event = scheduled_event(rule.arn, self._account_id, self._region, self._clock())
+        event = scheduled_event(rule.arn, self._account_id, self._region, at or self._clock())
         self.fired[name] += 1
         for target in rule.targets:
             self._deliver(target, event)

@@ -42,6 +42,15 @@ def send_messages(queue_url: str, bodies: Iterable[dict[str, Any]]) -> None:
         _send_batch(queue_url, batch)
 
 
+def send_message(queue_url: str, body: dict[str, Any], delay_seconds: int = 0) -> None:
+    """One message, delivered after ``delay_seconds`` (at most 900, SQS's limit)."""
+    aws.client("sqs").send_message(
+        QueueUrl=queue_url,
+        MessageBody=json.dumps(body, separators=(",", ":"), default=str),
+        DelaySeconds=max(0, min(900, int(delay_seconds))),
+    )
+
+
 def _send_batch(queue_url: str, bodies: list[str]) -> None:
     entries = [{"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies)]
     result = aws.client("sqs").send_message_batch(QueueUrl=queue_url, Entries=entries)

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.fakes.fullstory import FakeFullStory
+from tests.fakes.langsmith import FakeLangSmith
 from tests.support.identity import Account, create_agent, create_snapshot, sign_up
 
 
@@ -22,3 +25,18 @@ def agent(api: httpx.Client, owner: Account) -> dict[str, Any]:
     made = create_agent(api, owner.headers, name="module-bot")
     create_snapshot(api, owner.headers, made["id"])
     return made
+
+
+@pytest.fixture(scope="module")
+def fake_langsmith() -> Iterator[FakeLangSmith]:
+    server = FakeLangSmith().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_fullstory() -> Iterator[FakeFullStory]:
+    """A FullStory account of its own per test (an export holds every user of the account)."""
+    server = FakeFullStory().start()
+    yield server
+    server.stop()

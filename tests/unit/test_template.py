@@ -60,3 +60,11 @@ def test_the_emulator_gets_no_http_api_or_event_source_mapping_and_real_substitu
     assert "Fn::Sub" in definition
     assert "${StepFunctionArn}" in definition["Fn::Sub"][0]
     assert json.loads(definition["Fn::Sub"][0])["StartAt"] == "Write"
+
+
+def test_the_sync_worker_knows_the_sync_queues_last_delivery() -> None:
+    from grounded_core.connectors.worker import MAX_RECEIVES
+
+    resources = load_template(ROOT / "template.yaml").document["Resources"]
+    assert resources["SyncQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == MAX_RECEIVES
+    assert resources["SyncFunction"]["Properties"]["Events"]["Sync"]["Properties"]["BatchSize"] == 1

@@ -86,6 +86,15 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/jobs": needs("jobs:read"),
     "GET /api/jobs/{job_id}": needs("jobs:read"),
     "POST /api/jobs/{job_id}/cancel": needs("jobs:write"),
+    # connectors
+    "POST /api/connectors": needs("connectors:write"),
+    "GET /api/connectors": needs("connectors:read"),
+    "GET /api/connectors/{connector_id}": needs("connectors:read"),
+    "PATCH /api/connectors/{connector_id}": needs("connectors:write"),
+    "DELETE /api/connectors/{connector_id}": needs("connectors:write"),
+    "POST /api/connectors/{connector_id}/connect": needs("connectors:write"),
+    "POST /api/connectors/{connector_id}/disconnect": needs("connectors:write"),
+    "POST /api/connectors/{connector_id}/sync": needs("connectors:write"),
     # pricing
     "GET /api/pricing": needs("analytics:read"),
     "PUT /api/pricing/{model_prefix}": ADMIN,

@@ -27,6 +27,8 @@ class Job(StoredModel):
     progress: Progress = Field(default_factory=Progress)
     result: dict[str, Any] | None = None
     error: str | None = None
+    #: what the job was asked to do (for a connector sync: the window and what started it)
+    params: dict[str, Any] | None = None
     agent_id: str | None = None
     connector_id: str | None = None
     created_at: str

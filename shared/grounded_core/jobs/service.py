@@ -85,6 +85,15 @@ def _transition(
     return Job.from_item(item)
 
 
+def report_progress(org_id: str, job_id: str, progress: dict[str, int | None]) -> bool:
+    """Record a running job's progress; ``False`` when it is no longer running (cancelled)."""
+    try:
+        _transition(org_id, job_id, ("running",), "running", "not running", {"progress": progress})
+    except Conflict:
+        return False
+    return True
+
+
 def cancel_job(principal: Principal, job_id: str, now: datetime | None = None) -> Job:
     job = get_job(principal, job_id)
     try:
@@ -103,6 +112,30 @@ def start_job(org_id: str, job_id: str, now: datetime | None = None) -> Job | No
         return None
 
 
+def claim_job(org_id: str, job_id: str, lease_until: datetime, now: datetime | None = None) -> Job | None:
+    """Take a queued or running job for one worker until ``lease_until`` (it becomes running).
+    ``None`` when the job is over, or another worker holds it: a duplicate message does nothing."""
+    moment = iso(now or utc_now())
+    try:
+        item = table.update(
+            keys.job(org_id, job_id),
+            keys.JOB_SK,
+            "SET #s = :running, startedAt = if_not_exists(startedAt, :now), leaseUntil = :until",
+            {":running": "running", ":queued": "queued", ":now": moment, ":until": iso(lease_until)},
+            {"#s": "status"},
+            condition="attribute_exists(PK) AND #s IN (:queued, :running) "
+            "AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+        )
+    except Conflict:
+        return None
+    return Job.from_item(item)
+
+
+def release_job(org_id: str, job_id: str) -> None:
+    """Give up a claim, so the next delivery of the job's message can take it at once."""
+    table.update(keys.job(org_id, job_id), keys.JOB_SK, "REMOVE leaseUntil", condition="attribute_exists(PK)")
+
+
 def finish_job(
     org_id: str,
     job_id: str,
@@ -111,12 +144,13 @@ def finish_job(
     error: str | None = None,
     progress: dict[str, int | None] | None = None,
     now: datetime | None = None,
+    expected: tuple[JobStatus, ...] = ("running",),
 ) -> Job | None:
-    """running -> succeeded | failed; ``None`` when it was cancelled meanwhile."""
+    """running (or ``expected``) -> succeeded | failed; ``None`` when it was cancelled meanwhile."""
     fields: dict[str, Any] = {"finishedAt": iso(now or utc_now()), "result": result, "error": error}
     if progress is not None:
         fields["progress"] = progress
     try:
-        return _transition(org_id, job_id, ("running",), status, "not running", fields)
+        return _transition(org_id, job_id, expected, status, "not running", fields)
     except Conflict:
         return None

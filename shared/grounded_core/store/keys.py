@@ -165,5 +165,28 @@ JOB_SK = "JOB"
 JOB_PREFIX = "JOB#"
 
 
+# ---------------------------------------------------------------- connectors
+
+
+def connector(connector_id: str) -> str:
+    return f"CONNECTOR#{connector_id}"
+
+
+CONNECTOR_PREFIX = "CONNECTOR#"
+#: Sparse GSI1 partition of connected connectors with a schedule, sorted by when they are due.
+SCHEDULED = "SCHEDULED"
+
+
+def scheduled_sort(next_run_at: str, org_id: str, connector_id: str) -> str:
+    return f"{next_run_at}#{org_id}#{connector_id}"
+
+
+def connector_partition(org_id: str, connector_id: str) -> str:
+    return f"ORG#{org_id}#CONNECTOR#{connector_id}"
+
+
+CHECKPOINT_SK = "CHECKPOINT"
+
+
 #: Attributes that exist for the table, never for a client.
 STORAGE_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "entity", "ttl"})

@@ -47,13 +47,17 @@ def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
     return from_dynamo(item) if item else None
 
 
-def put(item: Item, condition: str | None = None, conflict: str = "That already exists.") -> None:
+def put(
+    item: Item, condition: str | None = None, conflict: str = "That already exists.", values: Item | None = None
+) -> None:
     """Put an item; a failed ``condition`` is a :class:`Conflict` with ``conflict`` as message."""
     from botocore.exceptions import ClientError
 
     arguments: dict[str, Any] = {"Item": to_dynamo(item)}
     if condition:
         arguments["ConditionExpression"] = condition
+    if values:
+        arguments["ExpressionAttributeValues"] = to_dynamo(values)
     try:
         aws.table().put_item(**arguments)
     except ClientError as error:

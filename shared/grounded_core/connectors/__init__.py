@@ -1,0 +1,1 @@
+"""Connectors: import LLM traces from LangSmith and session data from FullStory."""
