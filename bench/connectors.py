@@ -90,7 +90,9 @@ def main() -> None:
 
     fullstory = FakeFullStory(pending_polls=0).start()
     for n in range(args.events):
-        fullstory.add_event(hour_ago + timedelta(milliseconds=n), device=n % 20, session=1, uid=f"user-{n % 20}")
+        fullstory.add_event(
+            hour_ago + timedelta(milliseconds=n), device=10**17 + n % 20, session=10**17 + 1, uid=f"user-{n % 20}"
+        )
     body = {
         "agentId": agent,
         "name": "bench-fs",

@@ -36,6 +36,10 @@ def test_ids_are_deterministic_and_types_map() -> None:
     assert kinds == {"navigate": "page", "change": "input", "custom": "custom", "weird": "custom"}
 
 
+def test_a_zero_id_is_an_id() -> None:
+    assert fullstory.to_event({**EVENT, "UserId": 0, "SessionId": 0}, "agt_1")["anonymousId"] == "0:0"
+
+
 def test_an_event_without_a_session_is_left_to_the_ingest_to_refuse() -> None:
     event = fullstory.to_event({"EventStart": "2026-03-01T10:00:00Z", "EventType": "click"}, "agt_1")
     assert "anonymousId" not in event

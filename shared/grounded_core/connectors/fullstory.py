@@ -133,6 +133,7 @@ def to_event(event: dict[str, Any], agent_id: str) -> dict[str, Any]:
     """One exported event as a telemetry event (the ingest format); the ingest checks it."""
     kind = str(event.get("EventType") or "custom")
     device, session = event.get("UserId"), event.get("SessionId")
+    fullstory_session = f"{device}:{session}" if device not in (None, "") and session not in (None, "") else None
     flags = {
         "rageClick": bool(event.get("EventModFrustrated")),
         "deadClick": bool(event.get("EventModDead")),
@@ -145,7 +146,7 @@ def to_event(event: dict[str, Any], agent_id: str) -> dict[str, Any]:
         "targetSelector": _text(event.get("EventTargetSelector"), 1000),
         "targetText": _text(event.get("EventTargetText"), 1000),
         "pageId": _text(event.get("PageId")),
-        "fullstorySessionId": f"{device}:{session}" if device and session else None,
+        "fullstorySessionId": fullstory_session,
         **{name: True for name, on in flags.items() if on},
     }
     telemetry = {
@@ -154,7 +155,7 @@ def to_event(event: dict[str, Any], agent_id: str) -> dict[str, Any]:
         "type": TYPES.get(kind, "custom"),
         "name": _text(event.get("EventCustomName")) or _text(event.get("EventTargetText")) or kind[:200],
         "timestamp": event.get("EventStart"),
-        "anonymousId": f"{device}:{session}" if device and session else None,
+        "anonymousId": fullstory_session,
         "userId": _text(event.get("UserAppKey")),
         "url": _text(event.get("PageUrl"), 4000),
         "properties": {key: value for key, value in details.items() if value is not None},
