@@ -12,16 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
 
 import httpx  # noqa: E402
 
-from bench.counting import by_service, calls, count_calls  # noqa: E402
-from local.cloud import CloudOptions, LocalCloud  # noqa: E402
+from bench.counting import bench_cloud, by_service, calls, count_calls  # noqa: E402
+from local.cloud import LocalCloud  # noqa: E402
 from tests.fakes.fullstory import FakeFullStory  # noqa: E402
 from tests.fakes.langsmith import FakeLangSmith  # noqa: E402
 
@@ -35,7 +37,12 @@ def wait_job(api: httpx.Client, headers: dict[str, str], job_id: str) -> dict[st
 
 
 def run_import(
-    cloud: LocalCloud, api: httpx.Client, headers: dict[str, str], body: dict[str, object], items: int, fake_requests
+    cloud: LocalCloud,
+    api: httpx.Client,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    items: int,
+    fake_requests: Callable[[], int],
 ) -> None:
     calls.clear()
     before = fake_requests()
@@ -63,16 +70,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     args = parser.parse_args()
 
-    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "ERROR", "PasswordHashRounds": "4"})
-    cloud = LocalCloud(ROOT / "template.yaml", options).start()
-    api = httpx.Client(base_url=cloud.url, timeout=120)
-    token = api.post(
-        "/api/auth/signup",
-        json={"email": "bench@example.com", "password": "benchmark", "name": "B", "orgName": "Bench"},
-    ).json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    agent = api.post("/api/agents", json={"name": "bench"}, headers=headers).json()["id"]
-    api.post(f"/api/agents/{agent}/snapshots", json={"label": "v1", "modelId": "gpt-4o-mini"}, headers=headers)
+    cloud, api, headers, agent = bench_cloud()
     count_calls(cloud)
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
 

@@ -1,13 +1,19 @@
-"""Counting real boto3 calls on the local cloud, by the function they ran in. Shared by the benches."""
+"""What the benches share: a local cloud with an org and an agent, and counting real boto3 calls
+by the function they ran in."""
 
 from __future__ import annotations
 
 import contextvars
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
-from local.cloud import LocalCloud
+import httpx
+
+from local.cloud import CloudOptions, LocalCloud
+
+ROOT = Path(__file__).resolve().parents[1]
 
 calls: Counter[tuple[str, str, str]] = Counter()
 _lock = threading.Lock()
@@ -44,3 +50,18 @@ def by_service(where: str) -> Counter[str]:
         if place == where:
             totals[service] += count
     return totals
+
+
+def bench_cloud() -> tuple[LocalCloud, httpx.Client, dict[str, str], str]:
+    """A local cloud with a signed-up org and an agent that has a snapshot: ``(cloud, api, headers, agent)``."""
+    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "ERROR", "PasswordHashRounds": "4"})
+    cloud = LocalCloud(ROOT / "template.yaml", options).start()
+    api = httpx.Client(base_url=cloud.url, timeout=120)
+    signup = api.post(
+        "/api/auth/signup",
+        json={"email": "bench@example.com", "password": "benchmark", "name": "B", "orgName": "Bench"},
+    )
+    headers = {"Authorization": f"Bearer {signup.json()['token']}"}
+    agent = api.post("/api/agents", json={"name": "bench"}, headers=headers).json()["id"]
+    api.post(f"/api/agents/{agent}/snapshots", json={"label": "v1", "modelId": "gpt-4o-mini"}, headers=headers)
+    return cloud, api, headers, str(agent)

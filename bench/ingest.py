@@ -20,10 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
 
-import httpx  # noqa: E402
 
-from bench.counting import by_service, calls, count_calls  # noqa: E402
-from local.cloud import CloudOptions, LocalCloud  # noqa: E402
+from bench.counting import bench_cloud, by_service, calls, count_calls  # noqa: E402
 
 
 def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
@@ -67,16 +65,7 @@ def main() -> None:
     parser.add_argument("--sessions-per-batch", type=int, default=10)
     args = parser.parse_args()
 
-    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "ERROR", "PasswordHashRounds": "4"})
-    cloud = LocalCloud(ROOT / "template.yaml", options).start()
-    api = httpx.Client(base_url=cloud.url, timeout=120)
-    signup = api.post(
-        "/api/auth/signup",
-        json={"email": "bench@example.com", "password": "benchmark", "name": "B", "orgName": "Bench"},
-    )
-    headers = {"Authorization": f"Bearer {signup.json()['token']}"}
-    agent = api.post("/api/agents", json={"name": "bench"}, headers=headers).json()["id"]
-    api.post(f"/api/agents/{agent}/snapshots", json={"label": "v1", "modelId": "gpt-4o-mini"}, headers=headers)
+    cloud, api, headers, agent = bench_cloud()
     key = api.post("/api/keys", json={"name": "bench"}, headers=headers).json()["key"]
     headers = {"Authorization": f"Bearer {key}"}
     api.get("/api/agents", headers=headers)  # warm the authorizer cache and every container
