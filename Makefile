@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/connectors.py
+	$(BIN)/python bench/evals.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)

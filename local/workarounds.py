@@ -69,10 +69,17 @@ def _is_api_gateway_permission(resource: dict[str, Any]) -> bool:
     )
 
 
+#: Stands for ``$$`` (the context object) in a definition while moto's ``Fn::Sub`` handles it.
+CONTEXT_PATH = "__grounded_context_object__"
+
+
 def _substitute_state_machine_definitions(resources: dict[str, Any]) -> None:
     """moto reads only ``DefinitionString`` and ignores ``DefinitionSubstitutions``: the ``${Name}``
     placeholders would stay literal and every task would fail with ResourceNotFound. Fold the
-    substitutions into an ``Fn::Sub`` that moto resolves itself.
+    substitutions into an ``Fn::Sub`` that moto resolves itself. moto's ``Fn::Sub`` runs
+    ``string.Template``, which turns ``$$`` into ``$`` and so breaks context paths such as
+    ``$$.Task.Token``: they travel as :data:`CONTEXT_PATH` and are restored when the machine is
+    made executable (:func:`make_state_machines_executable`).
     """
     for resource in resources.values():
         properties = resource.get("Properties", {})
@@ -84,6 +91,7 @@ def _substitute_state_machine_definitions(resources: dict[str, Any]) -> None:
             if not all(isinstance(part, str) for part in parts):
                 raise ValueError("state machine definitions must be plain JSON with ${placeholders}")
             definition = separator.join(parts)
+        definition = definition.replace("$$", CONTEXT_PATH)
         properties["DefinitionString"] = {"Fn::Sub": [definition, properties.pop("DefinitionSubstitutions")]}
 
 
@@ -193,7 +201,8 @@ def make_state_machines_executable(sfn: Any, account_id: str, region: str, names
     declared = {machine.name: machine for machine in stepfunctions_backends[account_id][region].state_machines}
     for name in names:
         machine = declared[name]
-        sfn.create_state_machine(name=machine.name, definition=machine.definition, roleArn=machine.roleArn)
+        definition = machine.definition.replace(CONTEXT_PATH, "$$")
+        sfn.create_state_machine(name=machine.name, definition=definition, roleArn=machine.roleArn)
 
 
 def apply_time_to_live(dynamodb: Any, table_name: str, specification: dict[str, Any]) -> None:

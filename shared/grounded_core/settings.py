@@ -32,6 +32,7 @@ class Settings(BaseModel):
     #: bcrypt's cost factor (2^rounds iterations). 12 is about 0.25 s per hash on Lambda's arm64.
     password_hash_rounds: int = Field(12, alias="PASSWORD_HASH_ROUNDS", ge=4, le=16)
     public_url: str = Field("http://localhost:3001", alias="PUBLIC_URL")
+    eval_state_machine_arn: str = Field("", alias="EVAL_STATE_MACHINE_ARN")
     #: Secrets Manager names of connector credentials start with this (the stack's own prefix).
     connector_secret_prefix: str = Field("grounded/connectors/", alias="CONNECTOR_SECRET_PREFIX")
 

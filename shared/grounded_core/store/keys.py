@@ -188,5 +188,59 @@ def connector_partition(org_id: str, connector_id: str) -> str:
 CHECKPOINT_SK = "CHECKPOINT"
 
 
+# ---------------------------------------------------------------- evals
+
+
+def suite(org_id: str, suite_id: str) -> str:
+    return f"ORG#{org_id}#SUITE#{suite_id}"
+
+
+SUITE_SK = "SUITE"
+SUITE_PREFIX = "SUITE#"
+
+
+def org_suites(org_id: str) -> str:
+    return f"ORG#{org_id}#SUITES"
+
+
+def case(case_id: str) -> str:
+    return f"CASE#{case_id}"
+
+
+CASE_PREFIX = "CASE#"
+CASE_SK = "CASE"
+
+
+def case_lookup(org_id: str, case_id: str) -> str:
+    """GSI2 entry that finds a case by its id alone (``/api/evals/cases/{id}``)."""
+    return f"ORG#{org_id}#CASE#{case_id}"
+
+
+def template_marker(template_id: str) -> str:
+    return f"TEMPLATE#{template_id}"
+
+
+def run(org_id: str, run_id: str) -> str:
+    return f"ORG#{org_id}#RUN#{run_id}"
+
+
+RUN_SK = "RUN"
+RUN_PREFIX = "RUN#"
+RUN_CASE_PREFIX = "RCASE#"  # the run's copy of a case, as it was when the run started
+RESULT_PREFIX = "RESULT#"
+
+
+def org_runs(org_id: str) -> str:
+    return f"ORG#{org_id}#RUNS"
+
+
+def run_case(case_id: str) -> str:
+    return f"RCASE#{case_id}"
+
+
+def result(case_id: str) -> str:
+    return f"RESULT#{case_id}"
+
+
 #: Attributes that exist for the table, never for a client.
 STORAGE_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "entity", "ttl"})

@@ -1,0 +1,144 @@
+"""Evals: suites, cases, templates, runs and their results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+
+from grounded_core.evals import runs, suites
+from grounded_core.evals.models import (
+    Case,
+    CaseBatch,
+    CaseIn,
+    CasePatch,
+    Result,
+    ResultBatch,
+    Run,
+    RunCreate,
+    Suite,
+    SuiteCreate,
+    SuitePatch,
+    Template,
+)
+from grounded_core.evals.runs import Comparison, SubmitAnswer
+from grounded_core.evals.templates import templates
+from grounded_core.http.access import Caller
+from grounded_core.http.app import make_app, make_handler, validate_body
+from grounded_core.http.paging import Paging
+from grounded_core.model import ApiModel
+from grounded_core.pagination import Page
+
+router = APIRouter(prefix="/api/evals")
+
+
+class TemplateImport(ApiModel):
+    template_id: str
+
+
+@router.post("/suites", status_code=201, response_model=Suite)
+def create_suite(request: SuiteCreate, principal: Caller) -> Suite:
+    return suites.create_suite(principal, request)
+
+
+@router.get("/suites", response_model=Page[Suite])
+def list_suites(
+    principal: Caller, page: Paging, agent_id: Annotated[str | None, Query(alias="agentId")] = None
+) -> Page[Suite]:
+    return suites.list_suites(principal, page, agent_id)
+
+
+@router.get("/suites/{suite_id}", response_model=Suite)
+def get_suite(suite_id: str, principal: Caller) -> Suite:
+    return suites.get_suite(principal, suite_id)
+
+
+@router.patch("/suites/{suite_id}", response_model=Suite)
+def update_suite(suite_id: str, patch: SuitePatch, principal: Caller) -> Suite:
+    return suites.update_suite(principal, suite_id, patch)
+
+
+@router.delete("/suites/{suite_id}", status_code=204)
+def delete_suite(suite_id: str, principal: Caller) -> Response:
+    suites.delete_suite(principal, suite_id)
+    return Response(status_code=204)
+
+
+@router.post("/suites/{suite_id}/cases", status_code=201)
+def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], Body()]) -> Any:
+    """One case, or ``{cases: [...]}``."""
+    if "cases" in body:
+        made = suites.add_cases(principal, suite_id, validate_body(CaseBatch, body).cases)
+        return {"cases": [case.wire() for case in made]}
+    return suites.add_cases(principal, suite_id, [validate_body(CaseIn, body)])[0].wire()
+
+
+@router.get("/suites/{suite_id}/cases", response_model=Page[Case])
+def list_cases(suite_id: str, principal: Caller, page: Paging) -> Page[Case]:
+    return suites.list_cases(principal, suite_id, page)
+
+
+@router.patch("/cases/{case_id}", response_model=Case)
+def update_case(case_id: str, patch: CasePatch, principal: Caller) -> Case:
+    return suites.update_case(principal, case_id, patch)
+
+
+@router.delete("/cases/{case_id}", status_code=204)
+def delete_case(case_id: str, principal: Caller) -> Response:
+    suites.delete_case(principal, case_id)
+    return Response(status_code=204)
+
+
+@router.get("/templates")
+def list_templates(principal: Caller) -> dict[str, list[Template]]:
+    return {"items": list(templates().values())}
+
+
+@router.post("/suites/{suite_id}/import", status_code=201)
+def import_template(suite_id: str, request: TemplateImport, principal: Caller) -> dict[str, int]:
+    return {"imported": suites.import_template(principal, suite_id, request.template_id)}
+
+
+@router.post("/runs", status_code=201, response_model=Run)
+def create_run(request: RunCreate, principal: Caller) -> Run:
+    return runs.create_run(principal, request)
+
+
+@router.get("/runs", response_model=Page[Run])
+def list_runs(
+    principal: Caller,
+    page: Paging,
+    suite_id: Annotated[str | None, Query(alias="suiteId")] = None,
+    agent_id: Annotated[str | None, Query(alias="agentId")] = None,
+    status: Annotated[str | None, Query(pattern="^(RUNNING|COMPLETED|FAILED|CANCELLED)$")] = None,
+) -> Page[Run]:
+    return runs.list_runs(principal, page, suite_id, agent_id, status)
+
+
+@router.get("/runs/{run_id}", response_model=Run)
+def get_run(run_id: str, principal: Caller) -> Run:
+    return runs.get_run(principal, run_id)
+
+
+@router.post("/runs/{run_id}/results", response_model=SubmitAnswer)
+def submit_results(run_id: str, batch: ResultBatch, principal: Caller) -> SubmitAnswer:
+    return runs.submit_results(principal, run_id, batch)
+
+
+@router.get("/runs/{run_id}/results", response_model=Page[Result])
+def list_results(run_id: str, principal: Caller, page: Paging) -> Page[Result]:
+    return runs.list_results(principal, run_id, page)
+
+
+@router.post("/runs/{run_id}/cancel", response_model=Run)
+def cancel_run(run_id: str, principal: Caller) -> Run:
+    return runs.cancel_run(principal, run_id)
+
+
+@router.get("/runs/{run_id}/compare/{other_run_id}", response_model=Comparison)
+def compare(run_id: str, other_run_id: str, principal: Caller) -> Comparison:
+    return runs.compare(principal, run_id, other_run_id)
+
+
+app = make_app(router, title="Grounded evals")
+handler = make_handler(app)

@@ -1,0 +1,1 @@
+"""Evals: suites of cases with typed assertions, built-in templates, runs orchestrated by Step Functions."""

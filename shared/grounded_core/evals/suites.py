@@ -1,0 +1,154 @@
+"""Suites, their cases, and template imports. Keys come from the caller's org: another org's suite
+or case is a 404; an agent-scoped key touching another agent's suite is a 403."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from grounded_core.agents.service import get_agent
+from grounded_core.clock import iso, utc_now
+from grounded_core.errors import Conflict, NotFound
+from grounded_core.evals.models import Case, CaseIn, CasePatch, Suite, SuiteCreate, SuitePatch
+from grounded_core.evals.templates import templates
+from grounded_core.identity.principal import Principal
+from grounded_core.ids import new_id
+from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.store import keys, table
+
+
+def create_suite(principal: Principal, request: SuiteCreate, now: datetime | None = None) -> Suite:
+    get_agent(principal, request.agent_id)
+    created = iso(now or utc_now())
+    suite = Suite(
+        id=new_id("sui"), org_id=principal.org_id, created_at=created, updated_at=created, **request.model_dump()
+    )
+    table.put(suite.to_item(), condition="attribute_not_exists(PK)")
+    return suite
+
+
+def find_suite(org_id: str, suite_id: str) -> Suite | None:
+    item = table.get(keys.suite(org_id, suite_id), keys.SUITE_SK)
+    return Suite.from_item(item) if item else None
+
+
+def get_suite(principal: Principal, suite_id: str) -> Suite:
+    suite = find_suite(principal.org_id, suite_id)
+    if suite is None:
+        raise NotFound(f"No suite {suite_id}.", code="suite_not_found")
+    principal.require_agent(suite.agent_id)
+    return suite
+
+
+def list_suites(principal: Principal, page: PageRequest, agent_id: str | None) -> Page[Suite]:
+    """Newest first; by agent (an agent-scoped key sees its agent's only)."""
+    agent = principal.agent_id or agent_id
+    if agent_id:
+        principal.require_agent(agent_id)
+    pk, index = (
+        (keys.agent_partition(principal.org_id, agent), "GSI1")
+        if agent
+        else (keys.org_suites(principal.org_id), "GSI2")
+    )
+    items, last = table.query(
+        pk, keys.SUITE_PREFIX, index=index, newest_first=True, limit=page.limit, start_key=page.start_key
+    )
+    return Page(items=[Suite.from_item(item) for item in items], nextCursor=encode_cursor(last))
+
+
+def update_suite(principal: Principal, suite_id: str, patch: SuitePatch, now: datetime | None = None) -> Suite:
+    suite = get_suite(principal, suite_id)
+    changes = patch.model_dump(exclude_unset=True)
+    updated = suite.model_copy(update={**changes, "updated_at": iso(now or utc_now())})
+    table.put(updated.to_item(), condition="attribute_exists(PK)")
+    return updated
+
+
+def delete_suite(principal: Principal, suite_id: str) -> None:
+    """The suite, its cases and template markers (runs keep their own copy of their cases)."""
+    get_suite(principal, suite_id)
+    items = table.query_all(keys.suite(principal.org_id, suite_id))
+    table.batch_delete([(item["PK"], item["SK"]) for item in items])
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _new_case(org_id: str, suite_id: str, case: CaseIn, created: str, template_id: str | None = None) -> Case:
+    return Case(
+        id=new_id("cas"),
+        org_id=org_id,
+        suite_id=suite_id,
+        created_at=created,
+        template_id=template_id,
+        **case.model_dump(by_alias=False),
+    )
+
+
+def add_cases(principal: Principal, suite_id: str, cases: list[CaseIn], now: datetime | None = None) -> list[Case]:
+    get_suite(principal, suite_id)
+    created = iso(now or utc_now())
+    made = [_new_case(principal.org_id, suite_id, case, created) for case in cases]
+    table.batch_put(case.to_item() for case in made)
+    return made
+
+
+def suite_cases(org_id: str, suite_id: str) -> list[Case]:
+    return [Case.from_item(item) for item in table.query_all(keys.suite(org_id, suite_id), keys.CASE_PREFIX)]
+
+
+def list_cases(principal: Principal, suite_id: str, page: PageRequest) -> Page[Case]:
+    get_suite(principal, suite_id)
+    items, last = table.query(
+        keys.suite(principal.org_id, suite_id), keys.CASE_PREFIX, limit=page.limit, start_key=page.start_key
+    )
+    return Page(items=[Case.from_item(item) for item in items], nextCursor=encode_cursor(last))
+
+
+def _case(principal: Principal, case_id: str) -> Case:
+    found, _ = table.query(keys.case_lookup(principal.org_id, case_id), index="GSI2", limit=1)
+    if not found:
+        raise NotFound(f"No case {case_id}.", code="case_not_found")
+    case = Case.from_item(found[0])
+    get_suite(principal, case.suite_id)
+    return case
+
+
+def update_case(principal: Principal, case_id: str, patch: CasePatch) -> Case:
+    case = _case(principal, case_id)
+    changes = {name: getattr(patch, name) for name in patch.model_fields_set}
+    updated = Case.model_validate({**case.model_dump(), **changes})
+    table.put(updated.to_item(), condition="attribute_exists(PK)")
+    return updated
+
+
+def delete_case(principal: Principal, case_id: str) -> None:
+    case = _case(principal, case_id)
+    table.delete(keys.suite(principal.org_id, case.suite_id), keys.case(case.id))
+
+
+# ---------------------------------------------------------------- templates
+
+
+def import_template(principal: Principal, suite_id: str, template_id: str, now: datetime | None = None) -> int:
+    """The template's cases into the suite, once: the marker's conditional put makes a second
+    import of the same template a 409."""
+    template = templates().get(template_id)
+    if template is None:
+        raise NotFound(f"No template {template_id}.", code="template_not_found")
+    get_suite(principal, suite_id)
+    created = iso(now or utc_now())
+    marker: dict[str, Any] = {
+        "PK": keys.suite(principal.org_id, suite_id),
+        "SK": keys.template_marker(template_id),
+        "entity": "TemplateImport",
+        "templateId": template_id,
+        "importedAt": created,
+    }
+    try:
+        table.put(marker, condition="attribute_not_exists(PK)")
+    except Conflict:
+        raise Conflict(f"Template {template_id} is already in this suite.", code="template_already_imported") from None
+    made = [_new_case(principal.org_id, suite_id, case, created, template_id) for case in template.cases]
+    table.batch_put(case.to_item() for case in made)
+    return len(made)
