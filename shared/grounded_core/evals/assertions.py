@@ -102,7 +102,21 @@ class Regex(_Assertion):
         return self._result(matched, f"the output does not match /{self.pattern}/")
 
 
-class JsonSchema(_Assertion):
+class _JsonAssertion(_Assertion):
+    """An assertion about JSON: an output that is not JSON is an ``error``, never a fail."""
+
+    def check(self, output: Any, latency_ms: float | None) -> Checked:
+        try:
+            data = as_json(output)
+        except ValueError:
+            return self._error("the output is not JSON")
+        return self.check_json(data)
+
+    def check_json(self, data: Any) -> Checked:
+        raise NotImplementedError
+
+
+class JsonSchema(_JsonAssertion):
     type: Literal["json_schema"]
     schema_: dict[str, Any] = Field(alias="schema")
 
@@ -118,13 +132,9 @@ class JsonSchema(_Assertion):
             raise ValueError(f"not a valid JSON schema: {error.message}") from None
         return value
 
-    def check(self, output: Any, latency_ms: float | None) -> Checked:
+    def check_json(self, data: Any) -> Checked:
         from jsonschema import Draft202012Validator
 
-        try:
-            data = as_json(output)
-        except ValueError:
-            return self._error("the output is not JSON")
         problems = sorted(Draft202012Validator(self.schema_).iter_errors(data), key=lambda e: list(e.path))
         return self._result(not problems, problems[0].message[:300] if problems else "")
 
@@ -145,7 +155,7 @@ def parse_path(path: str) -> list[str | int]:
     return steps
 
 
-class JsonPathEquals(_Assertion):
+class JsonPathEquals(_JsonAssertion):
     type: Literal["json_path_equals"]
     path: str = Field(min_length=1, max_length=500)
     value: Any
@@ -156,11 +166,7 @@ class JsonPathEquals(_Assertion):
         parse_path(value)
         return value
 
-    def check(self, output: Any, latency_ms: float | None) -> Checked:
-        try:
-            data = as_json(output)
-        except ValueError:
-            return self._error("the output is not JSON")
+    def check_json(self, data: Any) -> Checked:
         for step in parse_path(self.path):
             found = (isinstance(data, list) and isinstance(step, int) and step < len(data)) or (
                 isinstance(data, dict) and step in data
