@@ -85,6 +85,8 @@ def create_snapshot(
     )
     table.put(snapshot.to_item(), condition="attribute_not_exists(PK)")
     _renormalize_waiting_traces(principal.org_id, agent_id)
+    drift_check = {"kind": "drift", "orgId": principal.org_id, "agentId": agent_id, "snapshotId": snapshot.id}
+    adapters.send_messages(get_settings().normalize_queue_url, [drift_check])  # checked asynchronously
     return snapshot
 
 
@@ -167,8 +169,13 @@ def set_baseline(principal: Principal, agent_id: str, change: BaselineChange, no
     item = table.update(
         keys.org(principal.org_id),
         keys.agent(agent_id),
-        "SET baselineSnapshotId = :snapshot, updatedAt = :now",
-        {":snapshot": snapshot.id, ":now": iso(now or utc_now())},
+        "SET baselineSnapshotId = :snapshot, updatedAt = :now, GSI1PK = :baselined, GSI1SK = :entry",
+        {
+            ":snapshot": snapshot.id,
+            ":now": iso(now or utc_now()),
+            ":baselined": keys.BASELINED,  # the daily drift sweep reads this sparse index
+            ":entry": f"{principal.org_id}#{agent_id}",
+        },
         condition="attribute_exists(PK)",
     )
     return Agent.from_item(item)

@@ -174,7 +174,7 @@ def ingest_page(job: Job, importer: Principal, page: SourcePage, counts: Counts)
     """Store a page's items through the ordinary ingest path; ``False`` when the job was cancelled."""
     for chunk in chunks(page.items, INGEST_CHUNK):
         accept = accept_traces if page.kind == "traces" else accept_events
-        counts.tally(chunk, accept(importer, chunk))
+        counts.tally(chunk, accept(importer, chunk, limited=False))
         if not report_progress(job.org_id, job.id, progress(counts)):
             return False
     counts.held_back += page.held_back

@@ -114,6 +114,17 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/evals/runs/{run_id}/results": needs("evals:read"),
     "POST /api/evals/runs/{run_id}/cancel": needs("evals:write"),
     "GET /api/evals/runs/{run_id}/compare/{other_run_id}": needs("evals:read"),
+    # drift, analytics, policies, insights
+    "GET /api/drift/reports": needs("analytics:read"),
+    "GET /api/drift/reports/{report_id}": needs("analytics:read"),
+    "POST /api/agents/{agent_id}/drift": needs("agents:write"),
+    "GET /api/analytics/overview": needs("analytics:read"),
+    "GET /api/insights": needs("analytics:read"),
+    "POST /api/policies": needs("agents:write"),
+    "GET /api/policies": needs("agents:read"),
+    "GET /api/policies/{policy_id}": needs("agents:read"),
+    "PATCH /api/policies/{policy_id}": needs("agents:write"),
+    "DELETE /api/policies/{policy_id}": needs("agents:write"),
     # pricing
     "GET /api/pricing": needs("analytics:read"),
     "PUT /api/pricing/{model_prefix}": ADMIN,

@@ -149,3 +149,6 @@ class ItemResult(ApiModel):
     error: str | None = None
     code: str | None = None
     details: list[dict[str, str]] | None = None
+    #: set on items refused by a rate-limit policy: their status as a request of their own
+    http_status: int | None = None
+    retry_after_seconds: int | None = None

@@ -12,12 +12,14 @@ from typing import Any
 
 from grounded_core import adapters
 from grounded_core.agents.service import SnapshotResolver
+from grounded_core.clock import parse_iso
 from grounded_core.errors import Conflict
 from grounded_core.ingest.models import EventIn, TraceIn
 from grounded_core.ingest.payloads import join_payloads
 from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn, turns_of
+from grounded_core.insights import detect as insights
 from grounded_core.jobs.service import find_job, finish_job, start_job
 from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
@@ -25,6 +27,7 @@ from grounded_core.pricing.overrides import prices_for
 from grounded_core.sessions.store import (
     SessionSeed,
     Stitched,
+    add_counters,
     find_or_create_session,
     rollup_updates,
     session_counters,
@@ -45,6 +48,10 @@ def handle_message(message: dict[str, Any]) -> None:
             attach_event(org_id, event)
     elif kind == "renormalize":
         renormalize_agent(org_id, message["agentId"], message.get("jobId"))
+    elif kind == "drift":
+        from grounded_core.drift.service import check_new_snapshot
+
+        check_new_snapshot(org_id, message["agentId"], message["snapshotId"])
     else:
         raise ValueError(f"unknown normalize message kind {kind!r}")
 
@@ -76,6 +83,12 @@ def trace_cost(trace: TraceIn, org_id: str) -> tuple[int, int]:
         else:
             nanos += cost
     return nanos, unpriced
+
+
+def _duration_ms(trace: TraceIn) -> int:
+    if not trace.ended_at:
+        return 0
+    return max(0, int((parse_iso(trace.ended_at) - parse_iso(trace.started_at)).total_seconds() * 1000))
 
 
 def _token_counters(trace: TraceIn) -> dict[str, int]:
@@ -119,12 +132,15 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
         work.append((trace_id, trace, snapshot_id, sessions[memo], turns_of(trace_id, trace)))
     table.batch_put(_turn_item(org_id, stitched.session_id, turn) for *_, stitched, turns in work for turn in turns)
     last_seen: dict[str, str] = {}
+    applied = []
     for trace_id, trace, snapshot_id, stitched, turns in work:
         if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched, len(turns)):
             seen = trace.ended_at or trace.started_at
             last_seen[stitched.session_id] = max(seen, last_seen.get(stitched.session_id, seen))
+            applied.append((trace, stitched.session_id, turns))
     for session_id, seen in last_seen.items():
         touch(org_id, session_id, seen)
+    insights.after_traces(org_id, applied)
 
 
 def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceIn]]:
@@ -176,6 +192,11 @@ def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, s
         session_counters(org_id, stitched.session_id, counters, {"snapshotId": snapshot_id}),
         *rollup_updates(
             org_id, trace.agent_id, trace.started_at, {k: v for k, v in counters.items() if k != "unpricedCalls"}
+        ),
+        add_counters(
+            keys.snapshot_stats(org_id, snapshot_id),
+            keys.TOTAL_SK,
+            {"traces": 1, "errors": errors, "costNanos": nanos, "traceMs": _duration_ms(trace)},
         ),
         {
             "Update": {
@@ -257,3 +278,4 @@ def attach_event(org_id: str, raw: dict[str, Any]) -> None:
             raise
         return
     touch(org_id, stitched.session_id, event.timestamp)
+    insights.after_event(org_id, event, stitched.session_id)

@@ -16,11 +16,12 @@ from pydantic import ValidationError
 from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Forbidden, GroundedError, Invalid
+from grounded_core.errors import Forbidden, GroundedError, Invalid, RateLimited
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
 from grounded_core.ingest.payloads import payload_key, split_payloads
+from grounded_core.policies.limiter import Item, admit
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
 
@@ -102,6 +103,28 @@ def _check_agents(
     return kept
 
 
+def _rate_limit(
+    principal: Principal, parsed: list[tuple[int, Any]], results: list[ItemResult | None], now: datetime
+) -> list[tuple[int, Any]]:
+    """Drop the items over a rate-limit policy of their agent (each item counts one)."""
+    waits = admit(principal, [Item(item.agent_id, item.user_id, item.session_id) for _, item in parsed], now)
+    kept = []
+    for (index, item), wait in zip(parsed, waits, strict=True):
+        if wait is None:
+            kept.append((index, item))
+        else:
+            message = f"Rate limit reached for agent {item.agent_id}; retry in {wait} s."
+            results[index] = ItemResult(
+                index=index,
+                status="rejected",
+                code="rate_limited",
+                error=message,
+                http_status=429,
+                retry_after_seconds=wait,
+            )
+    return kept
+
+
 def _parse_trace(now: datetime) -> Callable[[dict[str, Any]], TraceIn]:
     def parse(raw: dict[str, Any]) -> TraceIn:
         trace = TraceIn.model_validate(raw)
@@ -139,11 +162,16 @@ def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) ->
     return item, payloads
 
 
-def accept_traces(principal: Principal, raw_items: list[Any], now: datetime | None = None) -> list[ItemResult]:
-    """Validate, store and queue each trace; one result per item, in order."""
+def accept_traces(
+    principal: Principal, raw_items: list[Any], now: datetime | None = None, limited: bool = True
+) -> list[ItemResult]:
+    """Validate, store and queue each trace; one result per item, in order. ``limited=False``
+    (connector imports) skips the agent's rate-limit policies, which are about live traffic."""
     moment = now or utc_now()
     results, parsed = _parse_each(raw_items, _parse_trace(moment))
     parsed = _check_agents(principal, parsed, results)
+    if limited:
+        parsed = _rate_limit(principal, parsed, results, moment)
     snapshots = {
         s: find_snapshot(principal.org_id, s)
         for s in {t.resource.snapshot_id for _, t in parsed if t.resource.snapshot_id}
@@ -199,12 +227,16 @@ def _parse_event(now: datetime) -> Callable[[dict[str, Any]], EventIn]:
     return parse
 
 
-def accept_events(principal: Principal, raw_items: list[Any], now: datetime | None = None) -> list[ItemResult]:
+def accept_events(
+    principal: Principal, raw_items: list[Any], now: datetime | None = None, limited: bool = True
+) -> list[ItemResult]:
     """Telemetry rides in the normalize messages themselves (SQS is durable): one write per event,
     made by the worker when it attaches the event to its session."""
     moment = now or utc_now()
     results, parsed = _parse_each(raw_items, _parse_event(moment))
     parsed = _check_agents(principal, parsed, results)
+    if limited:
+        parsed = _rate_limit(principal, parsed, results, moment)
     events = []
     for index, event in parsed:
         event_id = event.id or new_id("evt")
@@ -236,6 +268,8 @@ def single(result: ItemResult) -> ItemResult:
     """A one-item ingest (``POST /api/traces``): a rejection is the request's error."""
     if result.status == "accepted":
         return result
+    if result.code == "rate_limited":
+        raise RateLimited(result.error or "", retry_after_seconds=result.retry_after_seconds or 1)
     error: GroundedError = (
         Forbidden(result.error or "", code=result.code)
         if result.code == "agent_scope"

@@ -17,6 +17,7 @@ from grounded_core.ingest.models import MAX_CLOCK_SKEW
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn
 from grounded_core.pagination import Page, PageRequest
+from grounded_core.policies.limiter import Item, admit_one
 from grounded_core.pricing.cost import price_call, usd
 from grounded_core.pricing.overrides import prices_for
 from grounded_core.sessions.models import Session, SessionCreate, SessionView, TimelineEntry, TurnCreate
@@ -42,6 +43,7 @@ def _turn_time(value: str | None) -> str | None:
 
 def start_session(principal: Principal, request: SessionCreate, now: datetime | None = None) -> SessionView:
     get_agent(principal, request.agent_id)
+    admit_one(principal, Item(request.agent_id, request.user_id, request.external_id), now)
     if request.snapshot_id:
         snapshot = find_snapshot(principal.org_id, request.snapshot_id)
         if snapshot is None or snapshot.agent_id != request.agent_id:
@@ -104,6 +106,7 @@ def list_sessions(
 
 def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:
     session = _session(principal, session_id)
+    admit_one(principal, Item(session.agent_id, session.user_id, session.id), now)
     timestamp = _turn_time(request.timestamp) or iso(now or utc_now())
     cost = price_call(request.model, request.usage, prices_for(principal.org_id)) if request.usage else None
     turn = Turn(

@@ -134,7 +134,9 @@ def create_session(
         )
     operations.append({"Put": {"Item": session.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}})
     operations += rollup_updates(org_id, seed.agent_id, seed.started_at, {"sessions": 1})
-    table.transact(operations, ["A session already uses that key.", None, None, None])
+    if seed.snapshot_id:
+        operations.append(add_counters(keys.snapshot_stats(org_id, seed.snapshot_id), keys.TOTAL_SK, {"sessions": 1}))
+    table.transact(operations, ["A session already uses that key.", None, None, None, None])
     register_stitch_keys(org_id, session.id, stitch_pks[1:])
     return session
 

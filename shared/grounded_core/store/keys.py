@@ -242,5 +242,56 @@ def result(case_id: str) -> str:
     return f"RESULT#{case_id}"
 
 
+# ---------------------------------------------------------------- policies, drift, insights
+
+
+def policy(policy_id: str) -> str:
+    return f"POLICY#{policy_id}"
+
+
+POLICY_PREFIX = "POLICY#"
+
+
+def rate_window(org_id: str, policy_id: str, subject: str) -> str:
+    return f"ORG#{org_id}#RL#{policy_id}#{subject}"
+
+
+def window_sort(window_start: int) -> str:
+    return f"W#{window_start}"
+
+
+def drift_sort(created_at: str, report_id: str) -> str:
+    return f"DRIFT#{created_at}#{report_id}"
+
+
+DRIFT_PREFIX = "DRIFT#"
+DRIFT_SK = "DRIFT"
+
+
+def drift_lookup(org_id: str, report_id: str) -> str:
+    return f"ORG#{org_id}#DRIFT#{report_id}"
+
+
+#: Sparse GSI1 partition of agents that have a baseline (what the daily drift sweep reads).
+BASELINED = "BASELINED"
+
+
+def snapshot_stats(org_id: str, snapshot_id: str) -> str:
+    """Running totals of what a snapshot did (sessions, traces, errors, cost, trace time)."""
+    return f"ORG#{org_id}#SNAPSTATS#{snapshot_id}"
+
+
+TOTAL_SK = "TOTAL"
+
+
+def insight(rule: str) -> str:
+    return f"INSIGHT#{rule}"
+
+
+def org_insights(org_id: str) -> str:
+    """GSI1 partition listing an org's insights by when they were detected."""
+    return f"ORG#{org_id}#INSIGHTS"
+
+
 #: Attributes that exist for the table, never for a client.
 STORAGE_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "entity", "ttl"})

@@ -1,0 +1,1 @@
+"""Analytics: daily series read from the rollups, and insights on sessions that went wrong."""

@@ -1,0 +1,1 @@
+"""Insights: sessions that went wrong, flagged by rules the normalize worker runs."""

@@ -1,0 +1,43 @@
+"""Running the rules from the normalize worker, after a message's items were applied. Each
+flag is a conditional put, so a redelivered message flags nothing twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from grounded_core.ingest.models import EventIn, TraceIn
+from grounded_core.ingest.turns import Turn
+from grounded_core.insights import rules
+from grounded_core.insights.store import flag, recent_session_costs
+from grounded_core.store import keys, table
+
+
+def after_traces(org_id: str, applied: list[tuple[TraceIn, str, list[Turn]]]) -> None:
+    """``applied``: each trace just applied, with its session and turns."""
+    sessions: dict[str, set[str]] = defaultdict(set)
+    for trace, session_id, turns in applied:
+        sessions[trace.agent_id].add(session_id)
+        if (reason := rules.trace_error(trace)) is not None:
+            flag(org_id, trace.agent_id, session_id, "errors", reason)
+        if (reason := rules.slow_turn(turns)) is not None:
+            flag(org_id, trace.agent_id, session_id, "slow_turn", reason)
+    for agent_id, session_ids in sessions.items():
+        _check_costs(org_id, agent_id, session_ids)
+
+
+def _check_costs(org_id: str, agent_id: str, session_ids: set[str]) -> None:
+    """One Query for the agent's recent sessions and one BatchGetItem for these sessions' totals."""
+    recent = recent_session_costs(org_id, agent_id)
+    found = table.batch_get([(keys.session(org_id, s), keys.SESSION_SK) for s in session_ids], consistent=True)
+    for (_, _), item in found.items():
+        session_id = str(item["id"])
+        others = [entry["costNanos"] for entry in recent if entry["id"] != session_id]
+        if (reason := rules.cost_outlier(int(item.get("costNanos", 0)), others)) is not None:
+            flag(org_id, agent_id, session_id, "cost_outlier", reason)
+
+
+def after_event(org_id: str, event: EventIn, session_id: str) -> None:
+    found = rules.frustration(event)
+    if found is not None:
+        rule, reason = found
+        flag(org_id, event.agent_id, session_id, rule, reason)

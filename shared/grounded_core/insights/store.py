@@ -1,0 +1,86 @@
+"""Insight items: one per session and rule (a conditional put), listed newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from grounded_core.clock import iso, utc_now
+from grounded_core.errors import Conflict
+from grounded_core.identity.principal import Principal
+from grounded_core.ids import new_id
+from grounded_core.insights.rules import Rule
+from grounded_core.model import StoredModel
+from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.store import keys, table
+from grounded_core.store.listing import all_of, time_bound
+
+
+class Insight(StoredModel):
+    id: str
+    org_id: str
+    agent_id: str
+    session_id: str
+    rule: Rule
+    reason: str
+    link: str
+    detected_at: str
+
+    def keys(self) -> dict[str, str]:
+        return {
+            "PK": keys.session(self.org_id, self.session_id),
+            "SK": keys.insight(self.rule),
+            "GSI1PK": keys.org_insights(self.org_id),
+            "GSI1SK": f"{self.detected_at}#{self.session_id}#{self.rule}",
+        }
+
+
+def flag(org_id: str, agent_id: str, session_id: str, rule: Rule, reason: str, now: datetime | None = None) -> bool:
+    """Flag a session for a rule, once; ``False`` when it already was."""
+    insight = Insight(
+        id=new_id("ins"),
+        org_id=org_id,
+        agent_id=agent_id,
+        session_id=session_id,
+        rule=rule,
+        reason=reason,
+        link=f"/api/sessions/{session_id}",
+        detected_at=iso(now or utc_now()),
+    )
+    try:
+        table.put(insight.to_item(), condition="attribute_not_exists(PK)")
+    except Conflict:
+        return False
+    return True
+
+
+def list_insights(
+    principal: Principal,
+    page: PageRequest,
+    agent_id: str | None,
+    rule: str | None,
+    since: str | None,
+    until: str | None,
+) -> Page[Insight]:
+    if agent_id:
+        principal.require_agent(agent_id)
+    wanted = (("agentId", principal.agent_id or agent_id), ("rule", rule))
+    low, high = time_bound(since, "from") or "0", (time_bound(until, "to") or "~") + "~"
+    items, last = table.query(
+        keys.org_insights(principal.org_id),
+        index="GSI1",
+        sk_between=(low, high),
+        newest_first=True,
+        limit=page.limit,
+        start_key=page.start_key,
+        filter=all_of([Attr(name).eq(value) for name, value in wanted if value]),
+    )
+    return Page(items=[Insight.from_item(item) for item in items], nextCursor=encode_cursor(last))
+
+
+def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:
+    """The agent's latest sessions (id and cost), newest first: one Query."""
+    items, _ = table.query(keys.agent_sessions(org_id, agent_id), index="GSI1", newest_first=True, limit=most)
+    return [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]

@@ -1,0 +1,1 @@
+"""Rate-limit policies per agent, enforced on ingestion with atomic counters."""
