@@ -12,9 +12,10 @@ from grounded_core.errors import Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.jobs.service import create_job
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
+from grounded_core.store.listing import query_page
 
 
 def create_agent(principal: Principal, request: AgentCreate, now: datetime | None = None) -> Agent:
@@ -45,8 +46,7 @@ def list_agents(principal: Principal, page: PageRequest) -> Page[Agent]:
     if principal.agent_id is not None:
         agent = find_agent(principal.org_id, principal.agent_id)
         return Page(items=[agent] if agent else [], nextCursor=None)
-    items, last = table.query(keys.org(principal.org_id), keys.AGENT_PREFIX, limit=page.limit, start_key=page.start_key)
-    return Page(items=[Agent.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Agent, page, keys.org(principal.org_id), keys.AGENT_PREFIX)
 
 
 def update_agent(principal: Principal, agent_id: str, patch: AgentPatch, now: datetime | None = None) -> Agent:
@@ -105,10 +105,7 @@ def list_snapshots(principal: Principal, agent_id: str, page: PageRequest) -> Pa
     """Newest first."""
     get_agent(principal, agent_id)
     partition = keys.agent_partition(principal.org_id, agent_id)
-    items, last = table.query(
-        partition, keys.SNAPSHOT_PREFIX, limit=page.limit, start_key=page.start_key, newest_first=True
-    )
-    return Page(items=[Snapshot.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Snapshot, page, partition, keys.SNAPSHOT_PREFIX, newest_first=True)
 
 
 def find_snapshot(org_id: str, snapshot_id: str) -> Snapshot | None:

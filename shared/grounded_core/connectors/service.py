@@ -31,9 +31,9 @@ from grounded_core.ids import new_id
 from grounded_core.jobs.models import Job
 from grounded_core.jobs.service import cancel_job
 from grounded_core.model import ApiModel
-from grounded_core.pagination import Page, PageRequest, encode_cursor
-from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of
+from grounded_core.pagination import Page, PageRequest
+from grounded_core.store import keys
+from grounded_core.store.listing import all_of, query_page
 
 
 class ConnectResult(ApiModel):
@@ -127,14 +127,7 @@ def list_connectors(
         principal.require_agent(agent_id)
     wanted = (("agentId", principal.agent_id or agent_id), ("provider", provider))
     filters = [Attr(name).eq(value) for name, value in wanted if value]
-    items, last = table.query(
-        keys.org(principal.org_id),
-        keys.CONNECTOR_PREFIX,
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=all_of(filters),
-    )
-    return Page(items=[Connector.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Connector, page, keys.org(principal.org_id), keys.CONNECTOR_PREFIX, filter=all_of(filters))
 
 
 def _scheduled(connector: Connector, now: datetime) -> Connector:

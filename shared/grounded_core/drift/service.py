@@ -19,11 +19,11 @@ from grounded_core.errors import Conflict, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.model import ApiModel, StoredModel
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
 from grounded_core.sessions.store import rollup_updates
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of
+from grounded_core.store.listing import all_of, query_page
 
 Trigger = Literal["snapshot", "schedule", "manual"]
 
@@ -191,13 +191,12 @@ def list_reports(principal: Principal, page: PageRequest, agent_id: str | None, 
         principal.require_agent(agent_id)
     agent = principal.agent_id or agent_id
     pk, index = (keys.agent_partition(principal.org_id, agent), None) if agent else (keys.org(principal.org_id), "GSI1")
-    items, last = table.query(
+    return query_page(
+        DriftReport,
+        page,
         pk,
         keys.DRIFT_PREFIX,
         index=index,
         newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
         filter=Attr("severity").eq(band) if band else None,
     )
-    return Page(items=[DriftReport.from_item(item) for item in items], nextCursor=encode_cursor(last))

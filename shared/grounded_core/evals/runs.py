@@ -32,11 +32,11 @@ from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
 from grounded_core.observability import logger
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.sessions.store import rollup_updates
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of
+from grounded_core.store.listing import all_of, query_page
 
 HEADERS = "targetHeaders"  # stored on the run item, never shown
 TOKEN = "taskToken"  # the submit-mode execution's task token, never shown
@@ -158,24 +158,12 @@ def list_runs(
     pk, index = (
         (keys.suite(principal.org_id, suite_id), "GSI1") if suite_id else (keys.org_runs(principal.org_id), "GSI2")
     )
-    items, last = table.query(
-        pk,
-        keys.RUN_PREFIX,
-        index=index,
-        newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=all_of(filters),
-    )
-    return Page(items=[Run.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Run, page, pk, keys.RUN_PREFIX, index=index, newest_first=True, filter=all_of(filters))
 
 
 def list_results(principal: Principal, run_id: str, page: PageRequest) -> Page[Result]:
     get_run(principal, run_id)
-    items, last = table.query(
-        keys.run(principal.org_id, run_id), keys.RESULT_PREFIX, limit=page.limit, start_key=page.start_key
-    )
-    return Page(items=[Result.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Result, page, keys.run(principal.org_id, run_id), keys.RESULT_PREFIX)
 
 
 # ---------------------------------------------------------------- results

@@ -13,8 +13,9 @@ from grounded_core.evals.models import Case, CaseIn, CasePatch, Suite, SuiteCrea
 from grounded_core.evals.templates import templates
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
+from grounded_core.store.listing import query_page
 
 
 def create_suite(principal: Principal, request: SuiteCreate, now: datetime | None = None) -> Suite:
@@ -50,10 +51,7 @@ def list_suites(principal: Principal, page: PageRequest, agent_id: str | None) -
         if agent
         else (keys.org_suites(principal.org_id), "GSI2")
     )
-    items, last = table.query(
-        pk, keys.SUITE_PREFIX, index=index, newest_first=True, limit=page.limit, start_key=page.start_key
-    )
-    return Page(items=[Suite.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Suite, page, pk, keys.SUITE_PREFIX, index=index, newest_first=True)
 
 
 def update_suite(principal: Principal, suite_id: str, patch: SuitePatch, now: datetime | None = None) -> Suite:
@@ -99,10 +97,7 @@ def suite_cases(org_id: str, suite_id: str) -> list[Case]:
 
 def list_cases(principal: Principal, suite_id: str, page: PageRequest) -> Page[Case]:
     get_suite(principal, suite_id)
-    items, last = table.query(
-        keys.suite(principal.org_id, suite_id), keys.CASE_PREFIX, limit=page.limit, start_key=page.start_key
-    )
-    return Page(items=[Case.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Case, page, keys.suite(principal.org_id, suite_id), keys.CASE_PREFIX)
 
 
 def _case(principal: Principal, case_id: str) -> Case:

@@ -14,8 +14,9 @@ from grounded_core.identity.models import ApiKey
 from grounded_core.identity.principal import ALL_SCOPES, DEFAULT_SECRET_SCOPES, PUBLISHABLE_SCOPES, Principal
 from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
+from grounded_core.store.listing import query_page
 
 
 class KeyRequest(ApiModel):
@@ -104,10 +105,7 @@ def issue_key(principal: Principal, request: KeyRequest, now: datetime | None = 
 
 
 def list_keys(principal: Principal, page: PageRequest) -> Page[ApiKey]:
-    items, last = table.query(
-        keys.org(principal.org_id), keys.API_KEY_PREFIX, index="GSI1", limit=page.limit, start_key=page.start_key
-    )
-    return Page(items=[ApiKey.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(ApiKey, page, keys.org(principal.org_id), keys.API_KEY_PREFIX, index="GSI1")
 
 
 def _find_key(org_id: str, key_id: str) -> ApiKey:

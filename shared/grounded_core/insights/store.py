@@ -13,9 +13,9 @@ from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.insights.rules import Rule
 from grounded_core.model import StoredModel
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of, time_bound
+from grounded_core.store.listing import all_of, query_page, time_bound
 
 
 class Insight(StoredModel):
@@ -68,16 +68,15 @@ def list_insights(
         principal.require_agent(agent_id)
     wanted = (("agentId", principal.agent_id or agent_id), ("rule", rule))
     low, high = time_bound(since, "from") or "0", (time_bound(until, "to") or "~") + "~"
-    items, last = table.query(
+    return query_page(
+        Insight,
+        page,
         keys.org_insights(principal.org_id),
         index="GSI1",
         sk_between=(low, high),
         newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
         filter=all_of([Attr(name).eq(value) for name, value in wanted if value]),
     )
-    return Page(items=[Insight.from_item(item) for item in items], nextCursor=encode_cursor(last))
 
 
 def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:

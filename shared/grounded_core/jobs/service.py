@@ -13,9 +13,9 @@ from grounded_core.errors import Conflict, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.jobs.models import Job, JobStatus
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of
+from grounded_core.store.listing import all_of, query_page
 
 
 def create_job(org_id: str, job_type: str, now: datetime | None = None, **refs: str | None) -> Job:
@@ -52,16 +52,9 @@ def list_jobs(
         )
         if value
     ]
-    items, last = table.query(
-        keys.org(principal.org_id),
-        keys.JOB_PREFIX,
-        index="GSI1",
-        newest_first=True,
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=all_of(filters),
+    return query_page(
+        Job, page, keys.org(principal.org_id), keys.JOB_PREFIX, index="GSI1", newest_first=True, filter=all_of(filters)
     )
-    return Page(items=[Job.from_item(item) for item in items], nextCursor=encode_cursor(last))
 
 
 def _transition(

@@ -11,9 +11,10 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.errors import NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.pagination import Page, PageRequest, encode_cursor
+from grounded_core.pagination import Page, PageRequest
 from grounded_core.policies.models import Policy, PolicyCreate, PolicyPatch
 from grounded_core.store import keys, table
+from grounded_core.store.listing import query_page
 
 
 def create_policy(principal: Principal, request: PolicyCreate, now: datetime | None = None) -> Policy:
@@ -40,15 +41,7 @@ def list_policies(principal: Principal, page: PageRequest, agent_id: str | None)
         principal.require_agent(agent_id)
     agent = principal.agent_id or agent_id
     filters = Attr("agentId").eq(agent) if agent else None
-    items, last = table.query(
-        keys.org(principal.org_id),
-        keys.POLICY_PREFIX,
-        index="GSI1",
-        limit=page.limit,
-        start_key=page.start_key,
-        filter=filters,
-    )
-    return Page(items=[Policy.from_item(item) for item in items], nextCursor=encode_cursor(last))
+    return query_page(Policy, page, keys.org(principal.org_id), keys.POLICY_PREFIX, index="GSI1", filter=filters)
 
 
 def update_policy(principal: Principal, policy_id: str, patch: PolicyPatch, now: datetime | None = None) -> Policy:

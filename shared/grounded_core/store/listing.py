@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from grounded_core.clock import iso, parse_iso
 from grounded_core.errors import Invalid
-from grounded_core.pagination import PageRequest, encode_cursor
+from grounded_core.model import StoredModel
+from grounded_core.pagination import Page, PageRequest, encode_cursor
 from grounded_core.store import table
+
+S = TypeVar("S", bound=StoredModel)
+
+
+def query_page(model: type[S], page: PageRequest, pk: str, sk_prefix: str | None = None, **options: Any) -> Page[S]:
+    """One page of ``model`` items of a partition (or of an index's): what every list route answers."""
+    items, last = table.query(pk, sk_prefix, limit=page.limit, start_key=page.start_key, **options)
+    return Page(items=[model.from_item(item) for item in items], nextCursor=encode_cursor(last))
 
 
 def time_bound(value: str | None, field: str) -> str | None:
