@@ -20,7 +20,7 @@ help:
 	@echo "make bench  print the benchmarks' figures"
 	@echo "make sam-validate sam-build   what CI runs on template.yaml"
 
-$(STAMP): requirements/dev.txt layers/deps/requirements.txt
+$(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements/dev.txt

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import httpx
 
@@ -26,3 +29,29 @@ def test_the_local_cloud_starts_with_a_demo_key_that_works() -> None:
             assert [a["id"] for a in agents] == [agent.group(1)]
     env_file = ROOT / ".grounded" / "demo.env"
     assert key.group(1) in env_file.read_text()
+
+
+def test_the_sdk_examples_run_as_written_against_the_dev_cloud() -> None:
+    """The README's SDK quickstart (examples/quickstart.py) and the eval example, with the
+    environment ``source .grounded/demo.env`` gives."""
+    printed: list[str] = []
+    with cloud_process(ROOT / "template.yaml", "--no-schedules", output=printed) as url:
+        text = "".join(printed)
+        env = {
+            **os.environ,
+            "GROUNDED_BASE_URL": url,
+            "GROUNDED_API_KEY": re.search(r"secret key:\s+(sk_live_\S+)", text).group(1),  # type: ignore[union-attr]
+            "GROUNDED_AGENT_ID": re.search(r"agent:\s+(agt_\S+)", text).group(1),  # type: ignore[union-attr]
+        }
+        for example, expected in (("quickstart.py", r"session ses_\w+: 1 trace\(s\), \d turn\(s\), cost \$0\.\d+"),
+                                  ("evals_submit.py", r"COMPLETED, 5/5 passed, pass rate 1\.0")):  # fmt: skip
+            ran = subprocess.run(
+                [sys.executable, str(ROOT / "examples" / example)],
+                check=False,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            assert ran.returncode == 0, ran.stderr
+            assert re.search(expected, ran.stdout), ran.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,9 @@ def test_health_handler_answers_api_gateways_event() -> None:
         get_remaining_time_in_millis=lambda: 5000,
     )
 
+    # Lambda's main thread has an event loop (Mangum needs one); an earlier test's asyncio.run()
+    # may have left this thread without one
+    asyncio.set_event_loop(asyncio.new_event_loop())
     response = handler(event, context)
 
     assert response["statusCode"] == 200

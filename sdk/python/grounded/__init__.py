@@ -1,6 +1,51 @@
-"""Grounded's Python SDK. It talks HTTP only and imports nothing from the server side.
+"""Grounded's Python SDK: the API client (sync and async), tracing, and an OpenAI wrapper.
+It talks HTTP only and imports nothing from the server side."""
 
-The client, tracing and the OpenAI wrapper arrive with the SDK work (see the project's issues).
-"""
+from grounded.client import AsyncGrounded, Grounded
+from grounded.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    GroundedAPIError,
+    GroundedError,
+    GroundedJobError,
+    GroundedTimeoutError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TracingError,
+    UnprocessableEntityError,
+)
+from grounded.openai import wrap_openai
+from grounded.tracing import Span, Trace, Tracing, current_trace, observe
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AsyncGrounded",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "Grounded",
+    "GroundedAPIError",
+    "GroundedError",
+    "GroundedJobError",
+    "GroundedTimeoutError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Span",
+    "Trace",
+    "Tracing",
+    "TracingError",
+    "UnprocessableEntityError",
+    "current_trace",
+    "observe",
+    "wrap_openai",
+]

@@ -1,0 +1,138 @@
+"""The transport: one request with timeouts, and retries with exponential backoff and jitter on
+429 (honouring ``Retry-After``), 5xx and connection errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from grounded.errors import APIConnectionError, APITimeoutError, GroundedAPIError, error_for
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+USER_AGENT = "grounded-python/0.1.0"
+
+
+def api_root(base_url: str | None) -> str:
+    """The API's root, ending in ``/api``, whether or not ``base_url`` has it."""
+    url = (base_url or os.environ.get("GROUNDED_BASE_URL") or "http://localhost:3001").rstrip("/")
+    return url if url.endswith("/api") else url + "/api"
+
+
+@dataclass(frozen=True)
+class Retrying:
+    max_retries: int = DEFAULT_RETRIES
+    backoff_seconds: float = 0.5
+    max_backoff_seconds: float = 20.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return float(min(retry_after, 60.0))
+        base: float = min(self.max_backoff_seconds, self.backoff_seconds * 2.0**attempt)
+        return base * random.uniform(0.5, 1.0)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _body(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _headers(api_key: str | None) -> dict[str, str]:
+    headers = {"user-agent": USER_AGENT, "accept": "application/json"}
+    if api_key:
+        headers["authorization"] = f"Bearer {api_key}"
+    return headers
+
+
+class SyncTransport:
+    def __init__(
+        self, root: str, api_key: str | None, timeout: float, retrying: Retrying, client: httpx.Client | None = None
+    ):
+        self.retrying = retrying
+        self._http = client or httpx.Client(base_url=root, timeout=timeout, headers=_headers(api_key))
+
+    def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        for attempt in range(self.retrying.max_retries + 1):
+            last = attempt == self.retrying.max_retries
+            try:
+                response = self._http.request(method, path.lstrip("/"), json=json, params=clean)
+            except httpx.TimeoutException as error:
+                if last:
+                    raise APITimeoutError(f"{method} {path} timed out") from error
+                time.sleep(self.retrying.delay(attempt, None))
+                continue
+            except httpx.TransportError as error:
+                if last:
+                    raise APIConnectionError(f"{method} {path}: {error}") from error
+                time.sleep(self.retrying.delay(attempt, None))
+                continue
+            if response.status_code < 400:
+                return _body(response)
+            failure = error_for(response.status_code, _body(response), _retry_after(response))
+            if response.status_code not in RETRY_STATUSES or last:
+                raise failure
+            time.sleep(self.retrying.delay(attempt, failure.retry_after))
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class AsyncTransport:
+    def __init__(
+        self,
+        root: str,
+        api_key: str | None,
+        timeout: float,
+        retrying: Retrying,
+        client: httpx.AsyncClient | None = None,
+    ):
+        self.retrying = retrying
+        self._http = client or httpx.AsyncClient(base_url=root, timeout=timeout, headers=_headers(api_key))
+
+    async def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        for attempt in range(self.retrying.max_retries + 1):
+            last = attempt == self.retrying.max_retries
+            try:
+                response = await self._http.request(method, path.lstrip("/"), json=json, params=clean)
+            except httpx.TimeoutException as error:
+                if last:
+                    raise APITimeoutError(f"{method} {path} timed out") from error
+                await asyncio.sleep(self.retrying.delay(attempt, None))
+                continue
+            except httpx.TransportError as error:
+                if last:
+                    raise APIConnectionError(f"{method} {path}: {error}") from error
+                await asyncio.sleep(self.retrying.delay(attempt, None))
+                continue
+            if response.status_code < 400:
+                return _body(response)
+            failure: GroundedAPIError = error_for(response.status_code, _body(response), _retry_after(response))
+            if response.status_code not in RETRY_STATUSES or last:
+                raise failure
+            await asyncio.sleep(self.retrying.delay(attempt, failure.retry_after))
+        raise AssertionError("unreachable")
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

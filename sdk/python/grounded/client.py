@@ -1,0 +1,216 @@
+"""The clients: :class:`Grounded` (synchronous) and :class:`AsyncGrounded`, with the same resources."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from grounded import resources
+from grounded._http import DEFAULT_RETRIES, DEFAULT_TIMEOUT, AsyncTransport, Retrying, SyncTransport, api_root
+from grounded.errors import GroundedJobError, GroundedTimeoutError
+from grounded.models import Job, Page, Run
+
+JOB_ENDED = frozenset({"succeeded", "failed", "cancelled"})
+MAX_POLL_SECONDS = 5.0
+
+
+def _cast(cast: Any, body: Any, pick: tuple[str, Any] | None) -> Any:
+    if pick is not None:
+        key, model = pick
+        return [model.model_validate(item) for item in (body or {}).get(key, [])]
+    if cast is None or body is None:
+        return body
+    return TypeAdapter(cast).validate_python(body)
+
+
+class _BaseClient:
+    def __init__(self, api_key: str | None, base_url: str | None, timeout: float, max_retries: int):
+        self.api_key = api_key or os.environ.get("GROUNDED_API_KEY")
+        self.base_url = api_root(base_url)
+        self.timeout = timeout
+        self.retrying = Retrying(max_retries=max_retries)
+        self.agents = resources.Agents(self)
+        self.traces = resources.Traces(self)
+        self.sessions = resources.Sessions(self)
+        self.telemetry = resources.Telemetry(self)
+        self.connectors = resources.Connectors(self)
+        self.jobs = resources.Jobs(self)
+        self.evals = resources.Evals(self)
+        self.drift = resources.Drift(self)
+        self.analytics = resources.Analytics(self)
+        self.pricing = resources.Pricing(self)
+        self.policies = resources.Policies(self)
+        self.keys = resources.Keys(self)
+        self.insights = resources.Insights(self)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        cast: Any = None,
+        *,
+        json: Any = None,
+        params: Any = None,
+        pick: tuple[str, Any] | None = None,
+    ) -> Any:
+        raise NotImplementedError
+
+    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Any:
+        raise NotImplementedError
+
+    def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Any:
+        raise NotImplementedError
+
+
+def _job_outcome(job: Job) -> Job:
+    if job.status in ("failed", "cancelled"):
+        raise GroundedJobError(job)
+    return job
+
+
+class Grounded(_BaseClient):
+    """``Grounded(api_key=..., base_url=...)``; both default to ``GROUNDED_API_KEY`` and
+    ``GROUNDED_BASE_URL``. The base URL may end with ``/api`` or not."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_RETRIES,
+        http_client: Any = None,
+    ):
+        super().__init__(api_key, base_url, timeout, max_retries)
+        self._transport = SyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        cast: Any = None,
+        *,
+        json: Any = None,
+        params: Any = None,
+        pick: tuple[str, Any] | None = None,
+    ) -> Any:
+        return _cast(cast, self._transport.request(method, path, json=json, params=params), pick)
+
+    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Iterator[Any]:
+        cursor = None
+        while True:
+            page = self._call("GET", path, Page[cast], params={**params, "limit": 200, "cursor": cursor})
+            yield from page.items
+            cursor = page.next_cursor
+            if not cursor:
+                return
+
+    def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
+        deadline = time.monotonic() + timeout
+        wait = poll_interval
+        while True:
+            current = fetch()
+            if done(current):
+                return current
+            if time.monotonic() + wait > deadline:
+                raise GroundedTimeoutError(f"{what} did not end within {timeout:g} s (last: {current.status})")
+            time.sleep(wait)
+            wait = min(wait * 1.5, MAX_POLL_SECONDS)
+
+    def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:
+        job = self._poll(
+            lambda: self.jobs.get(job_id), lambda j: j.status in JOB_ENDED, timeout, poll_interval, f"job {job_id}"
+        )
+        return _job_outcome(job)
+
+    def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Run:
+        return self._poll(  # type: ignore[no-any-return]
+            lambda: self.evals.get_run(run_id), lambda r: r.status != "RUNNING", timeout, poll_interval, f"run {run_id}"
+        )
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> Grounded:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class AsyncGrounded(_BaseClient):
+    """The same surface as :class:`Grounded`; every call is awaited, ``iter`` methods are async iterators."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_RETRIES,
+        http_client: Any = None,
+    ):
+        super().__init__(api_key, base_url, timeout, max_retries)
+        self._transport = AsyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client)
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        cast: Any = None,
+        *,
+        json: Any = None,
+        params: Any = None,  # type: ignore[override]
+        pick: tuple[str, Any] | None = None,
+    ) -> Any:
+        return _cast(cast, await self._transport.request(method, path, json=json, params=params), pick)
+
+    async def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> AsyncIterator[Any]:  # type: ignore[override]
+        cursor = None
+        while True:
+            page = await self._call("GET", path, Page[cast], params={**params, "limit": 200, "cursor": cursor})
+            for item in page.items:
+                yield item
+            cursor = page.next_cursor
+            if not cursor:
+                return
+
+    async def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
+        deadline = time.monotonic() + timeout
+        wait = poll_interval
+        while True:
+            current = await fetch()
+            if done(current):
+                return current
+            if time.monotonic() + wait > deadline:
+                raise GroundedTimeoutError(f"{what} did not end within {timeout:g} s (last: {current.status})")
+            await asyncio.sleep(wait)
+            wait = min(wait * 1.5, MAX_POLL_SECONDS)
+
+    async def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:  # type: ignore[override]
+        job = await self._poll(
+            lambda: self.jobs.get(job_id), lambda j: j.status in JOB_ENDED, timeout, poll_interval, f"job {job_id}"
+        )
+        return _job_outcome(job)
+
+    async def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Run:  # type: ignore[override]
+        return await self._poll(  # type: ignore[no-any-return]
+            lambda: self.evals.get_run(run_id), lambda r: r.status != "RUNNING", timeout, poll_interval, f"run {run_id}"
+        )
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncGrounded:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()

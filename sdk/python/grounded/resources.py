@@ -1,0 +1,443 @@
+"""The API's resources. Each method builds one request; the client runs it — synchronously for
+:class:`~grounded.Grounded`, as a coroutine for :class:`~grounded.AsyncGrounded` — so both clients
+have the same surface from one definition."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from grounded import models as m
+
+if TYPE_CHECKING:
+    from grounded.client import _BaseClient
+
+
+def _body(**fields: Any) -> dict[str, Any]:
+    """camelCase keys, ``None`` left out."""
+    from pydantic.alias_generators import to_camel
+
+    return {to_camel(key): value for key, value in fields.items() if value is not None}
+
+
+class _Resource:
+    def __init__(self, client: _BaseClient):
+        self._client = client
+
+    def _call(self, method: str, path: str, cast: Any = None, *, json: Any = None, params: Any = None) -> Any:
+        return self._client._call(method, path, cast, json=json, params=params)
+
+    def _list(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
+        return self._call("GET", path, m.Page[cast], params=params)
+
+    def _iter(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
+        return self._client._paginate(path, cast, params)
+
+
+class Snapshots(_Resource):
+    def create(
+        self,
+        agent_id: str,
+        *,
+        label: str,
+        model_id: str,
+        system_prompt: str = "",
+        tools: list[dict[str, Any]] | None = None,
+        parameters: dict[str, Any] | None = None,
+    ) -> m.Snapshot:
+        body = _body(label=label, model_id=model_id, system_prompt=system_prompt, tools=tools, parameters=parameters)
+        return self._call("POST", f"agents/{agent_id}/snapshots", m.Snapshot, json=body)
+
+    def list(self, agent_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Snapshot]:
+        return self._list(f"agents/{agent_id}/snapshots", m.Snapshot, {"limit": limit, "cursor": cursor})
+
+    def get(self, snapshot_id: str) -> m.Snapshot:
+        return self._call("GET", f"snapshots/{snapshot_id}", m.Snapshot)
+
+
+class Agents(_Resource):
+    def __init__(self, client: _BaseClient):
+        super().__init__(client)
+        self.snapshots = Snapshots(client)
+
+    def create(self, *, name: str, description: str | None = None, drift_threshold: float | None = None) -> m.Agent:
+        body = _body(name=name, description=description, drift_threshold=drift_threshold)
+        return self._call("POST", "agents", m.Agent, json=body)
+
+    def get(self, agent_id: str) -> m.Agent:
+        return self._call("GET", f"agents/{agent_id}", m.Agent)
+
+    def list(self, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Agent]:
+        return self._list("agents", m.Agent, {"limit": limit, "cursor": cursor})
+
+    def iter(self, **params: Any) -> Any:
+        return self._iter("agents", m.Agent, params)
+
+    def update(self, agent_id: str, **fields: Any) -> m.Agent:
+        return self._call("PATCH", f"agents/{agent_id}", m.Agent, json=_body(**fields))
+
+    def delete(self, agent_id: str) -> None:
+        return self._call("DELETE", f"agents/{agent_id}")
+
+    def set_baseline(self, agent_id: str, snapshot_id: str) -> m.Agent:
+        return self._call("PUT", f"agents/{agent_id}/baseline", m.Agent, json={"snapshotId": snapshot_id})
+
+
+class Traces(_Resource):
+    def send(self, trace: dict[str, Any]) -> m.Accepted:
+        return self._call("POST", "traces", m.Accepted, json=trace)
+
+    def send_batch(self, traces: list[dict[str, Any]]) -> m.BatchResult:
+        return self._call("POST", "traces/batch", m.BatchResult, json={"traces": traces})
+
+    def get(self, trace_id: str) -> m.Trace:
+        return self._call("GET", f"traces/{trace_id}", m.Trace)
+
+    def list(
+        self,
+        *,
+        agent_id: str | None = None,
+        session_id: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Trace]:
+        params = {
+            "agentId": agent_id,
+            "sessionId": session_id,
+            "status": status,
+            "from": since,
+            "to": until,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return self._list("traces", m.Trace, params)
+
+    def iter(self, *, agent_id: str | None = None, session_id: str | None = None) -> Any:
+        return self._iter("traces", m.Trace, {"agentId": agent_id, "sessionId": session_id})
+
+
+class Sessions(_Resource):
+    def create(
+        self,
+        *,
+        agent_id: str,
+        external_id: str | None = None,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        snapshot_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> m.Session:
+        body = _body(
+            agent_id=agent_id,
+            external_id=external_id,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            snapshot_id=snapshot_id,
+            metadata=metadata,
+        )
+        return self._call("POST", "sessions", m.Session, json=body)
+
+    def get(self, session_id: str) -> m.Session:
+        return self._call("GET", f"sessions/{session_id}", m.Session)
+
+    def list(
+        self, *, agent_id: str | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> m.Page[m.Session]:
+        return self._list("sessions", m.Session, {"agentId": agent_id, "limit": limit, "cursor": cursor})
+
+    def iter(self, *, agent_id: str | None = None) -> Any:
+        return self._iter("sessions", m.Session, {"agentId": agent_id})
+
+    def timeline(self, session_id: str) -> m.Page[m.TimelineEntry]:
+        return self._list(f"sessions/{session_id}/timeline", m.TimelineEntry, {})
+
+    def add_turn(self, session_id: str, *, role: str, content: str, **fields: Any) -> m.Turn:
+        return self._call(
+            "POST", f"sessions/{session_id}/turns", m.Turn, json=_body(role=role, content=content, **fields)
+        )
+
+    def end(self, session_id: str) -> m.Session:
+        return self._call("POST", f"sessions/{session_id}/end", m.Session)
+
+    def delete(self, session_id: str) -> None:
+        return self._call("DELETE", f"sessions/{session_id}")
+
+
+class Telemetry(_Resource):
+    def send(self, events: list[dict[str, Any]]) -> m.BatchResult:
+        return self._call("POST", "telemetry", m.BatchResult, json={"events": events})
+
+
+class Connectors(_Resource):
+    def create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        provider: str,
+        config: dict[str, Any],
+        category: str | None = None,
+        schedule: dict[str, Any] | None = None,
+    ) -> m.Connector:
+        category = category or {"langsmith": "llm-tracing", "fullstory": "session-data"}.get(provider)
+        body = _body(
+            agent_id=agent_id, name=name, provider=provider, category=category, config=config, schedule=schedule
+        )
+        return self._call("POST", "connectors", m.Connector, json=body)
+
+    def list(
+        self,
+        *,
+        agent_id: str | None = None,
+        provider: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Connector]:
+        params = {"agentId": agent_id, "provider": provider, "limit": limit, "cursor": cursor}
+        return self._list("connectors", m.Connector, params)
+
+    def get(self, connector_id: str) -> m.Connector:
+        return self._call("GET", f"connectors/{connector_id}", m.Connector)
+
+    def update(
+        self,
+        connector_id: str,
+        *,
+        name: str | None = None,
+        config: dict[str, Any] | None = None,
+        schedule: dict[str, Any] | None = None,
+    ) -> m.Connector:
+        body = _body(name=name, config=config, schedule=schedule)
+        return self._call("PATCH", f"connectors/{connector_id}", m.Connector, json=body)
+
+    def connect(self, connector_id: str, *, config: dict[str, Any] | None = None) -> m.ConnectResult:
+        return self._call("POST", f"connectors/{connector_id}/connect", m.ConnectResult, json=_body(config=config))
+
+    def disconnect(self, connector_id: str) -> m.Connector:
+        return self._call("POST", f"connectors/{connector_id}/disconnect", m.Connector)
+
+    def sync(self, connector_id: str, *, since: str | None = None, until: str | None = None) -> m.Job:
+        body = {key: value for key, value in (("from", since), ("to", until)) if value}
+        return self._call("POST", f"connectors/{connector_id}/sync", m.Job, json=body)
+
+    def delete(self, connector_id: str) -> None:
+        return self._call("DELETE", f"connectors/{connector_id}")
+
+
+class Jobs(_Resource):
+    def list(
+        self,
+        *,
+        type: str | None = None,
+        status: str | None = None,
+        connector_id: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Job]:
+        params = {"type": type, "status": status, "connectorId": connector_id, "limit": limit, "cursor": cursor}
+        return self._list("jobs", m.Job, params)
+
+    def get(self, job_id: str) -> m.Job:
+        return self._call("GET", f"jobs/{job_id}", m.Job)
+
+    def cancel(self, job_id: str) -> m.Job:
+        return self._call("POST", f"jobs/{job_id}/cancel", m.Job)
+
+    def wait(self, job_id: str, *, timeout: float = 300.0, poll_interval: float = 0.5) -> m.Job:
+        """Poll (with backoff) until the job ends; ``GroundedJobError`` if it failed or was
+        cancelled, ``GroundedTimeoutError`` when ``timeout`` seconds pass first."""
+        return self._client._wait_job(job_id, timeout, poll_interval)
+
+
+class Evals(_Resource):
+    def create_suite(self, *, agent_id: str, name: str, description: str | None = None) -> m.Suite:
+        return self._call(
+            "POST", "evals/suites", m.Suite, json=_body(agent_id=agent_id, name=name, description=description)
+        )
+
+    def get_suite(self, suite_id: str) -> m.Suite:
+        return self._call("GET", f"evals/suites/{suite_id}", m.Suite)
+
+    def list_suites(
+        self, *, agent_id: str | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> m.Page[m.Suite]:
+        return self._list("evals/suites", m.Suite, {"agentId": agent_id, "limit": limit, "cursor": cursor})
+
+    def update_suite(self, suite_id: str, **fields: Any) -> m.Suite:
+        return self._call("PATCH", f"evals/suites/{suite_id}", m.Suite, json=_body(**fields))
+
+    def delete_suite(self, suite_id: str) -> None:
+        return self._call("DELETE", f"evals/suites/{suite_id}")
+
+    def add_cases(self, suite_id: str, cases: list[dict[str, Any]]) -> Any:
+        return self._client._call(
+            "POST", f"evals/suites/{suite_id}/cases", None, json={"cases": cases}, pick=("cases", m.Case)
+        )
+
+    def list_cases(self, suite_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Case]:
+        return self._list(f"evals/suites/{suite_id}/cases", m.Case, {"limit": limit, "cursor": cursor})
+
+    def update_case(self, case_id: str, **fields: Any) -> m.Case:
+        return self._call("PATCH", f"evals/cases/{case_id}", m.Case, json=_body(**fields))
+
+    def delete_case(self, case_id: str) -> None:
+        return self._call("DELETE", f"evals/cases/{case_id}")
+
+    def templates(self) -> Any:
+        return self._client._call("GET", "evals/templates", None, pick=("items", m.Template))
+
+    def import_template(self, suite_id: str, template_id: str) -> Any:
+        return self._call("POST", f"evals/suites/{suite_id}/import", None, json={"templateId": template_id})
+
+    def create_run(
+        self,
+        *,
+        suite_id: str,
+        mode: str = "submit",
+        snapshot_id: str | None = None,
+        target: dict[str, Any] | None = None,
+        timeout_seconds: int | None = None,
+    ) -> m.Run:
+        body = _body(
+            suite_id=suite_id, mode=mode, snapshot_id=snapshot_id, target=target, timeout_seconds=timeout_seconds
+        )
+        return self._call("POST", "evals/runs", m.Run, json=body)
+
+    def get_run(self, run_id: str) -> m.Run:
+        return self._call("GET", f"evals/runs/{run_id}", m.Run)
+
+    def list_runs(
+        self,
+        *,
+        suite_id: str | None = None,
+        agent_id: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Run]:
+        params = {"suiteId": suite_id, "agentId": agent_id, "status": status, "limit": limit, "cursor": cursor}
+        return self._list("evals/runs", m.Run, params)
+
+    def submit_results(self, run_id: str, results: list[dict[str, Any]]) -> m.SubmitAnswer:
+        return self._call("POST", f"evals/runs/{run_id}/results", m.SubmitAnswer, json={"results": results})
+
+    def results(self, run_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Result]:
+        return self._list(f"evals/runs/{run_id}/results", m.Result, {"limit": limit, "cursor": cursor})
+
+    def cancel_run(self, run_id: str) -> m.Run:
+        return self._call("POST", f"evals/runs/{run_id}/cancel", m.Run)
+
+    def compare(self, run_id: str, other_run_id: str) -> m.Comparison:
+        return self._call("GET", f"evals/runs/{run_id}/compare/{other_run_id}", m.Comparison)
+
+    def wait_for_completion(self, run_id: str, *, timeout_seconds: float = 300.0, poll_interval: float = 0.5) -> m.Run:
+        """Poll until the run leaves RUNNING (any end: COMPLETED, FAILED, CANCELLED)."""
+        return self._client._wait_run(run_id, timeout_seconds, poll_interval)
+
+
+class Drift(_Resource):
+    def check(self, agent_id: str, snapshot_id: str) -> m.DriftReport:
+        return self._call("POST", f"agents/{agent_id}/drift", m.DriftReport, json={"snapshotId": snapshot_id})
+
+    def list(
+        self,
+        *,
+        agent_id: str | None = None,
+        severity: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.DriftReport]:
+        params = {"agentId": agent_id, "severity": severity, "limit": limit, "cursor": cursor}
+        return self._list("drift/reports", m.DriftReport, params)
+
+    def get(self, report_id: str) -> m.DriftReport:
+        return self._call("GET", f"drift/reports/{report_id}", m.DriftReport)
+
+
+class Analytics(_Resource):
+    def overview(
+        self, *, since: str | None = None, until: str | None = None, agent_id: str | None = None
+    ) -> m.Overview:
+        return self._call(
+            "GET", "analytics/overview", m.Overview, params={"from": since, "to": until, "agentId": agent_id}
+        )
+
+
+class Pricing(_Resource):
+    def list(self) -> Any:
+        return self._call("GET", "pricing")
+
+    def set(
+        self,
+        model_prefix: str,
+        *,
+        input_per_mtok: float,
+        output_per_mtok: float,
+        cache_read_per_mtok: float | None = None,
+        cache_write_per_mtok: float | None = None,
+    ) -> Any:
+        rates = {
+            "inputPerMTok": input_per_mtok,
+            "outputPerMTok": output_per_mtok,
+            "cacheReadPerMTok": cache_read_per_mtok,
+            "cacheWritePerMTok": cache_write_per_mtok,
+        }
+        return self._call("PUT", f"pricing/{model_prefix}", json={k: v for k, v in rates.items() if v is not None})
+
+    def delete(self, model_prefix: str) -> Any:
+        return self._call("DELETE", f"pricing/{model_prefix}")
+
+
+class Policies(_Resource):
+    def create(self, *, agent_id: str, limit: int, window_seconds: int, per: str = "agent") -> m.Policy:
+        body = _body(agent_id=agent_id, type="rate_limit", limit=limit, window_seconds=window_seconds, per=per)
+        return self._call("POST", "policies", m.Policy, json=body)
+
+    def list(self, *, agent_id: str | None = None) -> m.Page[m.Policy]:
+        return self._list("policies", m.Policy, {"agentId": agent_id})
+
+    def get(self, policy_id: str) -> m.Policy:
+        return self._call("GET", f"policies/{policy_id}", m.Policy)
+
+    def update(self, policy_id: str, **fields: Any) -> m.Policy:
+        return self._call("PATCH", f"policies/{policy_id}", m.Policy, json=_body(**fields))
+
+    def delete(self, policy_id: str) -> None:
+        return self._call("DELETE", f"policies/{policy_id}")
+
+
+class Keys(_Resource):
+    def create(
+        self,
+        *,
+        name: str,
+        kind: str = "secret",
+        scopes: list[str] | None = None,
+        agent_id: str | None = None,
+        expires_at: str | None = None,
+    ) -> m.ApiKey:
+        body = _body(name=name, kind=kind, scopes=scopes, agent_id=agent_id, expires_at=expires_at)
+        return self._call("POST", "keys", m.ApiKey, json=body)
+
+    def list(self) -> m.Page[m.ApiKey]:
+        return self._list("keys", m.ApiKey, {})
+
+    def revoke(self, key_id: str) -> m.ApiKey:
+        return self._call("DELETE", f"keys/{key_id}", m.ApiKey)
+
+    def rotate(self, key_id: str) -> m.ApiKey:
+        return self._call("POST", f"keys/{key_id}/rotate", m.ApiKey)
+
+
+class Insights(_Resource):
+    def list(
+        self,
+        *,
+        agent_id: str | None = None,
+        rule: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Insight]:
+        return self._list("insights", m.Insight, {"agentId": agent_id, "rule": rule, "limit": limit, "cursor": cursor})
