@@ -12,7 +12,7 @@ SAM := $(SAM_VENV)/bin/sam
 # pyenv where present, else on PATH; never a machine-specific path.
 PY313_PREFIX := $(shell pyenv prefix 3.13 2>/dev/null || (command -v python3.13 >/dev/null && dirname "$$(dirname "$$(command -v python3.13)")"))
 
-.PHONY: dev test install lint typecheck unit fmt bench sam-validate sam-build clean help
+.PHONY: dev test install lint typecheck unit fmt openapi redrive bench sam-validate sam-build clean help
 
 help:
 	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
@@ -48,11 +48,19 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+redrive: install  ## QUEUE=NormalizeQueue|SyncQueue [STACK=deployed-stack-name]
+	$(BIN)/python -m local.redrive $(QUEUE) $(if $(STACK),--stack $(STACK),--url http://localhost:$(PORT))
+
+openapi: install
+	$(BIN)/python -m local.openapi
+
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/connectors.py
 	$(BIN)/python bench/evals.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/cost.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)

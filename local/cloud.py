@@ -322,4 +322,20 @@ class LocalCloud:
             self.fire_schedule(name, moment)
             return json_response(202, {"fired": name, "at": moment.isoformat()})
 
-        return {("GET", "/_local/status"): status, ("POST", "/_local/schedules/"): fire}
+        def redrive(request: HttpRequest) -> HttpResponse:
+            from local.redrive import DEAD_LETTER_OF, move_messages
+
+            queue = request.path.removeprefix("/_local/redrive/").strip("/")
+            if queue not in DEAD_LETTER_OF:
+                return json_response(
+                    404, {"error": f"no queue {queue!r} with a dead-letter queue", "code": "not_found"}
+                )
+            sqs = self.client("sqs")
+            moved = move_messages(sqs, self.resources[DEAD_LETTER_OF[queue]], self.resources[queue])
+            return json_response(200, {"queue": queue, "moved": moved})
+
+        return {
+            ("GET", "/_local/status"): status,
+            ("POST", "/_local/schedules/"): fire,
+            ("POST", "/_local/redrive/"): redrive,
+        }

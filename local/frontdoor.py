@@ -235,6 +235,12 @@ def _handler_class(front_door: FrontDoor) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # any other method (TRACE, QUERY, …) reaches the API, which answers as API Gateway does
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s %s", self.address_string(), format % args)
 

@@ -12,7 +12,11 @@ class ApiModel(BaseModel):
     # hide_input_in_errors: a validation error (which may be logged) never repeats a value, which
     # could be a password or a key.
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", hide_input_in_errors=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        hide_input_in_errors=True,
+        allow_inf_nan=False,
     )
 
     def wire(self) -> dict[str, object]:

@@ -27,3 +27,12 @@ def test_health_does_not_accept_other_methods(api: httpx.Client) -> None:
     response = api.post("/api/health", json={})
 
     assert response.status_code == 404
+
+
+def test_the_openapi_document_is_served_without_credentials(api: httpx.Client) -> None:
+    import json
+    from pathlib import Path
+
+    served = api.get("/api/openapi.json")
+    assert served.status_code == 200
+    assert served.json() == json.loads((Path(__file__).resolve().parents[2] / "openapi.json").read_text())

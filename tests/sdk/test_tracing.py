@@ -74,8 +74,12 @@ def test_a_traced_conversation_stitches_with_browser_telemetry(client: Grounded,
     tool = next(s for s in stored.spans if s["kind"] == "tool")
     assert tool["name"] == "lookup_order"
     session_id = stored.normalization["sessionId"]
-    timeline = wait_for(lambda: len(t := client.sessions.timeline(session_id).items) >= 2 and t)
-    assert {entry.kind for entry in timeline} >= {"event"}
+
+    # the event is attached by the worker, asynchronously: wait for it in the trace's session
+    def kinds() -> set[str]:
+        return {entry.kind for entry in client.sessions.timeline(session_id).items}
+
+    assert wait_for(lambda: "event" in (found := kinds()) and found) >= {"event", "trace"}
     assert client.sessions.get(session_id).traces == 1
     tracing.shutdown()
 

@@ -27,3 +27,14 @@ def test_a_cursor_we_did_not_issue_is_a_bad_request(cursor: str) -> None:
     with pytest.raises(BadRequest) as caught:
         decode_cursor(cursor)
     assert caught.value.code == "invalid_cursor"
+
+
+def test_numbers_are_stored_within_dynamodbs_range() -> None:
+    from decimal import Decimal
+
+    from grounded_core.store.table import to_dynamo
+
+    assert to_dynamo(2.2e-309) == Decimal(0)
+    assert to_dynamo(float("nan")) == "nan"
+    assert to_dynamo({"x": [0.1]}) == {"x": [Decimal("0.1")]}
+    assert len(to_dynamo(1 / 3).as_tuple().digits) <= 38

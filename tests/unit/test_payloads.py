@@ -34,3 +34,23 @@ def test_many_spans_move_out_whole() -> None:
     assert kept["spans"] == {MARKER: "spans"}
     assert len(json.dumps(kept)) < ITEM_BUDGET
     assert join_payloads(kept, payloads)["spans"] == spans
+
+
+def test_json_nested_too_deep_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from grounded_core.ingest.models import MAX_DEPTH, TraceIn, depth
+
+    nested: object = "leaf"
+    for _ in range(MAX_DEPTH):
+        nested = [nested]
+    assert depth(nested) == MAX_DEPTH
+    base = {"agentId": "agt_1", "sessionId": "s", "startedAt": "2026-01-01T00:00:00Z"}
+    TraceIn.model_validate({**base, "input": nested})
+    with pytest.raises(ValidationError, match="nests deeper than 32 levels"):
+        TraceIn.model_validate({**base, "output": [nested]})
+    with pytest.raises(ValidationError):
+        TraceIn.model_validate(
+            {**base, "spans": [{"id": "a", "name": "x", "startedAt": base["startedAt"], "input": {"a": [nested]}}]}
+        )

@@ -41,6 +41,7 @@ def needs(scope: str, *, publishable: bool = False) -> Access:
 
 ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/health": PUBLIC,
+    "GET /api/openapi.json": PUBLIC,
     # identity
     "POST /api/auth/signup": PUBLIC,
     "POST /api/auth/login": PUBLIC,

@@ -4,8 +4,9 @@ AWS errors translated into domain errors. Nothing above this module sees ``Clien
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from grounded_core import aws
@@ -15,11 +16,23 @@ Item = dict[str, Any]
 MAX_TRANSACTION_ITEMS = 100
 
 
+#: DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 to under 1e126.
+_NUMBERS = Context(prec=38)
+
+
+def _number(value: float) -> Decimal | str:
+    if not math.isfinite(value):
+        return repr(value)  # JSON payloads may carry NaN or Infinity: kept, as text
+    if abs(value) < 1e-130:
+        return Decimal(0)
+    return _NUMBERS.create_decimal(repr(value))
+
+
 def to_dynamo(value: Any) -> Any:
     """Python values as DynamoDB stores them: floats become Decimal (the resource API refuses
-    floats); sets stay sets (string sets), everything else as it is."""
+    floats) within DynamoDB's range; sets stay sets (string sets), everything else as it is."""
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return _number(value)
     if isinstance(value, dict):
         return {key: to_dynamo(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):

@@ -1,0 +1,168 @@
+"""A bounded load test against the local cloud on loopback: N concurrent clients for T seconds,
+each sending trace batches and telemetry and reading sessions. It then checks that every accepted
+trace is stored and normalized exactly once, and reports throughput and latency percentiles.
+
+    .venv/bin/python bench/load.py [--clients 8] [--seconds 20]
+
+``run_load`` is also what the CI test runs, in a reduced form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
+
+import httpx  # noqa: E402
+
+TRACES_PER_BATCH = 10
+
+
+@dataclass
+class LoadReport:
+    seconds: float
+    accepted_trace_ids: set[str] = field(default_factory=set)
+    latencies_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    sessions: set[str] = field(default_factory=set)
+
+    def percentile(self, kind: str, share: float) -> float:
+        values = sorted(self.latencies_ms[kind])
+        return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
+
+
+def _client_loop(
+    url: str, headers: dict[str, str], agent_id: str, deadline: float, report: LoadReport, lock: threading.Lock
+) -> None:
+    started = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    with httpx.Client(base_url=url, timeout=60, headers=headers) as api:
+        while time.monotonic() < deadline:
+            session = f"load-{uuid.uuid4().hex[:10]}"
+            traces = [
+                {
+                    "agentId": agent_id,
+                    "sessionId": session,
+                    "startedAt": started,
+                    "name": "load",
+                    "spans": [
+                        {
+                            "id": "s",
+                            "kind": "llm",
+                            "name": "chat",
+                            "startedAt": started,
+                            "model": "gpt-4o-mini",
+                            "usage": {"inputTokens": 100, "outputTokens": 10},
+                        }
+                    ],
+                }
+                for _ in range(TRACES_PER_BATCH)
+            ]
+            events = [
+                {
+                    "agentId": agent_id,
+                    "type": "click",
+                    "name": "send",
+                    "timestamp": started,
+                    "anonymousId": session,
+                    "sessionId": session,
+                }
+            ]
+            for kind, method, path, body in (
+                ("traces", "POST", "/api/traces/batch", {"traces": traces}),
+                ("telemetry", "POST", "/api/telemetry", {"events": events}),
+                ("sessions", "GET", "/api/sessions?limit=20", None),
+            ):
+                begin = time.perf_counter()
+                response = api.request(method, path, json=body)
+                elapsed = (time.perf_counter() - begin) * 1000
+                with lock:
+                    report.latencies_ms[kind].append(elapsed)
+                    report.statuses[response.status_code] += 1
+                    if kind == "traces" and response.status_code in (202, 207):
+                        accepted = [r["traceId"] for r in response.json()["results"] if r["status"] == "accepted"]
+                        report.accepted_trace_ids.update(accepted)
+                        report.sessions.add(session)
+
+
+def run_load(url: str, headers: dict[str, str], agent_id: str, clients: int, seconds: float) -> LoadReport:
+    report = LoadReport(seconds=seconds)
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_client_loop, args=(url, headers, agent_id, deadline, report, lock))
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return report
+
+
+def verify_exactly_once(url: str, headers: dict[str, str], agent_id: str, report: LoadReport) -> dict[str, int]:
+    """Every accepted trace is stored and normalized, and counted once on its session."""
+    stored: dict[str, Any] = {}
+    sessions: dict[str, int] = {}
+    with httpx.Client(base_url=url, timeout=60, headers=headers) as api:
+        for path, sink in (("/api/traces", stored), ("/api/sessions", sessions)):
+            cursor = None
+            while True:
+                params: dict[str, str | int] = {"agentId": agent_id, "limit": 200}
+                if cursor:
+                    params["cursor"] = cursor
+                page = api.get(path, params=params).json()
+                for item in page["items"]:
+                    sink[item["id"]] = item if path == "/api/traces" else item["traces"]
+                cursor = page["nextCursor"]
+                if not cursor:
+                    break
+    normalized = {trace_id for trace_id, item in stored.items() if item["normalization"]["state"] == "normalized"}
+    return {
+        "accepted": len(report.accepted_trace_ids),
+        "stored": len(set(stored) & report.accepted_trace_ids),
+        "normalized": len(normalized & report.accepted_trace_ids),
+        "counted_on_sessions": sum(sessions.values()),
+    }
+
+
+def main() -> None:
+    from bench.counting import bench_cloud
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    cloud, _, headers, agent = bench_cloud()
+    report = run_load(cloud.url, headers, agent, args.clients, args.seconds)
+    accepted_at = time.perf_counter()
+    cloud.drain(timeout_seconds=900)
+    drained = time.perf_counter() - accepted_at
+    counts = verify_exactly_once(cloud.url, headers, agent, report)
+    requests = sum(report.statuses.values())
+    print(f"{args.clients} clients for {args.seconds:g} s: {requests} requests, statuses {dict(report.statuses)}")
+    rate, traces = requests / args.seconds, counts["accepted"] / args.seconds
+    print(f"  throughput: {rate:.1f} requests/s, {traces:.1f} traces/s accepted")
+    for kind in ("traces", "telemetry", "sessions"):
+        values = report.latencies_ms[kind]
+        p50, p95, p99 = (report.percentile(kind, share) for share in (0.5, 0.95, 0.99))
+        mean = statistics.fmean(values) if values else 0.0
+        spread = f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms  mean {mean:7.1f} ms"
+        print(f"  {kind:<10} n={len(values):>5}  {spread}")
+    print(f"  normalization caught up {drained:.1f} s after the load stopped")
+    print(f"  exactly once: {counts}")
+    cloud.stop()
+
+
+if __name__ == "__main__":
+    main()
