@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/evals.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/analytics.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)

@@ -144,3 +144,21 @@ def test_reads_depend_on_days_not_on_data(api: httpx.Client, ingested: dict[str,
             assert api.get("/api/analytics/overview", params=params, headers=account.headers).status_code == 200
         counted[name] = list(calls)
     assert counted["data"] == counted["empty"] == ["Query"]
+
+
+def test_the_eval_pass_rate_is_the_days_cases_passed(api: httpx.Client, owner: Account, cloud: Any) -> None:
+    agent = create_agent(api, owner.headers, name="analytics-evals")
+    suite = api.post("/api/evals/suites", json={"agentId": agent["id"], "name": "s"}, headers=owner.headers).json()
+    cases = [{"input": str(n), "assertions": [{"type": "equals", "value": "yes"}]} for n in range(4)]
+    made = api.post(f"/api/evals/suites/{suite['id']}/cases", json={"cases": cases}, headers=owner.headers).json()
+    run = api.post("/api/evals/runs", json={"suiteId": suite["id"]}, headers=owner.headers).json()
+    answers = [{"caseId": case["id"], "output": "yes" if n < 3 else "no"} for n, case in enumerate(made["cases"])]
+    assert (
+        api.post(f"/api/evals/runs/{run['id']}/results", json={"results": answers}, headers=owner.headers).status_code
+        == 200
+    )
+    today = datetime.now(UTC).date().isoformat()
+    params = {"from": today, "to": today, "agentId": agent["id"]}
+    body = api.get("/api/analytics/overview", params=params, headers=owner.headers).json()
+    assert body["series"]["evalPassRate"] == [{"date": today, "value": 0.75}]
+    assert (body["totals"]["evalRuns"], body["totals"]["evalPassRate"]) == (1, 0.75)

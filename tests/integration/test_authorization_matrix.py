@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from grounded_core.http.access import ROUTE_ACCESS, Access
-from grounded_core.identity.principal import PUBLISHABLE_SCOPES, READ_SCOPES
+from grounded_core.identity.principal import ADMIN_SCOPE, PUBLISHABLE_SCOPES, READ_SCOPES
 from local.template import load_template
 from tests.support.identity import Account, bearer, create_agent, create_key, join_with_role
 
@@ -45,6 +45,8 @@ def expected(rule: Access, caller: str) -> int | None:
         return 403 if rule.scope not in (None, ONLY_SCOPE) else None
     if caller == "viewer":
         return 403 if rule.scope is not None and rule.scope not in READ_SCOPES else None
+    if caller == "member":
+        return 403 if rule.scope == ADMIN_SCOPE else None
     if caller == "agent_scoped":
         return 403 if rule.org_wide else None
     raise AssertionError(caller)
@@ -63,6 +65,7 @@ def callers(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> dict[st
         "publishable": bearer(create_key(api, owner, name="pk", kind="publishable", agentId=agent["id"])["key"]),
         "unscoped": bearer(create_key(api, owner, name="narrow", scopes=[ONLY_SCOPE])["key"]),
         "viewer": join_with_role(api, owner, "VIEWER").headers,
+        "member": join_with_role(api, owner, "MEMBER").headers,
         "agent_scoped": bearer(
             create_key(api, owner, name="one agent", agentId=create_agent(api, owner.headers)["id"])["key"]
         ),
