@@ -63,7 +63,7 @@ def wait_normalized(
         body = api.get(f"/api/traces/{trace_id}", headers=headers).json()
         return body if body.get("normalization", {}).get("state") == state else None
 
-    return wait_until(settled, timeout=30, what=f"trace {trace_id} {state}")
+    return wait_until(settled, timeout=60, what=f"trace {trace_id} {state}")
 
 
 def post_traces(api: httpx.Client, headers: dict[str, str], traces: list[dict[str, Any]]) -> httpx.Response:

@@ -5,6 +5,8 @@ AWS errors translated into domain errors. Nothing above this module sees ``Clien
 from __future__ import annotations
 
 import math
+import random
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Context, Decimal
 from typing import Any
@@ -14,6 +16,8 @@ from grounded_core.errors import BadRequest, Conflict
 
 Item = dict[str, Any]
 MAX_TRANSACTION_ITEMS = 100
+#: Transactions that lose a race with another transaction on the same item are tried this often.
+TRANSACTION_ATTEMPTS = 4
 
 
 #: DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 to under 1e126.
@@ -183,16 +187,24 @@ def transact(operations: Sequence[dict[str, Any]], conflicts: Sequence[str | Non
             if field in body:
                 body[field] = low_level(body[field])
         items.append({kind: body})
-    try:
-        aws.client("dynamodb").transact_write_items(TransactItems=items)
-    except ClientError as error:
-        if _error_code(error) != "TransactionCanceledException":
-            raise
-        reasons = error.response.get("CancellationReasons", [])
-        for index, reason in enumerate(reasons):
-            if reason.get("Code") == "ConditionalCheckFailed" and index < len(conflicts) and conflicts[index]:
-                raise Conflict(str(conflicts[index])) from None
-        raise Conflict("Someone else changed this at the same moment; try again.", code="concurrent_change") from None
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            aws.client("dynamodb").transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            if _error_code(error) != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons", [])
+            for index, reason in enumerate(reasons):
+                if reason.get("Code") == "ConditionalCheckFailed" and index < len(conflicts) and conflicts[index]:
+                    raise Conflict(str(conflicts[index])) from None
+            raced = {reason.get("Code") for reason in reasons} <= {"None", "TransactionConflict", None}
+            if not raced or attempt == TRANSACTION_ATTEMPTS - 1:
+                raise Conflict(
+                    "Someone else changed this at the same moment; try again.", code="concurrent_change"
+                ) from None
+            # another transaction held one of the items (a hot session): try again shortly
+            time.sleep(0.02 * 2**attempt * random.uniform(0.5, 1.5))
 
 
 def batch_put(items: Iterable[Item]) -> None:
