@@ -27,33 +27,33 @@ def _get(value: Any, name: str, default: Any = None) -> Any:
     return getattr(value, name, default)
 
 
-def chat_usage(usage: Any) -> dict[str, int] | None:
-    """OpenAI chat usage, normalized: input excludes cached tokens; reasoning is inside output."""
+def _usage(usage: Any, given: str, produced: str) -> dict[str, int] | None:
+    """OpenAI usage, normalized as Grounded prices it: input excludes cached tokens; reasoning is
+    inside output. ``given``/``produced`` name the API's fields (``prompt``/``completion`` for chat,
+    ``input``/``output`` for responses)."""
     if usage is None:
         return None
-    prompt, completion = int(_get(usage, "prompt_tokens", 0) or 0), int(_get(usage, "completion_tokens", 0) or 0)
-    cached = int(_get(_get(usage, "prompt_tokens_details"), "cached_tokens", 0) or 0)
-    reasoning = int(_get(_get(usage, "completion_tokens_details"), "reasoning_tokens", 0) or 0)
+
+    def number(value: Any) -> int:
+        return int(value or 0)
+
+    tokens_in, tokens_out = number(_get(usage, f"{given}_tokens")), number(_get(usage, f"{produced}_tokens"))
+    cached = number(_get(_get(usage, f"{given}_tokens_details"), "cached_tokens"))
+    reasoning = number(_get(_get(usage, f"{produced}_tokens_details"), "reasoning_tokens"))
     return {
-        "inputTokens": max(0, prompt - cached),
-        "outputTokens": completion,
+        "inputTokens": max(0, tokens_in - cached),
+        "outputTokens": tokens_out,
         "cacheReadTokens": cached,
         "reasoningTokens": reasoning,
     }
+
+
+def chat_usage(usage: Any) -> dict[str, int] | None:
+    return _usage(usage, "prompt", "completion")
 
 
 def responses_usage(usage: Any) -> dict[str, int] | None:
-    if usage is None:
-        return None
-    given, output = int(_get(usage, "input_tokens", 0) or 0), int(_get(usage, "output_tokens", 0) or 0)
-    cached = int(_get(_get(usage, "input_tokens_details"), "cached_tokens", 0) or 0)
-    reasoning = int(_get(_get(usage, "output_tokens_details"), "reasoning_tokens", 0) or 0)
-    return {
-        "inputTokens": max(0, given - cached),
-        "outputTokens": output,
-        "cacheReadTokens": cached,
-        "reasoningTokens": reasoning,
-    }
+    return _usage(usage, "input", "output")
 
 
 def _message_output(message: Any) -> Any:
