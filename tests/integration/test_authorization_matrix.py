@@ -6,7 +6,6 @@ someone it should fails too."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from grounded_core.http.access import ROUTE_ACCESS, Access
 from grounded_core.identity.principal import ADMIN_SCOPE, PUBLISHABLE_SCOPES, READ_SCOPES
 from local.template import load_template
 from tests.support.identity import Account, bearer, create_agent, create_key, join_with_role
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ONLY_SCOPE = "sessions:read"  # the one scope of the "secret key without the scope" caller
@@ -54,7 +54,8 @@ def expected(rule: Access, caller: str) -> int | None:
 
 @pytest.fixture(scope="module")
 def callers(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> dict[str, dict[str, str]]:
-    expiring = create_key(api, owner, name="expiring", expiresAt=(datetime.now(UTC) + timedelta(seconds=2)).isoformat())
+    expires = datetime.now(UTC) + timedelta(seconds=2)
+    expiring = create_key(api, owner, name="expiring", expiresAt=expires.isoformat())
     revoked = create_key(api, owner, name="revoked")
     assert api.delete(f"/api/keys/{revoked['id']}", headers=owner.headers).status_code == 200
     made = {
@@ -70,7 +71,8 @@ def callers(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> dict[st
             create_key(api, owner, name="one agent", agentId=create_agent(api, owner.headers)["id"])["key"]
         ),
     }
-    time.sleep(2.2)  # let the expiring key expire (it was never used, so never cached)
+    # the expiring key is never used before it expires (so the authorizer never cached it as valid)
+    wait_until(lambda: datetime.now(UTC) > expires + timedelta(milliseconds=100), timeout=10, what="the key to expire")
     return made
 
 

@@ -26,6 +26,7 @@ from grounded import (
 from tests.fakes.langsmith import FakeLangSmith
 from tests.fakes.proxy import FaultyProxy
 from tests.sdk.conftest import SdkOrg
+from tests.support.waiting import wait_until
 
 NOW = datetime.now(UTC) - timedelta(minutes=5)
 
@@ -51,10 +52,7 @@ def test_agents_snapshots_traces_sessions_and_telemetry(client: Grounded, org: S
     events = client.telemetry.send([{"agentId": agent.id, "type": "click", "name": "send", "timestamp": NOW.isoformat(),
                                      "anonymousId": "sdk-anon", "sessionId": "sdk-conv"}])  # fmt: skip
     assert events.results[0].status == "accepted"
-    deadline = time.monotonic() + 20
-    while client.traces.get(accepted.trace_id).normalization.get("state") != "normalized":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_until(lambda: client.traces.get(accepted.trace_id).normalization.get("state") == "normalized", timeout=60)
     assert {t.id for t in client.traces.iter(agent_id=agent.id)} >= {accepted.trace_id}
     assert client.traces.list(agent_id=agent.id, limit=1).items
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -14,16 +13,7 @@ import pytest
 
 from grounded import Grounded, Tracing, TracingError, current_trace, observe
 from tests.sdk.conftest import SdkOrg
-
-
-def wait_for(probe: Any, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+from tests.support.waiting import wait_until
 
 
 @observe(kind="tool", name="lookup_order")
@@ -69,7 +59,7 @@ def test_a_traced_conversation_stitches_with_browser_telemetry(client: Grounded,
 
     client.telemetry.send([{"agentId": org.agent_id, "type": "click", "name": "send", "timestamp": trace.started_at,
                             "anonymousId": browser["anonymousId"], "userId": "user-9"}])  # fmt: skip
-    stored = wait_for(lambda: (t := client.traces.get(trace.id)).normalization.get("state") == "normalized" and t)
+    stored = wait_until(lambda: (t := client.traces.get(trace.id)).normalization.get("state") == "normalized" and t)
     assert sorted(s["kind"] for s in stored.spans) == ["llm", "retrieval", "tool"]
     tool = next(s for s in stored.spans if s["kind"] == "tool")
     assert tool["name"] == "lookup_order"
@@ -79,7 +69,7 @@ def test_a_traced_conversation_stitches_with_browser_telemetry(client: Grounded,
     def kinds() -> set[str]:
         return {entry.kind for entry in client.sessions.timeline(session_id).items}
 
-    assert wait_for(lambda: "event" in (found := kinds()) and found) >= {"event", "trace"}
+    assert wait_until(lambda: "event" in (found := kinds()) and found) >= {"event", "trace"}
     assert client.sessions.get(session_id).traces == 1
     tracing.shutdown()
 

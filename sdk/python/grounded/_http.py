@@ -63,6 +63,30 @@ def _headers(api_key: str | None) -> dict[str, str]:
     return headers
 
 
+def _settle(
+    retrying: Retrying, attempt: int, what: str, response: httpx.Response | None, error: Exception | None
+) -> tuple[bool, Any]:
+    """One attempt's outcome, shared by both transports: ``(True, body)`` when done,
+    ``(False, seconds)`` to wait before the next attempt; raises when there is nothing to retry."""
+    last = attempt == retrying.max_retries
+    if error is not None:
+        if last:
+            kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+            raise kind(f"{what}: {error or type(error).__name__}") from error
+        return False, retrying.delay(attempt, None)
+    assert response is not None
+    if response.status_code < 400:
+        return True, _body(response)
+    failure: GroundedAPIError = error_for(response.status_code, _body(response), _retry_after(response))
+    if response.status_code not in RETRY_STATUSES or last:
+        raise failure
+    return False, retrying.delay(attempt, failure.retry_after)
+
+
+def _clean(params: dict[str, Any] | None) -> dict[str, Any]:
+    return {key: value for key, value in (params or {}).items() if value is not None}
+
+
 class SyncTransport:
     def __init__(
         self, root: str, api_key: str | None, timeout: float, retrying: Retrying, client: httpx.Client | None = None
@@ -71,27 +95,16 @@ class SyncTransport:
         self._http = client or httpx.Client(base_url=root, timeout=timeout, headers=_headers(api_key))
 
     def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
         for attempt in range(self.retrying.max_retries + 1):
-            last = attempt == self.retrying.max_retries
+            response, error = None, None
             try:
-                response = self._http.request(method, path.lstrip("/"), json=json, params=clean)
-            except httpx.TimeoutException as error:
-                if last:
-                    raise APITimeoutError(f"{method} {path} timed out") from error
-                time.sleep(self.retrying.delay(attempt, None))
-                continue
-            except httpx.TransportError as error:
-                if last:
-                    raise APIConnectionError(f"{method} {path}: {error}") from error
-                time.sleep(self.retrying.delay(attempt, None))
-                continue
-            if response.status_code < 400:
-                return _body(response)
-            failure = error_for(response.status_code, _body(response), _retry_after(response))
-            if response.status_code not in RETRY_STATUSES or last:
-                raise failure
-            time.sleep(self.retrying.delay(attempt, failure.retry_after))
+                response = self._http.request(method, path.lstrip("/"), json=json, params=_clean(params))
+            except httpx.TransportError as failure:  # timeouts included
+                error = failure
+            done, value = _settle(self.retrying, attempt, f"{method} {path}", response, error)
+            if done:
+                return value
+            time.sleep(value)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -111,27 +124,16 @@ class AsyncTransport:
         self._http = client or httpx.AsyncClient(base_url=root, timeout=timeout, headers=_headers(api_key))
 
     async def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
         for attempt in range(self.retrying.max_retries + 1):
-            last = attempt == self.retrying.max_retries
+            response, error = None, None
             try:
-                response = await self._http.request(method, path.lstrip("/"), json=json, params=clean)
-            except httpx.TimeoutException as error:
-                if last:
-                    raise APITimeoutError(f"{method} {path} timed out") from error
-                await asyncio.sleep(self.retrying.delay(attempt, None))
-                continue
-            except httpx.TransportError as error:
-                if last:
-                    raise APIConnectionError(f"{method} {path}: {error}") from error
-                await asyncio.sleep(self.retrying.delay(attempt, None))
-                continue
-            if response.status_code < 400:
-                return _body(response)
-            failure: GroundedAPIError = error_for(response.status_code, _body(response), _retry_after(response))
-            if response.status_code not in RETRY_STATUSES or last:
-                raise failure
-            await asyncio.sleep(self.retrying.delay(attempt, failure.retry_after))
+                response = await self._http.request(method, path.lstrip("/"), json=json, params=_clean(params))
+            except httpx.TransportError as failure:  # timeouts included
+                error = failure
+            done, value = _settle(self.retrying, attempt, f"{method} {path}", response, error)
+            if done:
+                return value
+            await asyncio.sleep(value)
         raise AssertionError("unreachable")
 
     async def aclose(self) -> None:

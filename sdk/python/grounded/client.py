@@ -70,6 +70,20 @@ class _BaseClient:
         raise NotImplementedError
 
 
+class _Polling:
+    """When to look again (backing off up to 5 s), and when to give up; both clients' waits use it."""
+
+    def __init__(self, timeout: float, interval: float, what: str):
+        self.deadline = time.monotonic() + timeout
+        self.timeout, self.wait, self.what = timeout, interval, what
+
+    def next_wait(self, current: Any) -> float:
+        if time.monotonic() + self.wait > self.deadline:
+            raise GroundedTimeoutError(f"{self.what} did not end within {self.timeout:g} s (last: {current.status})")
+        wait, self.wait = self.wait, min(self.wait * 1.5, MAX_POLL_SECONDS)
+        return wait
+
+
 def _job_outcome(job: Job) -> Job:
     if job.status in ("failed", "cancelled"):
         raise GroundedJobError(job)
@@ -114,16 +128,10 @@ class Grounded(_BaseClient):
                 return
 
     def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
-        deadline = time.monotonic() + timeout
-        wait = poll_interval
-        while True:
-            current = fetch()
-            if done(current):
-                return current
-            if time.monotonic() + wait > deadline:
-                raise GroundedTimeoutError(f"{what} did not end within {timeout:g} s (last: {current.status})")
-            time.sleep(wait)
-            wait = min(wait * 1.5, MAX_POLL_SECONDS)
+        polling = _Polling(timeout, poll_interval, what)
+        while not done(current := fetch()):
+            time.sleep(polling.next_wait(current))
+        return current
 
     def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:
         job = self._poll(
@@ -184,16 +192,10 @@ class AsyncGrounded(_BaseClient):
                 return
 
     async def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
-        deadline = time.monotonic() + timeout
-        wait = poll_interval
-        while True:
-            current = await fetch()
-            if done(current):
-                return current
-            if time.monotonic() + wait > deadline:
-                raise GroundedTimeoutError(f"{what} did not end within {timeout:g} s (last: {current.status})")
-            await asyncio.sleep(wait)
-            wait = min(wait * 1.5, MAX_POLL_SECONDS)
+        polling = _Polling(timeout, poll_interval, what)
+        while not done(current := await fetch()):
+            await asyncio.sleep(polling.next_wait(current))
+        return current
 
     async def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:  # type: ignore[override]
         job = await self._poll(
