@@ -12,12 +12,13 @@ SAM := $(SAM_VENV)/bin/sam
 # pyenv where present, else on PATH; never a machine-specific path.
 PY313_PREFIX := $(shell pyenv prefix 3.13 2>/dev/null || (command -v python3.13 >/dev/null && dirname "$$(dirname "$$(command -v python3.13)")"))
 
-.PHONY: dev test install lint typecheck unit fmt openapi redrive bench sam-validate sam-build clean help
+.PHONY: dev test install lint typecheck unit fuzz fmt openapi redrive bench sam-validate sam-build clean help
 
 help:
 	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  print the benchmarks' figures"
+	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
 	@echo "make sam-validate sam-build   what CI runs on template.yaml"
 
 $(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject.toml
@@ -44,6 +45,11 @@ unit: install
 test: lint typecheck
 	$(BIN)/pytest
 
+# The fuzz suite at full strength: 25 examples per operation (examples, coverage and fuzzing phases)
+# and 25 stateful scenarios of 20 steps, as a secret key and as an OWNER. CI runs it reduced.
+fuzz: install
+	FUZZ_EXAMPLES=25 FUZZ_SCENARIOS=25 FUZZ_STEPS=20 $(BIN)/pytest tests/fuzz
+
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -52,7 +58,7 @@ redrive: install  ## QUEUE=NormalizeQueue|SyncQueue [STACK=deployed-stack-name]
 	$(BIN)/python -m local.redrive $(QUEUE) $(if $(STACK),--stack $(STACK),--url http://localhost:$(PORT))
 
 openapi: install
-	$(BIN)/python -m local.openapi
+	PYTHONPATH=.:shared:functions $(BIN)/python -m local.openapi
 
 bench: install
 	$(BIN)/python bench/cold_start.py
@@ -62,6 +68,7 @@ bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/authorizer.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)

@@ -29,7 +29,27 @@ ERRORS = {
     "422": "Not valid; details name each field",
     "429": "Rate limited; see Retry-After",
 }
-GATEWAY_ANSWERS = {"401", "404", "413", "429"}
+#: API Gateway still answers these itself in some cases (a body over its limit, throttling); a
+#: missing credential and an unknown route are ours (the authorizer runs uncached; ``$default``).
+GATEWAY_ANSWERS = {"413", "429"}
+#: Where each path parameter's value comes from: (operation, status, JSON pointer in its body).
+#: They become OpenAPI links, so stateful fuzzing (and any client generator) follows created ids.
+PRODUCERS: dict[str, tuple[str, str, str]] = {
+    "agent_id": ("POST /api/agents", "201", "/id"),
+    "snapshot_id": ("POST /api/agents/{agent_id}/snapshots", "201", "/id"),
+    "suite_id": ("POST /api/evals/suites", "201", "/id"),
+    "run_id": ("POST /api/evals/runs", "201", "/id"),
+    "other_run_id": ("POST /api/evals/runs", "201", "/id"),
+    "connector_id": ("POST /api/connectors", "201", "/id"),
+    "policy_id": ("POST /api/policies", "201", "/id"),
+    "session_id": ("POST /api/sessions", "201", "/id"),
+    "key_id": ("POST /api/keys", "201", "/id"),
+    "invite_id": ("POST /api/invites", "201", "/id"),
+    "token": ("POST /api/invites", "201", "/token"),
+    "trace_id": ("POST /api/traces", "202", "/traceId"),
+    "job_id": ("POST /api/connectors/{connector_id}/sync", "202", "/id"),
+    "report_id": ("POST /api/agents/{agent_id}/drift", "200", "/id"),
+}
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error", "code"],
@@ -75,6 +95,7 @@ def compose(template_path: Path = ROOT / "template.yaml") -> dict[str, Any]:
     document["components"]["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "An API key (sk_…, pk_…) or a user token"}
     }
+    _add_links(document)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
@@ -89,6 +110,30 @@ def compose(template_path: Path = ROOT / "template.yaml") -> dict[str, Any]:
                 if rule.scope:
                     operation["description"] = (operation.get("description", "") + f"\n\nNeeds `{rule.scope}`.").strip()
     return document
+
+
+def _add_links(document: dict[str, Any]) -> None:
+    """An OpenAPI link from each producer of an id to every operation that takes it in its path."""
+    import re
+
+    operations = {
+        f"{method.upper()} {path}": operation
+        for path, by_method in document["paths"].items()
+        for method, operation in by_method.items()
+    }
+    for key, operation in sorted(operations.items()):
+        path = key.split(" ", 1)[1]
+        for parameter in re.findall(r"\{(\w+)\}", path):
+            producer = PRODUCERS.get(parameter)
+            if producer is None or producer[0] not in operations:
+                continue
+            source, status, pointer = producer
+            response = operations[source].setdefault("responses", {}).setdefault(status, {"description": "Created"})
+            name = f"{parameter}_to_{operation['operationId']}"
+            response.setdefault("links", {})[name] = {
+                "operationId": operation["operationId"],
+                "parameters": {parameter: f"$response.body#{pointer}"},
+            }
 
 
 def render(document: dict[str, Any]) -> str:

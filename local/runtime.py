@@ -11,7 +11,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,36 @@ class LambdaRuntime:
         handler = self._handler(deployed)
         with self._load_lock:
             self.invocations[deployed.source.logical_id] += 1
+        context = LambdaContext(deployed)
         try:
-            return handler(event, LambdaContext(deployed))
+            with logs_named_for(context):
+                return handler(event, context)
         except Exception as error:
             raise FunctionFailed(deployed.name, error) from error
+
+
+@contextmanager
+def logs_named_for(context: LambdaContext) -> Iterator[None]:
+    """Every log line of an invocation names its own function and request. In Lambda each
+    container runs one function; here they share one process and one Powertools Logger, whose
+    ``inject_lambda_context`` keys are process-wide — so the invocation's keys are also set in the
+    logger's per-thread context, which wins over them, and put back as they were afterwards."""
+    try:
+        from aws_lambda_powertools.logging.formatter import _get_context
+    except ImportError:  # another Powertools: log lines may carry the last function's name
+        yield
+        return
+    keys = _get_context()
+    token = keys.set(
+        {
+            **keys.get(),
+            "function_name": context.function_name,
+            "function_memory_size": context.memory_limit_in_mb,
+            "function_arn": context.invoked_function_arn,
+            "function_request_id": context.aws_request_id,
+        }
+    )
+    try:
+        yield
+    finally:
+        keys.reset(token)

@@ -17,13 +17,23 @@ SQS_BATCH = 10
 SQS_MAX_BYTES = 240_000
 
 
+def _stack_secret(arn: str, variable: str) -> str:
+    """A secret the template made, by the ARN its function's environment names."""
+    if not arn:
+        raise RuntimeError(f"{variable} is not set for this function")
+    return str(aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+
+
 @cache
 def jwt_signing_key() -> str:
     """The JWT signing secret, fetched once per container."""
-    arn = get_settings().jwt_secret_arn
-    if not arn:
-        raise RuntimeError("JWT_SECRET_ARN is not set for this function")
-    return str(aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+    return _stack_secret(get_settings().jwt_secret_arn, "JWT_SECRET_ARN")
+
+
+@cache
+def cursor_secret() -> str:
+    """The secret list cursors are sealed with, fetched once per container."""
+    return _stack_secret(get_settings().cursor_secret_arn, "CURSOR_SECRET_ARN")
 
 
 def send_messages(queue_url: str, bodies: Iterable[dict[str, Any]]) -> None:

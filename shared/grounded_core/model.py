@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+
+from grounded_core.errors import Invalid
+from grounded_core.storable import check_storable
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may not be null")
+    return value
+
+
+#: Free-form JSON that must be given: any JSON value but null (a stored item drops nulls, so a
+#: required field that took null could never be read back).
+RequiredJson = Annotated[Any, AfterValidator(_not_null)]
 
 
 class ApiModel(BaseModel):
@@ -18,6 +41,39 @@ class ApiModel(BaseModel):
         hide_input_in_errors=True,
         allow_inf_nan=False,
     )
+
+    #: fields holding a batch's raw items, which are validated (and refused) one by one
+    checked_per_item: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every field of every model at the boundary: nothing the store cannot hold gets in
+        (numbers out of DynamoDB's range, NaN/Infinity, JSON nested past 32 levels)."""
+        if info.field_name not in cls.checked_per_item:
+            check_storable(value)
+        return value
+
+    @model_validator(mode="after")
+    def _storable_extras(self) -> Self:
+        """Models that allow extra fields keep them too: the same check."""
+        if self.__pydantic_extra__:
+            check_storable(self.__pydantic_extra__)
+        return self
+
+    def patched(self, changes: Mapping[str, Any]) -> Self:
+        """A copy with ``changes`` (by field name) applied and validated as a whole, as a new one
+        would be: a PATCH can never store what a create refuses (``model_copy`` validates nothing).
+        An invalid result is a 422 naming the fields."""
+        current = {name: getattr(self, name) for name in type(self).model_fields}
+        try:
+            return type(self).model_validate({**current, **changes})
+        except ValidationError as error:
+            details = [
+                {"field": ".".join(to_camel(str(part)) for part in problem["loc"]) or "body", "message": problem["msg"]}
+                for problem in error.errors(include_input=False)
+            ]
+            raise Invalid("The change is not valid.", details=details) from None
 
     def wire(self) -> dict[str, object]:
         """The JSON-ready dict a client sees (camelCase keys)."""
@@ -41,3 +97,20 @@ class StoredModel(ApiModel):
     def from_item(cls, item: dict[str, object]) -> Self:
         known = {field.alias or name for name, field in cls.model_fields.items()}
         return cls.model_validate({key: value for key, value in item.items() if key in known})
+
+    @classmethod
+    def load_all(cls, items: Iterable[dict[str, object]]) -> list[Self]:
+        """The items that load; one that does not (written by an older version, say) is logged
+        with its keys and left out — it never takes the whole list down with it."""
+        from grounded_core.observability import logger
+
+        loaded = []
+        for item in items:
+            try:
+                loaded.append(cls.from_item(item))
+            except ValidationError as error:
+                where = {"pk": item.get("PK"), "sk": item.get("SK"), "entity": cls.__name__}
+                logger.error(
+                    "a stored item does not load", extra={**where, "errors": error.errors(include_input=False)}
+                )
+        return loaded

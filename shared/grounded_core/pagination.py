@@ -1,21 +1,25 @@
 """Cursor pagination: ``?limit=`` (default 50, max 200) and an opaque ``?cursor=``.
 
-A cursor is the DynamoDB ``LastEvaluatedKey`` of the previous page, base64url-encoded JSON. It
-carries no authority: the store always combines it with a key built from the caller's org, so a
-cursor forged from another org's keys positions nothing and DynamoDB rejects it.
+A cursor is the DynamoDB ``LastEvaluatedKey`` of the previous page, sealed (AES-GCM, with a key
+from the stack's cursor secret) and bound to the partition it pages through: a client can neither
+read it (an API key list's cursor would otherwise carry the key's hash) nor change it, and a cursor
+replayed on another list or from another org does not open — all of these are 400 ``invalid_cursor``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import os
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from grounded_core.errors import BadRequest
 
+NONCE_BYTES = 12
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -24,7 +28,8 @@ T = TypeVar("T")
 
 class PageRequest(BaseModel):
     limit: int = DEFAULT_LIMIT
-    start_key: dict[str, Any] | None = None
+    #: as the client sent it; opened by the listing, which knows the partition it is bound to
+    cursor: str | None = None
 
 
 class Page(BaseModel, Generic[T]):
@@ -36,20 +41,37 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(None, alias="nextCursor")
 
 
-def encode_cursor(last_evaluated_key: dict[str, Any] | None) -> str | None:
+def encode_cursor(last_evaluated_key: dict[str, Any] | None, bound_to: str, key: bytes | None = None) -> str | None:
+    """The cursor for the page after ``last_evaluated_key`` of the list ``bound_to`` names."""
     if not last_evaluated_key:
         return None
-    raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True, default=str)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True, default=str).encode()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = nonce + AESGCM(key or _cursor_key()).encrypt(nonce, raw, bound_to.encode())
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, bound_to: str, key: bytes | None = None) -> dict[str, Any] | None:
+    """The ``LastEvaluatedKey`` a cursor of the list ``bound_to`` carries; anything else is a 400."""
     if not cursor:
         return None
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor") from None
-    if not isinstance(decoded, dict) or not all(isinstance(value, str | int) for value in decoded.values()):
-        raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor")
+        sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = AESGCM(key or _cursor_key()).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], bound_to.encode())
+        decoded = json.loads(raw)
+    except (binascii.Error, ValueError, InvalidTag):
+        raise BadRequest("The cursor is not one this list returned.", code="invalid_cursor") from None
+    if not isinstance(decoded, dict) or not all(isinstance(value, str) for value in decoded.values()):
+        raise BadRequest("The cursor is not one this list returned.", code="invalid_cursor")
     return decoded
+
+
+def _cursor_key() -> bytes:
+    from grounded_core.adapters import cursor_secret
+
+    return hashlib.sha256(b"grounded-cursor:" + cursor_secret().encode()).digest()

@@ -29,6 +29,7 @@ class Settings(BaseModel):
     version: str = Field(__version__, alias="GROUNDED_VERSION")
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, alias="MAX_BODY_BYTES", gt=0)
     jwt_secret_arn: str = Field("", alias="JWT_SECRET_ARN")
+    cursor_secret_arn: str = Field("", alias="CURSOR_SECRET_ARN")
     #: bcrypt's cost factor (2^rounds iterations). 12 is about 0.25 s per hash on Lambda's arm64.
     password_hash_rounds: int = Field(12, alias="PASSWORD_HASH_ROUNDS", ge=4, le=16)
     public_url: str = Field("http://localhost:3001", alias="PUBLIC_URL")

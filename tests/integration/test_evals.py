@@ -188,7 +188,7 @@ def test_submit_mode_waits_for_every_result_then_completes(
         1,
         0,
         2,
-        0.3333,
+        1.0,  # over the one case that could be graded: errors are neither passes nor fails
     )
     graded = results(api, owner, run["id"])
     assert graded["sum"]["assertions"] == [
@@ -282,8 +282,11 @@ def test_endpoint_mode_calls_the_target_for_every_case(
 
     done = finished(api, owner, run["id"])
 
-    assert (done["status"], done["passed"], done["failed"], done["errored"]) == ("COMPLETED", passed, failed, errored)
-    assert done["passRate"] == round(passed / 3, 4)
+    graded = passed + failed
+    status = "COMPLETED" if graded else "FAILED"  # nothing graded: the run says so, not "0% right"
+    assert (done["status"], done["passed"], done["failed"], done["errored"]) == (status, passed, failed, errored)
+    assert done["passRate"] == (round(passed / graded, 4) if graded else None)
+    assert (done["reason"] or "").startswith("No case could be graded") == (not graded)
     calls = [r for r in fake_agent.seen(path) if r.json()["runId"] == run["id"]]
     assert {r.json()["caseId"] for r in calls} == {case["id"] for case in suite["cases"]}
     assert all(r.headers["authorization"] == "Bearer agent-secret-1" for r in calls)

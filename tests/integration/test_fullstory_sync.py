@@ -119,3 +119,19 @@ def test_bad_credentials_and_rate_limits(api: httpx.Client, owner: Account, fake
     done = wait_job(api, owner.headers, connect(api, owner.headers, limited["id"])["job"]["id"])
     assert done["status"] == "succeeded", done
     assert done["result"]["accepted"] >= 2
+
+
+def test_a_resync_over_years_takes_a_few_exports_not_one_a_day(
+    api: httpx.Client, cloud: Any, owner: Account, fake_fullstory: FakeFullStory
+) -> None:
+    agent = new_agent(api, owner)
+    browsing(fake_fullstory, f"user-{uuid.uuid4().hex[:6]}", clicks=2)
+    connector = fullstory_connector(api, owner, agent, fake_fullstory)
+    window = {"from": (datetime.now(UTC) - timedelta(days=3 * 365)).isoformat(), "to": datetime.now(UTC).isoformat()}
+
+    done = wait_job(api, owner.headers, sync(api, owner.headers, connector["id"], **window)["id"], timeout=120)
+
+    assert done["status"] == "succeeded", done
+    assert done["result"]["accepted"] == 3
+    exports = fake_fullstory.seen("/segments/v1/exports", "POST")
+    assert len(exports) <= 4  # one per year of the window (FullStory takes a whole range at once)

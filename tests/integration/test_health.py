@@ -19,7 +19,7 @@ def test_a_route_the_template_does_not_declare_is_a_json_404(api: httpx.Client) 
     response = api.get("/api/no-such-route")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
+    assert response.json() == {"error": "No route GET /api/no-such-route.", "code": "route_not_found"}
 
 
 def test_health_does_not_accept_other_methods(api: httpx.Client) -> None:

@@ -1,7 +1,9 @@
-"""Opaque cursors: a page's LastEvaluatedKey round-trips; anything else is a 400."""
+"""Opaque cursors: a page's LastEvaluatedKey round-trips sealed, bound to its list; a cursor
+that was altered, made up, or moved to another list (another org's included) is a 400."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -9,25 +11,53 @@ import pytest
 from grounded_core.errors import BadRequest
 from grounded_core.pagination import decode_cursor, encode_cursor
 
+KEY = bytes(range(32))
+LIST = "GSI1|ORG#org_1|KEY#"
+LAST = {"PK": "KEY#5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8", "SK": "KEY", "GSI1SK": "KEY#2026"}
+
 
 def test_cursor_round_trips_a_last_evaluated_key() -> None:
-    key = {"PK": "ORG#org_1", "SK": "AGENT#agt_2", "GSI1SK": "S#2026-11-20T00:00:00Z"}
-    cursor = encode_cursor(key)
+    cursor = encode_cursor(LAST, LIST, KEY)
     assert cursor is not None
     assert "=" not in cursor
-    assert decode_cursor(cursor) == key
+    assert decode_cursor(cursor, LIST, KEY) == LAST
+
+
+def test_a_cursor_carries_nothing_readable() -> None:
+    cursor = encode_cursor(LAST, LIST, KEY)
+    assert cursor is not None
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert b"KEY#" not in raw
+    assert b"5e8848" not in raw
+    assert LAST["PK"] not in cursor
 
 
 def test_no_more_pages_is_a_null_cursor() -> None:
-    assert encode_cursor(None) is None
-    assert encode_cursor({}) is None
-    assert decode_cursor(None) is None
+    assert encode_cursor(None, LIST, KEY) is None
+    assert encode_cursor({}, LIST, KEY) is None
+    assert decode_cursor(None, LIST, KEY) is None
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!", "bm90IGpzb24", "WzEsMl0", "eyJhIjogeyJiIjogMX19"])
-def test_a_cursor_we_did_not_issue_is_a_bad_request(cursor: str) -> None:
+def tampered() -> str:
+    cursor = encode_cursor(LAST, LIST, KEY)
+    assert cursor is not None
+    return cursor[:-3] + ("A" if cursor[-3] != "A" else "B") + cursor[-2:]
+
+
+@pytest.mark.parametrize(
+    ("make", "bound_to"),
+    [
+        (lambda: "not-base64!", LIST),
+        (lambda: "bm90IGpzb24", LIST),
+        (lambda: "eyJQSyI6ICJPUkcjb3JnXzEifQ", LIST),  # a plain JSON key, as cursors once were
+        (tampered, LIST),
+        (lambda: encode_cursor(LAST, LIST, KEY), "GSI1|ORG#org_2|KEY#"),  # another org's list
+        (lambda: encode_cursor(LAST, LIST, bytes(32)), LIST),  # sealed with another key
+    ],
+)
+def test_a_cursor_we_did_not_issue_for_this_list_is_a_bad_request(make: Any, bound_to: str) -> None:
     with pytest.raises(BadRequest) as caught:
-        decode_cursor(cursor)
+        decode_cursor(make(), bound_to, KEY)
     assert caught.value.code == "invalid_cursor"
 
 

@@ -40,7 +40,8 @@ def test_json_nested_too_deep_is_refused() -> None:
     import pytest
     from pydantic import ValidationError
 
-    from grounded_core.ingest.models import MAX_DEPTH, TraceIn, depth
+    from grounded_core.ingest.models import TraceIn
+    from grounded_core.storable import MAX_DEPTH, depth
 
     nested: object = "leaf"
     for _ in range(MAX_DEPTH):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grounded_core.http.access import ROUTE_ACCESS
+from grounded_core.http.access import ROUTE_ACCESS, UNROUTED
 from local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +34,13 @@ def function_routes() -> set[str]:
 
 
 def _template_form(route_key: str) -> str:
-    """``GET /api/agents/{agent_id}`` as the template spells it (``{agentId}``)."""
+    """``GET /api/agents/{agent_id}`` as the template spells it (``{agentId}``); the catch-all
+    path is the template's ``$default`` route."""
     from pydantic.alias_generators import to_camel
 
     method, path = route_key.split(" ")
+    if path == UNROUTED:
+        return "ANY $default"
     parts = [to_camel(p[1:-1]).join("{}") if p.startswith("{") else p for p in path.split("/")]
     return f"{method} {'/'.join(parts)}"
 
@@ -61,7 +64,9 @@ def test_every_route_is_in_the_template_and_public_exactly_when_its_rule_is(
         assert (template_routes[declared] is None) == access.public, declared
 
 
-def test_the_authorizer_is_cached_per_authorization_header() -> None:
+def test_the_authorizer_decides_every_request_afresh() -> None:
+    """No result cache (a revocation applies to the next request), so no required identity source
+    either (a request without credentials gets the API's JSON 401)."""
     [authorizer] = load_template(ROOT / "template.yaml").authorizers().values()
-    assert authorizer.identity_headers == ("authorization",)
-    assert authorizer.cache_ttl_seconds > 0
+    assert authorizer.identity_headers == ()
+    assert authorizer.cache_ttl_seconds == 0

@@ -50,10 +50,10 @@ def list_agents(principal: Principal, page: PageRequest) -> Page[Agent]:
 
 
 def update_agent(principal: Principal, agent_id: str, patch: AgentPatch, now: datetime | None = None) -> Agent:
-    get_agent(principal, agent_id)
-    given = patch.model_dump(by_alias=True, exclude_unset=True)
-    changes = {key: value for key, value in given.items() if value is not None or key == "description"}
-    changes["updatedAt"] = iso(now or utc_now())
+    moment = iso(now or utc_now())
+    get_agent(principal, agent_id).patched({**patch.model_dump(exclude_unset=True), "updated_at": moment})
+    changes = patch.model_dump(by_alias=True, exclude_unset=True)  # valid as a whole: checked just above
+    changes["updatedAt"] = moment
     names = {f"#f{n}": key for n, key in enumerate(changes)}
     values = {f":v{n}": value for n, value in enumerate(changes.values())}
     expression = "SET " + ", ".join(f"#f{n} = :v{n}" for n in range(len(changes)))

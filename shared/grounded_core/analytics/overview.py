@@ -88,7 +88,7 @@ def rollups(org_id: str, agent_id: str | None, first: date, last: date) -> dict[
 def overview(
     principal: Principal, since: str | None, until: str | None, agent_id: str | None, now: datetime | None = None
 ) -> Overview:
-    agent = principal.agent_id or agent_id
+    agent = principal.agent_filter(agent_id)
     if agent:
         get_agent(principal, agent)
     days = _day_range(since, until, now or utc_now())

@@ -1,7 +1,10 @@
 """FullStory import: events from the segment export become telemetry events.
 
-A window is exported one UTC day at a time: create the export, poll its operation, fetch the
-results' signed URL and download the gzip file (without our credentials). The FullStory user
+A window is exported in as few operations as possible: the export takes a whole time range, so one
+operation covers up to :data:`MAX_EXPORT_SPAN` (a year: FullStory documents no maximum, and a year
+bounds how much one operation must redo if it fails). Create the export, poll its operation, fetch
+the results' signed URL and stream the gzip file (without our credentials), decoding events as
+they arrive — a large export is never held in memory. The FullStory user
 (``UserAppKey``, your uid) becomes ``userId`` and the FullStory session (``UserId:SessionId``, what
 ``FS('getSession')`` returns) becomes ``anonymousId``, so events merge with the traces that carry
 the same ids. Contract: ``../shared/notes/connector-apis.md`` §2.
@@ -11,11 +14,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, BinaryIO
 
 from grounded_core.clock import iso, parse_iso
 from grounded_core.connectors.http import ProviderHttp, Rejected, WaitLonger
@@ -23,7 +28,7 @@ from grounded_core.connectors.source import SourcePage
 from grounded_core.connectors.syncs import Window
 
 DEFAULT_BASE_URL = "https://api.fullstory.com"
-SLICE = timedelta(days=1)
+MAX_EXPORT_SPAN = timedelta(days=366)
 EVENTS_PER_PAGE = 500
 POLL_SECONDS = (1.0, 10.0)  # first wait, longest wait
 FIELDS = [
@@ -67,17 +72,18 @@ class FullStorySource:
     def pages(self, window: Window, state: dict[str, Any]) -> Iterator[SourcePage]:
         start = parse_iso(state["sliceStart"]) if state.get("sliceStart") else window.start
         while start < window.end:
-            end = min(start + SLICE, window.end)
+            end = min(start + MAX_EXPORT_SPAN, window.end)
             operation = state.get("operationId") or self.create_export(start, end)
             offset = int(state.get("offset", 0))
             position = {"sliceStart": iso(start), "operationId": operation}
             yield SourcePage(kind="events", items=[], state={**position, "offset": offset})  # checkpoint the export
-            events = self.download(self.wait_for(operation))
-            while offset < len(events):
-                chunk = events[offset : offset + EVENTS_PER_PAGE]
-                offset += len(chunk)
-                items = [to_event(event, self.agent_id) for event in chunk]
-                yield SourcePage(kind="events", items=items, state={**position, "offset": offset})
+            location = self.http.get(f"/search/v1/exports/{self.wait_for(operation)}/results").json()["location"]
+            with self.http.download(str(location)) as raw:  # a signed URL: no credentials
+                events = islice(exported_events(raw), offset, None)  # resumed: what was imported is skipped
+                while chunk := list(islice(events, EVENTS_PER_PAGE)):
+                    offset += len(chunk)
+                    items = [to_event(event, self.agent_id) for event in chunk]
+                    yield SourcePage(kind="events", items=items, state={**position, "offset": offset})
             start, state = end, {}
             yield SourcePage(kind="events", items=[], state={"sliceStart": iso(start)})
 
@@ -109,11 +115,52 @@ class FullStorySource:
             self._sleep(wait)
             wait = min(wait * 2, POLL_SECONDS[1])
 
-    def download(self, export_id: str) -> list[dict[str, Any]]:
-        location = self.http.get(f"/search/v1/exports/{export_id}/results").json()["location"]
-        raw = self.http.get(str(location), authenticated=False).body  # a signed URL: no credentials
-        events = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-        return [event for event in events if isinstance(event, dict)] if isinstance(events, list) else []
+
+def exported_events(raw: BinaryIO) -> Iterator[dict[str, Any]]:
+    """The events of an export file (a JSON array, gzip-compressed or not), one at a time."""
+    buffered = io.BufferedReader(raw)  # type: ignore[arg-type,type-var]
+    source: BinaryIO = gzip.GzipFile(fileobj=buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else buffered  # type: ignore[assignment]
+    return (item for item in json_array_items(source) if isinstance(item, dict))
+
+
+def json_array_items(stream: BinaryIO, chunk_size: int = 1 << 16) -> Iterator[Any]:
+    """The items of a JSON array read from ``stream``, decoded as the bytes arrive."""
+    reader = io.TextIOWrapper(stream, encoding="utf-8")  # type: ignore[type-var]
+    decoder = json.JSONDecoder()
+    buffer, at_end, opened = "", False, False
+    while True:
+        start = 0
+        while True:  # past white space and separators, reading more as needed
+            while start < len(buffer) and buffer[start] in " \t\r\n,":
+                start += 1
+            if start < len(buffer) or at_end:
+                break
+            buffer, start = reader.read(chunk_size), 0
+            at_end = not buffer
+        buffer = buffer[start:]
+        if not buffer and opened:
+            raise ValueError("the export file ends in the middle of an event, or is not JSON")
+        if not buffer or (opened and buffer[0] == "]"):
+            return
+        if not opened:
+            if buffer[0] != "[":
+                raise ValueError("the export is not a JSON array")
+            buffer, opened = buffer[1:], True
+            continue
+        try:
+            item, end = decoder.raw_decode(buffer)
+            # complete when a separator follows: "3." may be the start of "3.25" in the next read
+            complete = buffer[end] in " \t\r\n,]" if end < len(buffer) else at_end
+        except json.JSONDecodeError:
+            complete = False
+        if not complete:
+            if at_end:
+                raise ValueError("the export file ends in the middle of an event, or is not JSON")
+            more = reader.read(chunk_size)
+            at_end, buffer = not more, buffer + more
+            continue
+        yield item
+        buffer = buffer[end:]
 
 
 # ---------------------------------------------------------------- mapping (pure)

@@ -18,9 +18,10 @@ import random
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
@@ -55,6 +56,8 @@ class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    #: a successful answer asked for with ``keep_open``: the body, still to be read
+    stream: BinaryIO | None = None
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -110,6 +113,19 @@ class ProviderHttp:
     def post(self, path: str, body: Any) -> Response:
         return self.request("POST", path, body=body)
 
+    @contextmanager
+    def download(self, url: str, authenticated: bool = False) -> Iterator[BinaryIO]:
+        """A large file, read as it arrives (never held whole in memory); opening it fails and
+        retries like any request."""
+        response = self.request("GET", url, authenticated=authenticated, keep_open=True)
+        if response.stream is None:  # an empty answer
+            import io
+
+            yield io.BytesIO(response.body)
+            return
+        with response.stream as stream:
+            yield stream
+
     def request(
         self,
         method: str,
@@ -118,6 +134,7 @@ class ProviderHttp:
         body: Any = None,
         params: Mapping[str, Any] | None = None,
         authenticated: bool = True,
+        keep_open: bool = False,
     ) -> Response:
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
         if params:
@@ -125,7 +142,7 @@ class ProviderHttp:
         failures = 0
         waits = 0
         while True:
-            outcome = self._send(method, url, body, authenticated)
+            outcome = self._send(method, url, body, authenticated, keep_open)
             if isinstance(outcome, Response) and outcome.status == 429:
                 waits += 1
                 self._wait_out(outcome, waits)
@@ -138,7 +155,7 @@ class ProviderHttp:
                 raise Unavailable(f"{self.provider} kept failing ({why}) after {failures} attempts.")
             self._pause(self._backoff * 2 ** (failures - 1) * random.uniform(0.8, 1.2))
 
-    def _send(self, method: str, url: str, body: Any, authenticated: bool) -> Response | str:
+    def _send(self, method: str, url: str, body: Any, authenticated: bool, keep_open: bool = False) -> Response | str:
         """A response, or why there was none."""
         data = None if body is None else json.dumps(body).encode()
         headers = {"accept": "application/json", "user-agent": "grounded-connector"}
@@ -149,7 +166,10 @@ class ProviderHttp:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         self.requests += 1
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as answer:  # base URLs are checked http(s)
+            answer = urllib.request.urlopen(request, timeout=self._timeout)  # base URLs are checked http(s)
+            if keep_open:
+                return Response(answer.status, dict(answer.headers.items()), b"", stream=answer)
+            with answer:
                 return Response(answer.status, dict(answer.headers.items()), answer.read())
         except urllib.error.HTTPError as error:
             return Response(error.code, dict(error.headers.items()), error.read())

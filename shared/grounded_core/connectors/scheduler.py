@@ -34,7 +34,7 @@ def due_connectors(now: datetime, most: int = MOST_PER_TICK) -> list[tuple[str, 
 
 def _next_run(connector: Connector, now: datetime) -> Connector:
     due = iso(now + timedelta(minutes=connector.schedule.interval_minutes))
-    return connector.model_copy(update={"next_run_at": due, "updated_at": iso(now)})
+    return connector.patched({"next_run_at": due, "updated_at": iso(now)})
 
 
 def run_schedule(now: datetime) -> list[Job]:

@@ -76,7 +76,7 @@ def _apply_config(connector: Connector, secret_name: str, raw: dict[str, Any]) -
     if secret:
         credentials.save(secret_name, {"apiKey": secret})
         hint = mask(secret)
-    return connector.model_copy(update={"config": _shown_config(config, hint)})
+    return connector.patched({"config": _shown_config(config, hint)})
 
 
 def create_connector(principal: Principal, request: ConnectorCreate, now: datetime | None = None) -> Connector:
@@ -123,9 +123,7 @@ def get_connector(principal: Principal, connector_id: str) -> Connector:
 def list_connectors(
     principal: Principal, page: PageRequest, agent_id: str | None, provider: str | None
 ) -> Page[Connector]:
-    if agent_id:
-        principal.require_agent(agent_id)
-    wanted = (("agentId", principal.agent_id or agent_id), ("provider", provider))
+    wanted = (("agentId", principal.agent_filter(agent_id)), ("provider", provider))
     filters = [Attr(name).eq(value) for name, value in wanted if value]
     return query_page(Connector, page, keys.org(principal.org_id), keys.CONNECTOR_PREFIX, filter=all_of(filters))
 
@@ -135,7 +133,7 @@ def _scheduled(connector: Connector, now: datetime) -> Connector:
     due = None
     if connector.status == "connected" and connector.schedule.enabled:
         due = iso(now + timedelta(minutes=connector.schedule.interval_minutes))
-    return connector.model_copy(update={"next_run_at": due})
+    return connector.patched({"next_run_at": due})
 
 
 def update_connector(
@@ -148,11 +146,11 @@ def update_connector(
     if patch.config is not None:
         connector = _apply_config(connector, stored.secret_name, patch.config)
     changes: dict[str, Any] = {"updated_at": iso(moment)}
-    if patch.name is not None:
-        changes["name"] = patch.name
+    if "name" in patch.model_fields_set:
+        changes["name"] = patch.name  # null: refused by the whole-entity check below
     if patch.schedule is not None:
         changes["schedule"] = patch.schedule
-    connector = connector.model_copy(update=changes)
+    connector = connector.patched(changes)
     if patch.schedule is not None:
         connector = _scheduled(connector, moment)
     stored.connector = connector
@@ -180,7 +178,7 @@ def connect(
     if request.config:
         connector = _apply_config(connector, stored.secret_name, request.config)
     _ready_to_connect(connector)
-    connected = _scheduled(connector.model_copy(update={"status": "connected", "updated_at": iso(moment)}), moment)
+    connected = _scheduled(connector.patched({"status": "connected", "updated_at": iso(moment)}), moment)
     running = syncs.active_job(stored.connector)
     if running is not None:
         stored.connector = connected
@@ -193,8 +191,8 @@ def connect(
 def disconnect(principal: Principal, connector_id: str, now: datetime | None = None) -> Connector:
     """No more scheduled syncs; imported data stays, and a sync already running finishes."""
     stored = _stored(principal, connector_id)
-    stored.connector = stored.connector.model_copy(
-        update={"status": "disconnected", "next_run_at": None, "updated_at": iso(now or utc_now())}
+    stored.connector = stored.connector.patched(
+        {"status": "disconnected", "next_run_at": None, "updated_at": iso(now or utc_now())}
     )
     return store.save(stored)
 

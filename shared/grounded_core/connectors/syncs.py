@@ -93,9 +93,7 @@ def start_sync(
         agent_id=current.agent_id,
         connector_id=current.id,
     )
-    updated = (connector or current).model_copy(
-        update={"active_job_id": job.id, "last_job_id": job.id, "updated_at": iso(now)}
-    )
+    updated = (connector or current).patched({"active_job_id": job.id, "last_job_id": job.id, "updated_at": iso(now)})
     locked = store.Stored(updated, stored.version, stored.secret_name)
     new_job = {"Put": {"Item": job.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}}
     table.transact([new_job, store.put_operation(locked)], [None, store.CHANGED])

@@ -223,7 +223,7 @@ def release_connector(job: Job) -> None:
     def release(connector: Connector) -> Connector | None:
         if connector.active_job_id != job.id:
             return None
-        return connector.model_copy(update={"active_job_id": None, "updated_at": iso(utc_now())})
+        return connector.patched({"active_job_id": None, "updated_at": iso(utc_now())})
 
     if job.connector_id:
         store.mutate(job.org_id, job.connector_id, release)
@@ -245,7 +245,7 @@ def record_success(job: Job, window: Window, held_since: str | None, now: dateti
         joins = mark is not None and iso(window.start) <= mark
         if (trigger != "manual" or joins) and (mark is None or reached > mark):
             changes["synced_through"] = reached
-        return connector.model_copy(update=changes)
+        return connector.patched(changes)
 
     if job.connector_id:
         store.mutate(job.org_id, job.connector_id, finished)

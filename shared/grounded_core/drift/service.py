@@ -43,7 +43,7 @@ class DriftReport(StoredModel):
     baseline_snapshot_id: str
     score: float
     threshold: float
-    severity: str | None
+    severity: str | None = None
     stored: bool
     trigger: Trigger
     components: list[ComponentView]
@@ -187,9 +187,7 @@ def get_report(principal: Principal, report_id: str) -> DriftReport:
 
 def list_reports(principal: Principal, page: PageRequest, agent_id: str | None, band: str | None) -> Page[DriftReport]:
     """Newest first; an agent's, or the org's."""
-    if agent_id:
-        principal.require_agent(agent_id)
-    agent = principal.agent_id or agent_id
+    agent = principal.agent_filter(agent_id)
     pk, index = (keys.agent_partition(principal.org_id, agent), None) if agent else (keys.org(principal.org_id), "GSI1")
     return query_page(
         DriftReport,

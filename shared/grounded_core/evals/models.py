@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from grounded_core.connectors.models import check_base_url
 from grounded_core.evals.assertions import Assertion, Checked, Outcome
-from grounded_core.model import ApiModel, StoredModel
+from grounded_core.model import ApiModel, RequiredJson, StoredModel
 from grounded_core.store import keys
 
 RunStatus = Literal["RUNNING", "COMPLETED", "FAILED", "CANCELLED"]
@@ -51,7 +51,7 @@ class Suite(StoredModel):
 
 class CaseIn(ApiModel):
     name: str | None = Field(None, max_length=200)
-    input: Any
+    input: RequiredJson
     expected: Any = None
     assertions: list[Assertion] = Field(min_length=1, max_length=20)
     tags: list[str] = Field(default_factory=list, max_length=20)
@@ -74,7 +74,7 @@ class Case(StoredModel):
     org_id: str
     suite_id: str
     name: str | None = None
-    input: Any
+    input: RequiredJson
     expected: Any = None
     assertions: list[Assertion]
     tags: list[str] = Field(default_factory=list)

@@ -149,11 +149,9 @@ def list_runs(
     principal: Principal, page: PageRequest, suite_id: str | None, agent_id: str | None, status: str | None
 ) -> Page[Run]:
     """Newest first: a suite's runs, or the org's (filtered by agent and status)."""
-    if agent_id:
-        principal.require_agent(agent_id)
     if suite_id:
         get_suite(principal, suite_id)
-    wanted = (("agentId", principal.agent_id or agent_id), ("status", status))
+    wanted = (("agentId", principal.agent_filter(agent_id)), ("status", status))
     filters = [Attr(name).eq(value) for name, value in wanted if value]
     pk, index = (
         (keys.suite(principal.org_id, suite_id), "GSI1") if suite_id else (keys.org_runs(principal.org_id), "GSI2")
@@ -256,8 +254,9 @@ def end_run(
 
 
 def finalize_if_complete(org_id: str, run_id: str) -> Run | None:
-    """When every case has a result: COMPLETED with its pass rate and the day's rollups (once), and
-    the waiting execution (submit mode) is released."""
+    """When every case has a result: COMPLETED with its pass rate over the cases that could be
+    graded (an errored case is neither a pass nor a fail), or FAILED with the reason when none
+    could be; the day's rollups once; and the waiting execution (submit mode) is released."""
     item = find_run(org_id, run_id)
     if item is None:
         return None
@@ -265,23 +264,33 @@ def finalize_if_complete(org_id: str, run_id: str) -> Run | None:
     done = run.passed + run.failed + run.errored
     if run.status != "RUNNING" or done < run.total:
         return run
-    pass_rate = round(run.passed / run.total, 4) if run.total else None
+    graded = run.passed + run.failed
+    pass_rate = round(run.passed / graded, 4) if graded else None
+    status, reason = "COMPLETED", None
+    if run.total and not graded:
+        status = "FAILED"
+        reason = (
+            f"No case could be graded: all {run.total} errored (an unreachable or failing target, say); "
+            "each result says why."
+        )
     completed = iso(utc_now())
     update = {
         "Update": {
             "Key": {"PK": keys.run(org_id, run_id), "SK": keys.RUN_SK},
-            "UpdateExpression": "SET #s = :done, passRate = :rate, completedAt = :at",
+            "UpdateExpression": "SET #s = :done, passRate = :rate, completedAt = :at, reason = :reason",
             "ConditionExpression": "#s = :running",
             "ExpressionAttributeNames": {"#s": "status"},
             "ExpressionAttributeValues": {
-                ":done": "COMPLETED",
+                ":done": status,
                 ":rate": pass_rate,
                 ":at": completed,
+                ":reason": reason,
                 ":running": "RUNNING",
             },
         }
     }
-    counters = {"evalRuns": 1, "evalCases": run.total, "evalPassed": run.passed, "evalErrored": run.errored}
+    # evalCases counts graded cases: the daily pass rate is over what could be graded, like a run's
+    counters = {"evalRuns": 1, "evalCases": graded, "evalPassed": run.passed, "evalErrored": run.errored}
     with suppress(Conflict):  # finalized by the other path meanwhile
         table.transact([update, *rollup_updates(org_id, run.agent_id, completed, counters)], ["already finalized"])
     release_execution(item)

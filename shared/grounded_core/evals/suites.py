@@ -43,9 +43,7 @@ def get_suite(principal: Principal, suite_id: str) -> Suite:
 
 def list_suites(principal: Principal, page: PageRequest, agent_id: str | None) -> Page[Suite]:
     """Newest first; by agent (an agent-scoped key sees its agent's only)."""
-    agent = principal.agent_id or agent_id
-    if agent_id:
-        principal.require_agent(agent_id)
+    agent = principal.agent_filter(agent_id)
     pk, index = (
         (keys.agent_partition(principal.org_id, agent), "GSI1")
         if agent
@@ -57,7 +55,7 @@ def list_suites(principal: Principal, page: PageRequest, agent_id: str | None) -
 def update_suite(principal: Principal, suite_id: str, patch: SuitePatch, now: datetime | None = None) -> Suite:
     suite = get_suite(principal, suite_id)
     changes = patch.model_dump(exclude_unset=True)
-    updated = suite.model_copy(update={**changes, "updated_at": iso(now or utc_now())})
+    updated = suite.patched({**changes, "updated_at": iso(now or utc_now())})
     table.put(updated.to_item(), condition="attribute_exists(PK)")
     return updated
 
@@ -92,7 +90,7 @@ def add_cases(principal: Principal, suite_id: str, cases: list[CaseIn], now: dat
 
 
 def suite_cases(org_id: str, suite_id: str) -> list[Case]:
-    return [Case.from_item(item) for item in table.query_all(keys.suite(org_id, suite_id), keys.CASE_PREFIX)]
+    return Case.load_all(table.query_all(keys.suite(org_id, suite_id), keys.CASE_PREFIX))
 
 
 def list_cases(principal: Principal, suite_id: str, page: PageRequest) -> Page[Case]:
@@ -111,8 +109,7 @@ def _case(principal: Principal, case_id: str) -> Case:
 
 def update_case(principal: Principal, case_id: str, patch: CasePatch) -> Case:
     case = _case(principal, case_id)
-    changes = {name: getattr(patch, name) for name in patch.model_fields_set}
-    updated = Case.model_validate({**case.model_dump(), **changes})
+    updated = case.patched({name: getattr(patch, name) for name in patch.model_fields_set})
     table.put(updated.to_item(), condition="attribute_exists(PK)")
     return updated
 

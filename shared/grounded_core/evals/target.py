@@ -11,6 +11,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from grounded_core.storable import Unstorable, check_storable
+
 ATTEMPTS = 3
 BACKOFF_SECONDS = 0.2
 
@@ -31,6 +33,16 @@ def _read_output(body: bytes) -> Any:
     return parsed["output"] if isinstance(parsed, dict) and "output" in parsed else text
 
 
+def _answer(body: bytes, latency_ms: float) -> Answer:
+    """The target's output, if the store can keep it (else the case errors, saying why)."""
+    output = _read_output(body)
+    try:
+        check_storable(output)
+    except Unstorable as problem:
+        return Answer(error=f"The target's answer cannot be stored: {problem}.", latency_ms=latency_ms)
+    return Answer(output=output, latency_ms=latency_ms)
+
+
 def call_target(url: str, headers: dict[str, str], timeout_ms: int, payload: dict[str, Any]) -> Answer:
     data = json.dumps(payload).encode()
     problem = ""
@@ -44,7 +56,7 @@ def call_target(url: str, headers: dict[str, str], timeout_ms: int, payload: dic
         try:
             with urllib.request.urlopen(request, timeout=timeout_ms / 1000) as response:  # url checked http(s)
                 body = response.read()
-            return Answer(output=_read_output(body), latency_ms=round((time.perf_counter() - started) * 1000, 1))
+            return _answer(body, round((time.perf_counter() - started) * 1000, 1))
         except urllib.error.HTTPError as error:
             if error.code < 500 and error.code not in (408, 429):
                 return Answer(error=f"The target refused the case (HTTP {error.code}).")

@@ -39,8 +39,14 @@ def needs(scope: str, *, publishable: bool = False) -> Access:
     return Access(scope=scope, kinds=ANY_PRINCIPAL if publishable else USERS_AND_SECRET_KEYS)
 
 
+#: The path of the HTTP API's ``$default`` route in the function that serves it: whatever no other
+#: route matches (answered with a JSON 404).
+UNROUTED = "/{path:path}"
+UNROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
 ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/health": PUBLIC,
+    **{f"{method} {UNROUTED}": PUBLIC for method in UNROUTED_METHODS},
     "GET /api/openapi.json": PUBLIC,
     # identity
     "POST /api/auth/signup": PUBLIC,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from grounded_core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor
+from grounded_core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 
 def page_request(
@@ -15,7 +15,7 @@ def page_request(
     cursor: str | None = Query(None, description="The nextCursor of the previous page."),
 ) -> PageRequest:
     """FastAPI dependency for list routes."""
-    return PageRequest(limit=limit, start_key=decode_cursor(cursor))
+    return PageRequest(limit=limit, cursor=cursor)
 
 
 #: Route parameter type for list routes: ``def route(page: Paging)``.

@@ -156,7 +156,7 @@ def user_by_email(email: str) -> tuple[User, str] | None:
 
 
 def memberships_of(user_id: str) -> list[Membership]:
-    return [Membership.from_item(item) for item in table.query_all(keys.user(user_id), keys.ORG_PREFIX, index="GSI1")]
+    return Membership.load_all(table.query_all(keys.user(user_id), keys.ORG_PREFIX, index="GSI1"))
 
 
 def log_in(request: LogIn) -> Session:

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Conflict, Gone, Invalid, NotFound
+from grounded_core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from grounded_core.identity.accounts import (
     EMAIL_TAKEN,
     Session,
@@ -65,8 +65,7 @@ class Acceptance(ApiModel):
 
 
 def create_invite(principal: Principal, request: InviteRequest, now: datetime | None = None) -> InviteCreated:
-    if request.role == Role.OWNER:
-        principal.require_role(Role.OWNER)
+    principal.require_grant_role(request.role)
     created = now or utc_now()
     token = "inv_" + secrets.token_urlsafe(32)
     invite = Invite(
@@ -113,6 +112,11 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
     writes: list[dict[str, Any]]
     if user_id:
         user = get_user(user_id)
+        if user.email.lower() != invite.email:
+            raise Forbidden(
+                "This invite was made for another email address: log in with that address to accept it.",
+                code="invite_email_mismatch",
+            )
         writes = []
     else:
         if not acceptance.name or not acceptance.password:

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from grounded_core.agents.service import find_agent
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Forbidden, Invalid, NotFound
+from grounded_core.errors import Invalid, NotFound
 from grounded_core.identity.api_keys import DISPLAY_PREFIX_LENGTH, KeyKind, generate_key, hash_secret
 from grounded_core.identity.models import ApiKey
 from grounded_core.identity.principal import ALL_SCOPES, DEFAULT_SECRET_SCOPES, PUBLISHABLE_SCOPES, Principal
@@ -70,9 +70,7 @@ def _scopes_for(request: KeyRequest) -> list[str]:
 
 
 def _new_key(principal: Principal, request: KeyRequest, now: datetime | None) -> KeyCreated:
-    beyond = sorted(set(_scopes_for(request)) - principal.scopes)
-    if beyond:
-        raise Forbidden(f"A key cannot have scopes its creator lacks: {', '.join(beyond)}.", code="missing_scope")
+    principal.require_grant(frozenset(_scopes_for(request)), "this key")
     if request.agent_id and find_agent(principal.org_id, request.agent_id) is None:
         raise Invalid(
             "The key's agent does not exist.", details=[{"field": "agentId", "message": f"no agent {request.agent_id}"}]

@@ -46,7 +46,7 @@ def update_org(principal: Principal, patch: OrgPatch) -> Org:
             {"Delete": {"Key": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK}}},
         ]
         conflicts += [f"The org slug '{patch.slug}' is taken.", None]
-    updated = org.model_copy(update={key: value for key, value in patch.model_dump().items() if value is not None})
+    updated = org.patched(patch.model_dump(exclude_unset=True))
     operations.append(
         {
             "Update": {
@@ -63,7 +63,7 @@ def update_org(principal: Principal, patch: OrgPatch) -> Org:
 
 
 def list_members(principal: Principal) -> list[Membership]:
-    return [Membership.from_item(item) for item in table.query_all(keys.org(principal.org_id), keys.MEMBER_PREFIX)]
+    return Membership.load_all(table.query_all(keys.org(principal.org_id), keys.MEMBER_PREFIX))
 
 
 def get_member(org_id: str, user_id: str) -> Membership:
@@ -89,8 +89,9 @@ def change_role(principal: Principal, user_id: str, change: RoleChange) -> Membe
     member = get_member(principal.org_id, user_id)
     if member.role == change.role:
         return member
-    if Role.OWNER in (member.role, change.role):
+    if member.role == Role.OWNER:
         principal.require_role(Role.OWNER)
+    principal.require_grant_role(change.role)
     operations = [
         {
             "Update": {
@@ -107,7 +108,7 @@ def change_role(principal: Principal, user_id: str, change: RoleChange) -> Membe
     elif change.role == Role.OWNER:
         operations.append(_owner_count_change(principal.org_id, +1))
     table.transact(operations, ["The member's role changed meanwhile; try again.", LAST_OWNER])
-    return member.model_copy(update={"role": change.role})
+    return member.patched({"role": change.role})
 
 
 def remove_member(principal: Principal, user_id: str) -> None:

@@ -100,6 +100,28 @@ class Principal(BaseModel):
         if self.agent_id is not None and self.agent_id != agent_id:
             raise Forbidden("This key is limited to another agent.", code="agent_scope")
 
+    def agent_filter(self, agent_id: str | None) -> str | None:
+        """The agent a list or a report is about: the one asked for (an agent-scoped key asking
+        for another agent is a 403, on every route alike), else the key's own agent, else all."""
+        if agent_id is not None:
+            self.require_agent(agent_id)
+        return agent_id or self.agent_id
+
+    def require_grant(self, scopes: frozenset[str], what: str) -> None:
+        """Nobody grants more than it holds: through a key, an invite or a role change."""
+        beyond = sorted(scopes - self.scopes)
+        if beyond:
+            raise Forbidden(
+                f"You cannot grant {what}: it holds {', '.join(beyond)}, which you do not.", code="grant_exceeds_caller"
+            )
+
+    def require_grant_role(self, role: Role) -> None:
+        """A role given to someone (invite, role change): never above the caller's own role, and
+        never more scopes than the caller holds (a key acts with its scopes)."""
+        if role == Role.OWNER or (self.role is not None and not self.role.at_least(role)):
+            self.require_role(role)
+        self.require_grant(ROLE_SCOPES[role], f"the {role.value} role")
+
 
 class Credential(BaseModel):
     """What the authorizer passes to functions (API Gateway allows only flat string values)."""

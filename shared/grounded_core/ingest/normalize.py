@@ -8,7 +8,8 @@ have ids derived from the trace, so writing them again overwrites them with them
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from grounded_core import adapters
 from grounded_core.agents.service import SnapshotResolver
@@ -36,6 +37,33 @@ from grounded_core.sessions.store import (
 from grounded_core.store import keys, table
 
 TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ItemsFailed(Exception):
+    """Some items of a message failed; every other item of it was applied. The message is retried
+    (what was applied is a no-op the second time) and, if an item keeps failing, reaches the
+    dead-letter queue — one bad item never keeps the rest of its message from being stored."""
+
+    def __init__(self, kind: str, failed: list[str]):
+        super().__init__(f"{len(failed)} {kind} of the message failed: {', '.join(failed[:10])}")
+        self.failed = failed
+
+
+def each_alone(
+    kind: str, items: Iterable[T], work: Callable[[T], R], name: Callable[[T], str], failed: list[str]
+) -> list[R]:
+    """``work`` on every item, each on its own: a failure is logged, its name added to ``failed``,
+    and the others go on. The results of the items that succeeded, in order."""
+    done = []
+    for item in items:
+        try:
+            done.append(work(item))
+        except Exception:
+            logger.exception("a message item failed", extra={"kind": kind, "item": name(item)})
+            failed.append(name(item))
+    return done
 
 
 def handle_message(message: dict[str, Any]) -> None:
@@ -44,8 +72,10 @@ def handle_message(message: dict[str, Any]) -> None:
     if kind == "traces":
         normalize_traces(org_id, message["ids"])
     elif kind == "events":
-        for event in message["events"]:
-            attach_event(org_id, event)
+        failed: list[str] = []
+        each_alone("events", message["events"], lambda event: attach_event(org_id, event), _event_name, failed)
+        if failed:
+            raise ItemsFailed("events", failed)
     elif kind == "renormalize":
         renormalize_agent(org_id, message["agentId"], message.get("jobId"))
     elif kind == "drift":
@@ -110,18 +140,25 @@ def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
     }
 
 
+def _event_name(event: Any) -> str:
+    return str(event.get("id")) if isinstance(event, dict) else "?"
+
+
 def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
     """Normalize a message's traces with batched reads and writes; each trace's effects are still
-    applied on their own, exactly once (its transaction with the APPLIED marker)."""
-    pending = _pending_traces(org_id, trace_ids)
+    applied on their own, exactly once (its transaction with the APPLIED marker). A trace that
+    fails does not stop the others (:func:`each_alone`)."""
+    failed: list[str] = []
+    pending = _pending_traces(org_id, trace_ids, failed)
     snapshots = SnapshotResolver(org_id)
     sessions: dict[tuple[str, ...], Stitched] = {}
-    work = []
-    for trace_id, trace in pending:
+
+    def prepare(entry: tuple[str, TraceIn]) -> tuple[str, TraceIn, str, Stitched, list[Turn]] | None:
+        trace_id, trace = entry
         snapshot_id = trace.resource.snapshot_id or snapshots.resolve(trace.agent_id, trace.started_at)
         if snapshot_id is None:
             _mark_unresolved(org_id, trace_id, trace.agent_id)
-            continue
+            return None
         keys_of_trace = stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
         memo = (trace.agent_id, *(f"{key.kind}:{key.value}" for key in keys_of_trace))
         if memo not in sessions:
@@ -129,26 +166,39 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
             sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace)
-        work.append((trace_id, trace, snapshot_id, sessions[memo], turns_of(trace_id, trace)))
+        return trace_id, trace, snapshot_id, sessions[memo], turns_of(trace_id, trace)
+
+    work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
     table.batch_put(_turn_item(org_id, stitched.session_id, turn) for *_, stitched, turns in work for turn in turns)
     last_seen: dict[str, str] = {}
     applied = []
-    for trace_id, trace, snapshot_id, stitched, turns in work:
+
+    def apply(entry: tuple[str, TraceIn, str, Stitched, list[Turn]]) -> None:
+        trace_id, trace, snapshot_id, stitched, turns = entry
         if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched, len(turns)):
             seen = trace.ended_at or trace.started_at
             last_seen[stitched.session_id] = max(seen, last_seen.get(stitched.session_id, seen))
             applied.append((trace, stitched.session_id, turns))
+
+    _alone(work, apply, failed)
     for session_id, seen in last_seen.items():
         touch(org_id, session_id, seen)
     insights.after_traces(org_id, applied)
+    if failed:
+        raise ItemsFailed("traces", failed)
 
 
-def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceIn]]:
+def _alone(entries: Iterable[Any], work: Callable[[Any], R], failed: list[str]) -> list[R]:
+    """:func:`each_alone` over trace entries, which start with the trace id."""
+    return each_alone("traces", entries, work, lambda entry: str(entry[0]), failed)
+
+
+def _pending_traces(org_id: str, trace_ids: list[str], failed: list[str]) -> list[tuple[str, TraceIn]]:
     """The traces still to apply (one BatchGetItem for their items and markers)."""
     wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
     found = table.batch_get(wanted, consistent=True)
-    pending = []
-    for trace_id in dict.fromkeys(trace_ids):
+
+    def load(trace_id: str) -> tuple[str, TraceIn] | None:
         item = found.get((keys.trace(org_id, trace_id), keys.TRACE_SK))
         applied = found.get((keys.trace(org_id, trace_id), keys.APPLIED_SK))
         if item is None:
@@ -157,8 +207,11 @@ def _pending_traces(org_id: str, trace_ids: list[str]) -> list[tuple[str, TraceI
             if item.get("normalization", {}).get("state") != "normalized":
                 _set_normalization(org_id, trace_id, applied["normalization"])
         else:
-            pending.append((trace_id, _load_trace(item)))
-    return pending
+            return trace_id, _load_trace(item)
+        return None
+
+    loaded = each_alone("traces", dict.fromkeys(trace_ids), load, str, failed)
+    return [entry for entry in loaded if entry is not None]
 
 
 def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, stitched: Stitched, turns: int) -> bool:

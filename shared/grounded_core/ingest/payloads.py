@@ -8,6 +8,8 @@ import copy
 import json
 from typing import Any
 
+from grounded_core.storable import MAX_DEPTH, depth
+
 INLINE_LIMIT = 4_096
 #: Past this, even the small fields together are too big for one item: the spans move out whole.
 ITEM_BUDGET = 300_000
@@ -23,18 +25,19 @@ def split_payloads(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     kept = copy.copy(body)
     payloads: dict[str, Any] = {}
 
-    def offload(container: dict[str, Any], field: str, path: str) -> None:
+    def offload(container: dict[str, Any], field: str, path: str, level: int) -> None:
+        # level: how deep the field sits in the item (DynamoDB counts nesting from the item's root)
         value = container.get(field)
-        if value is not None and _size(value) > INLINE_LIMIT:
+        if value is not None and (_size(value) > INLINE_LIMIT or level - 1 + depth(value) > MAX_DEPTH):
             payloads[path] = value
             container[field] = {MARKER: path}
 
     for field in ("input", "output", "metadata", "error"):
-        offload(kept, field, field)
+        offload(kept, field, field, 1)
     spans = [dict(span) for span in kept.get("spans", [])]
     for index, span in enumerate(spans):
         for field in ("input", "output", "attributes", "error"):
-            offload(span, field, f"spans.{index}.{field}")
+            offload(span, field, f"spans.{index}.{field}", 3)
     kept["spans"] = spans
     if _size(kept) > ITEM_BUDGET:
         payloads["spans"] = spans

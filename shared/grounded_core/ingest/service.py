@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Forbidden, GroundedError, Invalid, RateLimited
+from grounded_core.errors import Conflict, Forbidden, Invalid, RateLimited
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
@@ -190,9 +190,15 @@ def accept_traces(
     to_write: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     to_queue: list[str] = []
     received = iso(moment)
+    owners = {item["id"]: item["agentId"] for item in existing.values()}  # whose each taken id is
     for index, trace, trace_id in valid:
-        results[index] = ItemResult(index=index, status="accepted", trace_id=trace_id)
         stored = existing.get((keys.trace(principal.org_id, trace_id), keys.TRACE_SK))
+        if owners.setdefault(trace_id, trace.agent_id) != trace.agent_id:
+            # a client id is one agent's: another agent's trace never takes it over, nor vanishes
+            message = f"Trace id {trace_id} is already another agent's trace; send this one with another id."
+            results[index] = ItemResult(index=index, status="rejected", code="trace_id_taken", error=message)
+            continue
+        results[index] = ItemResult(index=index, status="accepted", trace_id=trace_id)
         if stored is not None:  # a re-send: nothing new, but finish its queueing if that was lost
             if stored.get("normalization", {}).get("state") == "pending":
                 to_queue.append(trace_id)
@@ -270,9 +276,8 @@ def single(result: ItemResult) -> ItemResult:
         return result
     if result.code == "rate_limited":
         raise RateLimited(result.error or "", retry_after_seconds=result.retry_after_seconds or 1)
-    error: GroundedError = (
-        Forbidden(result.error or "", code=result.code)
-        if result.code == "agent_scope"
-        else Invalid(result.error or "", code=result.code, details=result.details)
-    )
-    raise error
+    if result.code == "agent_scope":
+        raise Forbidden(result.error or "", code=result.code)
+    if result.code == "trace_id_taken":
+        raise Conflict(result.error or "", code=result.code)
+    raise Invalid(result.error or "", code=result.code, details=result.details)

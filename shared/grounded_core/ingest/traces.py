@@ -48,9 +48,7 @@ def list_traces(
     status: str | None = None,
 ) -> Page[dict[str, Any]]:
     """Newest first: a session's traces from its index, otherwise the org's, filtered."""
-    agent_id = agent_id or principal.agent_id
-    if agent_id:
-        principal.require_agent(agent_id)
+    agent_id = principal.agent_filter(agent_id)
     if session_id:
         pk, index, prefix = keys.session(principal.org_id, session_id), "GSI1", keys.TRACE_IN_SESSION_PREFIX
     else:

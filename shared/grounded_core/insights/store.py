@@ -64,9 +64,7 @@ def list_insights(
     since: str | None,
     until: str | None,
 ) -> Page[Insight]:
-    if agent_id:
-        principal.require_agent(agent_id)
-    wanted = (("agentId", principal.agent_id or agent_id), ("rule", rule))
+    wanted = (("agentId", principal.agent_filter(agent_id)), ("rule", rule))
     low, high = time_bound(since, "from") or "0", (time_bound(until, "to") or "~") + "~"
     return query_page(
         Insight,

@@ -37,17 +37,14 @@ def get_policy(principal: Principal, policy_id: str) -> Policy:
 
 
 def list_policies(principal: Principal, page: PageRequest, agent_id: str | None) -> Page[Policy]:
-    if agent_id:
-        principal.require_agent(agent_id)
-    agent = principal.agent_id or agent_id
+    agent = principal.agent_filter(agent_id)
     filters = Attr("agentId").eq(agent) if agent else None
     return query_page(Policy, page, keys.org(principal.org_id), keys.POLICY_PREFIX, index="GSI1", filter=filters)
 
 
 def update_policy(principal: Principal, policy_id: str, patch: PolicyPatch, now: datetime | None = None) -> Policy:
     policy = get_policy(principal, policy_id)
-    changes = {name: value for name, value in patch.model_dump(exclude_unset=True).items() if value is not None}
-    updated = policy.model_copy(update={**changes, "updated_at": iso(now or utc_now())})
+    updated = policy.patched({**patch.model_dump(exclude_unset=True), "updated_at": iso(now or utc_now())})
     table.put(updated.to_item(), condition="attribute_exists(PK)")
     return updated
 

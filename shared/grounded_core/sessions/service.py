@@ -88,7 +88,7 @@ def list_sessions(
     has_errors: bool | None = None,
 ) -> Page[SessionView]:
     """Newest first; by agent (its own index) or across the org."""
-    agent_id = agent_id or principal.agent_id
+    agent_id = principal.agent_filter(agent_id)
     if agent_id:
         get_agent(principal, agent_id)
     pk, index, prefix = (
@@ -101,7 +101,7 @@ def list_sessions(
         errored = Attr("errors").gt(0) | Attr("errorEvents").gt(0)
         filters.append(errored if has_errors else ~errored)
     items, cursor = newest_between(pk, index, prefix, since, until, page, filters)
-    return Page(items=[Session.from_item(item).view() for item in items], nextCursor=cursor)
+    return Page(items=[session.view() for session in Session.load_all(items)], nextCursor=cursor)
 
 
 def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:

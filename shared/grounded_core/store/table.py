@@ -21,7 +21,8 @@ TRANSACTION_ATTEMPTS = 4
 
 
 #: DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 to under 1e126.
-_NUMBERS = Context(prec=38)
+MAX_DIGITS = 38
+_NUMBERS = Context(prec=MAX_DIGITS)
 
 
 def _number(value: float) -> Decimal | str:
@@ -37,6 +38,9 @@ def to_dynamo(value: Any) -> Any:
     floats) within DynamoDB's range; sets stay sets (string sets), everything else as it is."""
     if isinstance(value, float):
         return _number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_DIGITS:
+        # boto3 refuses an int of more digits than DynamoDB keeps even when the rest are zeros
+        return Decimal(value).scaleb(0, _NUMBERS)
     if isinstance(value, dict):
         return {key: to_dynamo(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):
