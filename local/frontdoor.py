@@ -88,7 +88,9 @@ class HttpApi:
         except FunctionFailed as failure:
             log.error("%s: %s", route.route_key, failure, exc_info=failure.error)
             return gateway_error(500, "Internal Server Error")
-        return http_response(result)
+        response = http_response(result)
+        response.headers["apigw-requestid"] = event["requestContext"]["requestId"]  # as API Gateway adds
+        return response
 
     def _authorize(
         self, request: HttpRequest, route: HttpRoute, params: dict[str, str], authorizer: Authorizer

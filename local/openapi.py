@@ -32,6 +32,9 @@ ERRORS = {
 #: API Gateway still answers these itself in some cases (a body over its limit, throttling); a
 #: missing credential and an unknown route are ours (the authorizer runs uncached; ``$default``).
 GATEWAY_ANSWERS = {"413", "429"}
+#: Request bodies the routes validate item by item (so one bad item never sinks a batch): their
+#: schemas are documented all the same.
+REFERENCED_ONLY = [f"grounded_core.ingest.models.{name}" for name in ("TraceIn", "EventIn", "ItemResult")]
 #: Where each path parameter's value comes from: (operation, status, JSON pointer in its body).
 #: They become OpenAPI links, so stateful fuzzing (and any client generator) follows created ids.
 PRODUCERS: dict[str, tuple[str, str, str]] = {
@@ -83,6 +86,7 @@ def compose(template_path: Path = ROOT / "template.yaml") -> dict[str, Any]:
             seen.add(source.module)
             app.include_router(router)
     document = app.openapi()
+    _add_schemas(document, REFERENCED_ONLY)
     document["components"]["schemas"]["Error"] = ERROR_SCHEMA
     document["components"]["schemas"]["GatewayError"] = {
         "type": "object",
@@ -110,6 +114,19 @@ def compose(template_path: Path = ROOT / "template.yaml") -> dict[str, Any]:
                 if rule.scope:
                     operation["description"] = (operation.get("description", "") + f"\n\nNeeds `{rule.scope}`.").strip()
     return document
+
+
+def _add_schemas(document: dict[str, Any], models: list[str]) -> None:
+    """Models the routes check themselves (one batch item at a time) and name only by ``$ref``."""
+    import importlib
+
+    schemas = document["components"]["schemas"]
+    for path in models:
+        module, name = path.rsplit(".", 1)
+        model = getattr(importlib.import_module(module), name)
+        schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[name] = schema
 
 
 def _add_links(document: dict[str, Any]) -> None:

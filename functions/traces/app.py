@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
@@ -12,16 +12,25 @@ from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.http.responses import batch_response
 from grounded_core.ingest import service, traces
-from grounded_core.ingest.models import TraceBatch
+from grounded_core.ingest.models import Accepted, TraceBatch, TraceView
 from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
 
 
-@router.post("/traces", status_code=202)
-def post_trace(trace: dict[str, Any], principal: Caller) -> dict[str, str]:
+#: the body is checked by the ingest service (its errors name each field); documented as a TraceIn
+TRACE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TraceIn"}}},
+    }
+}
+
+
+@router.post("/traces", status_code=202, openapi_extra=TRACE_BODY)
+def post_trace(trace: Annotated[dict[str, Any], Body(include_in_schema=False)], principal: Caller) -> Accepted:
     result = service.single(service.accept_traces(principal, [trace])[0])
-    return {"traceId": result.trace_id or "", "status": "accepted"}
+    return Accepted(trace_id=result.trace_id or "", status="accepted")
 
 
 @router.post("/traces/batch", status_code=202, responses={207: {"description": "Some traces were rejected"}})
@@ -29,12 +38,12 @@ def post_traces(batch: TraceBatch, principal: Caller) -> JSONResponse:
     return batch_response(service.accept_traces(principal, batch.traces))
 
 
-@router.get("/traces/{trace_id}")
-def get_trace(trace_id: str, principal: Caller) -> dict[str, Any]:
+@router.get("/traces/{trace_id}", response_model=TraceView, response_model_by_alias=True)
+def get_trace(trace_id: str, principal: Caller) -> TraceView:
     return traces.get_trace(principal, trace_id)
 
 
-@router.get("/traces")
+@router.get("/traces", response_model=Page[TraceView], response_model_by_alias=True)
 def list_traces(
     principal: Caller,
     page: Paging,
@@ -43,7 +52,7 @@ def list_traces(
     since: Annotated[str | None, Query(alias="from")] = None,
     until: Annotated[str | None, Query(alias="to")] = None,
     status: Annotated[str | None, Query(pattern="^(ok|error)$")] = None,
-) -> Page[dict[str, Any]]:
+) -> Page[TraceView]:
     return traces.list_traces(principal, page, agent_id, session_id, since, until, status)
 
 

@@ -89,6 +89,11 @@ class StoredModel(ApiModel):
     def keys(self) -> dict[str, str]:
         raise NotImplementedError
 
+    def key_pair(self) -> tuple[str, str]:
+        """``(PK, SK)``: where it is kept."""
+        own = self.keys()
+        return own["PK"], own["SK"]
+
     def to_item(self, **extra: object) -> dict[str, object]:
         stored = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         return {**stored, **extra, **self.keys(), "entity": type(self).__name__}

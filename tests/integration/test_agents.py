@@ -105,7 +105,7 @@ def test_the_snapshot_current_at_a_moment_is_one_query(api: httpx.Client, owner:
         found = snapshot_current_at(owner.org["id"], agent["id"], iso(moment))
         return found.label if found else None
 
-    with dynamodb_calls() as calls:
+    with dynamodb_calls(this_thread_only=True) as calls:
         assert current(monday - timedelta(hours=1)) is None
         assert current(monday) == "v1"
         assert current(monday + timedelta(days=1, hours=3)) == "v2"

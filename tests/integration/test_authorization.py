@@ -218,7 +218,7 @@ def test_the_authorizer_resolves_a_key_with_one_get_item(api: httpx.Client, owne
 
     key = create_key(api, owner)
     resolve_credential(f"Bearer {key['key']}")  # first use also stamps lastUsedAt
-    with dynamodb_calls() as calls:
+    with dynamodb_calls(this_thread_only=True) as calls:
         credential = resolve_credential(f"Bearer {key['key']}")
 
     assert credential.authenticated

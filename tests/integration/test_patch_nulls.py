@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.connectors import LANGSMITH, create_connector
 from tests.support.identity import Account, join_with_role
 
 Made = tuple[str, str, list[str]]  # (resource path, list path, fields of its PATCH)
@@ -20,14 +21,7 @@ def make_agent(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> Made
 
 
 def make_connector(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> Made:
-    body = {
-        "agentId": agent["id"],
-        "name": "ls",
-        "category": "llm-tracing",
-        "provider": "langsmith",
-        "config": {"apiKey": "lsv2_pt_0123456789", "projectName": "p"},
-    }
-    made = api.post("/api/connectors", json=body, headers=owner.headers).json()
+    made = create_connector(api, owner.headers, agent["id"], "langsmith", LANGSMITH)
     return f"/api/connectors/{made['id']}", "/api/connectors", ["name", "config", "schedule"]
 
 

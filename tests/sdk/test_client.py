@@ -225,3 +225,50 @@ def test_the_async_client_has_the_same_surface(org: SdkOrg) -> None:
                 await client.jobs.get("job_nope")
 
     asyncio.run(main())
+
+
+def test_a_create_is_retried_with_one_idempotency_key(org: SdkOrg, proxy: FaultyProxy) -> None:
+    """A retried POST carries the same key each time, and the server answers a repeat with the
+    first answer: a retry can never create twice (the server side: test_idempotency_keys)."""
+    with Grounded(api_key=org.key, base_url=proxy.url, max_retries=2) as client:
+        proxy.fail(503, times=1, path="/api/agents")
+        made = client.agents.create(name=f"retried-{uuid.uuid4().hex[:6]}")
+        sent = proxy.seen("/api/agents", "POST")[-2:]
+        keys = {r.headers.get("idempotency-key") for r in sent}
+        assert len(keys) == 1
+        assert None not in keys
+        assert client.agents.get(made.id).name == made.name
+        client.agents.create(name="another")
+        assert proxy.seen("/api/agents", "POST")[-1].headers["idempotency-key"] not in keys  # one per call
+
+
+def test_none_clears_a_field_and_not_given_leaves_it(client: Grounded, org: SdkOrg) -> None:
+    agent = client.agents.create(name="clearable", description="to be cleared")
+    assert client.agents.update(agent.id, name="renamed").description == "to be cleared"
+    assert client.agents.update(agent.id, description=None).description is None
+
+
+def test_the_org_is_a_client_option_and_errors_carry_the_request_id(client: Grounded, org: SdkOrg) -> None:
+    with Grounded(api_key=org.key, base_url=org.url, org_id="org_elsewhere") as keyed:
+        assert keyed.agents.get(org.agent_id).id == org.agent_id  # a key's org is its own: header ignored
+    with pytest.raises(NotFoundError) as missing:
+        client.agents.get("agt_nope")
+    assert missing.value.request_id
+
+
+def test_every_list_pages_through_with_its_own_filters(client: Grounded, org: SdkOrg) -> None:
+    mine = client.agents.create(name="paged")
+    other = client.agents.create(name="not-mine")
+    client.agents.snapshots.create(mine.id, label="v1", model_id="gpt-4o-mini")
+    client.agents.snapshots.create(other.id, label="v1", model_id="gpt-4o-mini")
+    client.traces.send_batch([a_trace(agent.id) for agent in (mine, other, mine)])
+    traces = list(client.paginate(client.traces.list, agent_id=mine.id))
+    assert len(traces) == 2
+    assert {trace.agent_id for trace in traces} == {mine.id}
+    assert [s.label for s in client.paginate(client.agents.snapshots.list, mine.id)] == ["v1"]
+
+    async def in_async() -> list[str]:
+        async with AsyncGrounded(api_key=org.key, base_url=org.url) as aclient:
+            return [t.id async for t in aclient.paginate(aclient.traces.list, agent_id=mine.id)]
+
+    assert sorted(asyncio.run(in_async())) == sorted(trace.id for trace in traces)

@@ -8,14 +8,20 @@ from typing import Any
 
 
 @contextmanager
-def dynamodb_calls() -> Iterator[list[str]]:
-    """Yields a list that fills with the DynamoDB operation names called inside the block."""
+def dynamodb_calls(this_thread_only: bool = False) -> Iterator[list[str]]:
+    """Yields a list that fills with the DynamoDB operation names called inside the block — by
+    any thread (a request the front door serves), or only by this one (core code called directly,
+    while the local cloud's workers go on in the background)."""
+    import threading
+
     from grounded_core import aws
 
     calls: list[str] = []
+    me = threading.get_ident()
 
     def count(**kwargs: Any) -> None:
-        calls.append(kwargs["event_name"].rsplit(".", 1)[-1])
+        if not this_thread_only or threading.get_ident() == me:
+            calls.append(kwargs["event_name"].rsplit(".", 1)[-1])
 
     events = aws.table().meta.client.meta.events
     events.register("before-call.dynamodb", count)

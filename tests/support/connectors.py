@@ -11,6 +11,10 @@ from tests.support.waiting import wait_until
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
+#: a LangSmith configuration that validates (it is never connected to anything)
+LANGSMITH = {"apiKey": "lsv2_pt_0123456789", "projectName": "p"}
+
+
 def create_connector(
     api: httpx.Client, headers: dict[str, str], agent_id: str, provider: str, config: dict[str, Any], **body: Any
 ) -> dict[str, Any]:

@@ -76,8 +76,8 @@ def test_a_transaction_that_loses_a_race_is_tried_again(monkeypatch: pytest.Monk
     from botocore.exceptions import ClientError
 
     from grounded_core import aws
-    from grounded_core.errors import Conflict
     from grounded_core.store import table
+    from grounded_core.store.conditions import ConditionFailed, Put, absent
 
     class Client:
         def __init__(self, failures: int, code: str) -> None:
@@ -93,14 +93,15 @@ def test_a_transaction_that_loses_a_race_is_tried_again(monkeypatch: pytest.Monk
     class Table:
         name = "t"
 
-    put = {"Put": {"Item": {"PK": "a", "SK": "b"}}}
+    put = Put({"PK": "a", "SK": "b"})
     monkeypatch.setattr(aws, "table", Table)
     raced = Client(2, "TransactionConflict")
     monkeypatch.setattr(aws, "client", lambda _service: raced)
-    table.transact([put], [None])
+    table.transact([put])
     assert raced.calls == 3  # two lost races, then it went through
     refused = Client(1, "ConditionalCheckFailed")
     monkeypatch.setattr(aws, "client", lambda _service: refused)
-    with pytest.raises(Conflict, match="taken"):
-        table.transact([put, put], [None, "taken"])
+    with pytest.raises(ConditionFailed) as failed:
+        table.transact([put, Put({"PK": "c", "SK": "d"}, absent(), label="taken")])
+    assert failed.value.label == "taken"  # which operation failed, as data
     assert refused.calls == 1  # a failed condition is an answer, not a race

@@ -20,11 +20,13 @@ from grounded.errors import (
     UnprocessableEntityError,
 )
 from grounded.openai import wrap_openai
+from grounded.resources import NOT_GIVEN
 from grounded.tracing import Span, Trace, Tracing, current_trace, observe
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APITimeoutError",
     "AsyncGrounded",

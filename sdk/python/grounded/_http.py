@@ -7,6 +7,7 @@ import asyncio
 import os
 import random
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,18 +57,25 @@ def _body(response: httpx.Response) -> Any:
         return response.text
 
 
-def _headers(api_key: str | None) -> dict[str, str]:
+def _headers(api_key: str | None, org_id: str | None = None) -> dict[str, str]:
     headers = {"user-agent": USER_AGENT, "accept": "application/json"}
     if api_key:
         headers["authorization"] = f"Bearer {api_key}"
+    if org_id:
+        headers["x-grounded-org"] = org_id  # the org a user token acts in
     return headers
 
 
 def _settle(
-    retrying: Retrying, attempt: int, what: str, response: httpx.Response | None, error: Exception | None
+    retrying: Retrying,
+    attempt: int,
+    what: str,
+    response: httpx.Response | None,
+    error: Exception | None,
 ) -> tuple[bool, Any]:
     """One attempt's outcome, shared by both transports: ``(True, body)`` when done,
-    ``(False, seconds)`` to wait before the next attempt; raises when there is nothing to retry."""
+    ``(False, seconds)`` to wait before the next attempt; raises when there is nothing to retry.
+    Every request may be retried: a ``POST`` carries an ``Idempotency-Key`` (:func:`_once`)."""
     last = attempt == retrying.max_retries
     if error is not None:
         if last:
@@ -77,7 +85,8 @@ def _settle(
     assert response is not None
     if response.status_code < 400:
         return True, _body(response)
-    failure: GroundedAPIError = error_for(response.status_code, _body(response), _retry_after(response))
+    request_id = response.headers.get("apigw-requestid") or response.headers.get("x-amzn-requestid")
+    failure: GroundedAPIError = error_for(response.status_code, _body(response), _retry_after(response), request_id)
     if response.status_code not in RETRY_STATUSES or last:
         raise failure
     return False, retrying.delay(attempt, failure.retry_after)
@@ -87,18 +96,31 @@ def _clean(params: dict[str, Any] | None) -> dict[str, Any]:
     return {key: value for key, value in (params or {}).items() if value is not None}
 
 
+def _once(method: str) -> dict[str, str]:
+    """A ``POST`` carries an ``Idempotency-Key`` (the same on every retry of the call): the server
+    answers a repeat with the first answer, so retrying it never creates anything twice."""
+    return {"idempotency-key": str(uuid.uuid4())} if method.upper() == "POST" else {}
+
+
 class SyncTransport:
     def __init__(
-        self, root: str, api_key: str | None, timeout: float, retrying: Retrying, client: httpx.Client | None = None
+        self,
+        root: str,
+        api_key: str | None,
+        timeout: float,
+        retrying: Retrying,
+        client: httpx.Client | None = None,
+        org_id: str | None = None,
     ):
         self.retrying = retrying
-        self._http = client or httpx.Client(base_url=root, timeout=timeout, headers=_headers(api_key))
+        self._http = client or httpx.Client(base_url=root, timeout=timeout, headers=_headers(api_key, org_id))
 
     def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        once = _once(method)
         for attempt in range(self.retrying.max_retries + 1):
             response, error = None, None
             try:
-                response = self._http.request(method, path.lstrip("/"), json=json, params=_clean(params))
+                response = self._http.request(method, path.lstrip("/"), json=json, params=_clean(params), headers=once)
             except httpx.TransportError as failure:  # timeouts included
                 error = failure
             done, value = _settle(self.retrying, attempt, f"{method} {path}", response, error)
@@ -119,15 +141,19 @@ class AsyncTransport:
         timeout: float,
         retrying: Retrying,
         client: httpx.AsyncClient | None = None,
+        org_id: str | None = None,
     ):
         self.retrying = retrying
-        self._http = client or httpx.AsyncClient(base_url=root, timeout=timeout, headers=_headers(api_key))
+        self._http = client or httpx.AsyncClient(base_url=root, timeout=timeout, headers=_headers(api_key, org_id))
 
     async def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        once = _once(method)
         for attempt in range(self.retrying.max_retries + 1):
             response, error = None, None
             try:
-                response = await self._http.request(method, path.lstrip("/"), json=json, params=_clean(params))
+                response = await self._http.request(
+                    method, path.lstrip("/"), json=json, params=_clean(params), headers=once
+                )
             except httpx.TransportError as failure:  # timeouts included
                 error = failure
             done, value = _settle(self.retrying, attempt, f"{method} {path}", response, error)

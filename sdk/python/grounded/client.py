@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -102,9 +102,10 @@ class Grounded(_BaseClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_RETRIES,
         http_client: Any = None,
+        org_id: str | None = None,
     ):
         super().__init__(api_key, base_url, timeout, max_retries)
-        self._transport = SyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client)
+        self._transport = SyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client, org_id)
 
     def _call(
         self,
@@ -118,14 +119,19 @@ class Grounded(_BaseClient):
     ) -> Any:
         return _cast(cast, self._transport.request(method, path, json=json, params=params), pick)
 
-    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Iterator[Any]:
+    def paginate(self, list_method: Callable[..., Page[Any]], /, *args: Any, **filters: Any) -> Iterator[Any]:
+        """Every item of any list, page after page, with the same filters as the list method:
+        ``for trace in client.paginate(client.traces.list, agent_id=agent): ...``."""
         cursor = None
         while True:
-            page = self._call("GET", path, Page[cast], params={**params, "limit": 200, "cursor": cursor})
+            page = list_method(*args, **filters, limit=200, cursor=cursor)
             yield from page.items
             cursor = page.next_cursor
             if not cursor:
                 return
+
+    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Iterator[Any]:
+        return self.paginate(lambda **page: self._call("GET", path, Page[cast], params={**params, **page}))
 
     def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
         polling = _Polling(timeout, poll_interval, what)
@@ -165,9 +171,10 @@ class AsyncGrounded(_BaseClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_RETRIES,
         http_client: Any = None,
+        org_id: str | None = None,
     ):
         super().__init__(api_key, base_url, timeout, max_retries)
-        self._transport = AsyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client)
+        self._transport = AsyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client, org_id)
 
     async def _call(
         self,
@@ -181,15 +188,20 @@ class AsyncGrounded(_BaseClient):
     ) -> Any:
         return _cast(cast, await self._transport.request(method, path, json=json, params=params), pick)
 
-    async def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> AsyncIterator[Any]:  # type: ignore[override]
+    async def paginate(self, list_method: Callable[..., Any], /, *args: Any, **filters: Any) -> AsyncIterator[Any]:
+        """Every item of any list, page after page, with the same filters as the list method:
+        ``async for trace in client.paginate(client.traces.list, agent_id=agent): ...``."""
         cursor = None
         while True:
-            page = await self._call("GET", path, Page[cast], params={**params, "limit": 200, "cursor": cursor})
+            page = await list_method(*args, **filters, limit=200, cursor=cursor)
             for item in page.items:
                 yield item
             cursor = page.next_cursor
             if not cursor:
                 return
+
+    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> AsyncIterator[Any]:  # type: ignore[override]
+        return self.paginate(lambda **page: self._call("GET", path, Page[cast], params={**params, **page}))
 
     async def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
         polling = _Polling(timeout, poll_interval, what)

@@ -11,13 +11,23 @@ class GroundedError(Exception):
 
 
 class GroundedAPIError(GroundedError):
-    def __init__(self, status: int, code: str, message: str, body: Any = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        body: Any = None,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+    ):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.body = body
         self.retry_after = retry_after
+        #: the request's id (API Gateway's, also on the server's log lines): quote it in a report
+        self.request_id = request_id
 
     @property
     def details(self) -> list[dict[str, Any]]:
@@ -92,11 +102,14 @@ _BY_STATUS: dict[int, type[GroundedAPIError]] = {
 }
 
 
-def error_for(status: int, body: Any, retry_after: float | None = None) -> GroundedAPIError:
+def error_for(
+    status: int, body: Any, retry_after: float | None = None, request_id: str | None = None
+) -> GroundedAPIError:
     if isinstance(body, dict):
+        request_id = request_id or (str(body["requestId"]) if body.get("requestId") else None)
         code = str(body.get("code") or "error")
         message = str(body.get("error") or body.get("message") or "The request failed.")
     else:
         code, message = "error", str(body or "The request failed.")
     kind = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else GroundedAPIError)
-    return kind(status, code, message, body, retry_after)
+    return kind(status, code, message, body, retry_after, request_id)

@@ -91,7 +91,7 @@ class Session(Model):
 
 class TimelineEntry(Model):
     kind: str
-    at: str | None = None
+    timestamp: str
     data: dict[str, Any] = {}
 
 

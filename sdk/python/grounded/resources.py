@@ -12,11 +12,32 @@ if TYPE_CHECKING:
     from grounded.client import _BaseClient
 
 
+class _NotGiven:
+    """A field left as it is by an update (``None`` clears it: ``update(description=None)``)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
 def _body(**fields: Any) -> dict[str, Any]:
-    """camelCase keys, ``None`` left out."""
+    """camelCase keys, ``None`` left out (for creates: not given)."""
     from pydantic.alias_generators import to_camel
 
-    return {to_camel(key): value for key, value in fields.items() if value is not None}
+    return {to_camel(key): value for key, value in fields.items() if value is not None and value is not NOT_GIVEN}
+
+
+def _changes(**fields: Any) -> dict[str, Any]:
+    """An update's body, camelCase: every field given is sent, ``None`` as null (it clears the
+    field); :data:`NOT_GIVEN` ones are left out."""
+    from pydantic.alias_generators import to_camel
+
+    return {to_camel(key): value for key, value in fields.items() if value is not NOT_GIVEN}
 
 
 class _Resource:
@@ -73,7 +94,7 @@ class Agents(_Resource):
         return self._iter("agents", m.Agent, params)
 
     def update(self, agent_id: str, **fields: Any) -> m.Agent:
-        return self._call("PATCH", f"agents/{agent_id}", m.Agent, json=_body(**fields))
+        return self._call("PATCH", f"agents/{agent_id}", m.Agent, json=_changes(**fields))
 
     def delete(self, agent_id: str) -> None:
         return self._call("DELETE", f"agents/{agent_id}")
@@ -205,11 +226,11 @@ class Connectors(_Resource):
         self,
         connector_id: str,
         *,
-        name: str | None = None,
-        config: dict[str, Any] | None = None,
-        schedule: dict[str, Any] | None = None,
+        name: str = NOT_GIVEN,
+        config: dict[str, Any] = NOT_GIVEN,
+        schedule: dict[str, Any] | None = NOT_GIVEN,
     ) -> m.Connector:
-        body = _body(name=name, config=config, schedule=schedule)
+        body = _changes(name=name, config=config, schedule=schedule)
         return self._call("PATCH", f"connectors/{connector_id}", m.Connector, json=body)
 
     def connect(self, connector_id: str, *, config: dict[str, Any] | None = None) -> m.ConnectResult:
@@ -266,7 +287,7 @@ class Evals(_Resource):
         return self._list("evals/suites", m.Suite, {"agentId": agent_id, "limit": limit, "cursor": cursor})
 
     def update_suite(self, suite_id: str, **fields: Any) -> m.Suite:
-        return self._call("PATCH", f"evals/suites/{suite_id}", m.Suite, json=_body(**fields))
+        return self._call("PATCH", f"evals/suites/{suite_id}", m.Suite, json=_changes(**fields))
 
     def delete_suite(self, suite_id: str) -> None:
         return self._call("DELETE", f"evals/suites/{suite_id}")
@@ -280,7 +301,7 @@ class Evals(_Resource):
         return self._list(f"evals/suites/{suite_id}/cases", m.Case, {"limit": limit, "cursor": cursor})
 
     def update_case(self, case_id: str, **fields: Any) -> m.Case:
-        return self._call("PATCH", f"evals/cases/{case_id}", m.Case, json=_body(**fields))
+        return self._call("PATCH", f"evals/cases/{case_id}", m.Case, json=_changes(**fields))
 
     def delete_case(self, case_id: str) -> None:
         return self._call("DELETE", f"evals/cases/{case_id}")
@@ -402,7 +423,7 @@ class Policies(_Resource):
         return self._call("GET", f"policies/{policy_id}", m.Policy)
 
     def update(self, policy_id: str, **fields: Any) -> m.Policy:
-        return self._call("PATCH", f"policies/{policy_id}", m.Policy, json=_body(**fields))
+        return self._call("PATCH", f"policies/{policy_id}", m.Policy, json=_changes(**fields))
 
     def delete(self, policy_id: str) -> None:
         return self._call("DELETE", f"policies/{policy_id}")

@@ -15,6 +15,7 @@ from grounded_core.jobs.service import create_job
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, absent, exists
 from grounded_core.store.listing import query_page
 
 
@@ -25,7 +26,7 @@ def create_agent(principal: Principal, request: AgentCreate, now: datetime | Non
     agent = Agent(
         id=new_id("agt"), org_id=principal.org_id, created_at=created, updated_at=created, **request.model_dump()
     )
-    table.put(agent.to_item(), condition="attribute_not_exists(PK)")
+    table.put(agent.to_item(), when=absent())
     return agent
 
 
@@ -53,13 +54,12 @@ def update_agent(principal: Principal, agent_id: str, patch: AgentPatch, now: da
     moment = iso(now or utc_now())
     get_agent(principal, agent_id).patched({**patch.model_dump(exclude_unset=True), "updated_at": moment})
     changes = patch.model_dump(by_alias=True, exclude_unset=True)  # valid as a whole: checked just above
-    changes["updatedAt"] = moment
-    names = {f"#f{n}": key for n, key in enumerate(changes)}
-    values = {f":v{n}": value for n, value in enumerate(changes.values())}
-    expression = "SET " + ", ".join(f"#f{n} = :v{n}" for n in range(len(changes)))
-    item = table.update(
-        keys.org(principal.org_id), keys.agent(agent_id), expression, values, names, condition="attribute_exists(PK)"
-    )
+    try:  # atomic field updates: a concurrent PATCH of other fields is never lost
+        item = table.update(
+            keys.org(principal.org_id), keys.agent(agent_id), set={**changes, "updatedAt": moment}, when=exists()
+        )
+    except ConditionFailed:
+        raise NotFound(f"No agent {agent_id}.", code="agent_not_found") from None
     return Agent.from_item(item)
 
 
@@ -83,7 +83,7 @@ def create_snapshot(
         created_at=iso(now or utc_now()),
         **request.model_dump(),
     )
-    table.put(snapshot.to_item(), condition="attribute_not_exists(PK)")
+    table.put(snapshot.to_item(), when=absent())
     _renormalize_waiting_traces(principal.org_id, agent_id)
     drift_check = {"kind": "drift", "orgId": principal.org_id, "agentId": agent_id, "snapshotId": snapshot.id}
     adapters.send_messages(get_settings().normalize_queue_url, [drift_check])  # checked asynchronously
@@ -163,16 +163,14 @@ def set_baseline(principal: Principal, agent_id: str, change: BaselineChange, no
             "The baseline must be one of this agent's snapshots.",
             details=[{"field": "snapshotId", "message": f"{change.snapshot_id} is not a snapshot of agent {agent_id}"}],
         )
-    item = table.update(
-        keys.org(principal.org_id),
-        keys.agent(agent_id),
-        "SET baselineSnapshotId = :snapshot, updatedAt = :now, GSI1PK = :baselined, GSI1SK = :entry",
-        {
-            ":snapshot": snapshot.id,
-            ":now": iso(now or utc_now()),
-            ":baselined": keys.BASELINED,  # the daily drift sweep reads this sparse index
-            ":entry": f"{principal.org_id}#{agent_id}",
-        },
-        condition="attribute_exists(PK)",
-    )
+    changes = {
+        "baselineSnapshotId": snapshot.id,
+        "updatedAt": iso(now or utc_now()),
+        "GSI1PK": keys.BASELINED,  # the daily drift sweep reads this sparse index
+        "GSI1SK": f"{principal.org_id}#{agent_id}",
+    }
+    try:
+        item = table.update(keys.org(principal.org_id), keys.agent(agent_id), set=changes, when=exists())
+    except ConditionFailed:
+        raise NotFound(f"No agent {agent_id}.", code="agent_not_found") from None
     return Agent.from_item(item)

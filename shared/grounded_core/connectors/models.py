@@ -143,3 +143,18 @@ class Connector(StoredModel):
         if self.next_run_at and self.status == "connected" and self.schedule.enabled:
             found |= {"GSI1PK": keys.SCHEDULED, "GSI1SK": keys.scheduled_sort(self.next_run_at, self.org_id, self.id)}
         return found
+
+
+class Checkpoint(StoredModel):
+    """Where a connector's sync got to: the provider's cursor (``state``), what it counted so far,
+    and the oldest item it held back — written after every page, so a sync resumes, never redoes."""
+
+    org_id: str
+    connector_id: str
+    job_id: str
+    state: dict[str, Any] = Field(default_factory=dict)
+    counts: dict[str, Any] = Field(default_factory=dict)
+    held_back_since: str | None = None
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": keys.connector_partition(self.org_id, self.connector_id), "SK": keys.CHECKPOINT_SK}

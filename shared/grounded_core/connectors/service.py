@@ -7,7 +7,6 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
 from pydantic import ValidationError
 
 from grounded_core.agents.service import get_agent
@@ -33,7 +32,8 @@ from grounded_core.jobs.service import cancel_job
 from grounded_core.model import ApiModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys
-from grounded_core.store.listing import all_of, query_page
+from grounded_core.store.conditions import matching
+from grounded_core.store.listing import query_page
 
 
 class ConnectResult(ApiModel):
@@ -123,9 +123,8 @@ def get_connector(principal: Principal, connector_id: str) -> Connector:
 def list_connectors(
     principal: Principal, page: PageRequest, agent_id: str | None, provider: str | None
 ) -> Page[Connector]:
-    wanted = (("agentId", principal.agent_filter(agent_id)), ("provider", provider))
-    filters = [Attr(name).eq(value) for name, value in wanted if value]
-    return query_page(Connector, page, keys.org(principal.org_id), keys.CONNECTOR_PREFIX, filter=all_of(filters))
+    where = matching(agentId=principal.agent_filter(agent_id), provider=provider)
+    return query_page(Connector, page, keys.org(principal.org_id), keys.CONNECTOR_PREFIX, where=where)
 
 
 def _scheduled(connector: Connector, now: datetime) -> Connector:

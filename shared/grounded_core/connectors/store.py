@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grounded_core.connectors.models import Connector
+from grounded_core.connectors.models import Checkpoint, Connector
 from grounded_core.errors import Conflict
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Put, absent, version_is
 
 VERSION = "version"
 SECRET_NAME = "secretName"
@@ -40,25 +41,18 @@ def item_of(stored: Stored) -> dict[str, Any]:
     return stored.connector.to_item(**{VERSION: stored.version + 1, SECRET_NAME: stored.secret_name})
 
 
-def put_operation(stored: Stored, new: bool = False) -> dict[str, Any]:
-    """A transaction ``Put`` of the next version, conditioned on the one read."""
-    if new:
-        return {"Put": {"Item": item_of(stored), "ConditionExpression": "attribute_not_exists(PK)"}}
-    return {
-        "Put": {
-            "Item": item_of(stored),
-            "ConditionExpression": "#v = :v",
-            "ExpressionAttributeNames": {"#v": VERSION},
-            "ExpressionAttributeValues": {":v": stored.version},
-        }
-    }
+def put_operation(stored: Stored, new: bool = False) -> Put:
+    """A ``Put`` of the next version, conditioned on the one read (label ``connector``)."""
+    return Put(item_of(stored), absent() if new else version_is(stored.version), label="connector")
 
 
 def save(stored: Stored, new: bool = False) -> Connector:
-    if new:
-        table.put(item_of(stored), condition="attribute_not_exists(PK)")
-    else:
-        table.put(item_of(stored), condition=f"{VERSION} = :v", conflict=CHANGED, values={":v": stored.version})
+    """Write the next version; another writer's version in between is a 409."""
+    try:
+        operation = put_operation(stored, new)
+        table.put(operation.item, when=operation.when, label=operation.label)
+    except ConditionFailed:
+        raise Conflict(CHANGED, code="connector_changed") from None
     stored.version += 1
     return stored.connector
 
@@ -77,7 +71,7 @@ def mutate(org_id: str, connector_id: str, change: Callable[[Connector], Connect
         try:
             return save(stored)
         except Conflict:
-            continue
+            continue  # another writer got there first: read again
     raise Conflict(CHANGED, code="connector_busy")
 
 
@@ -88,12 +82,13 @@ def delete(org_id: str, connector_id: str) -> None:
 # ---------------------------------------------------------------- checkpoints
 
 
-def load_checkpoint(org_id: str, connector_id: str) -> dict[str, Any] | None:
-    return table.get(keys.connector_partition(org_id, connector_id), keys.CHECKPOINT_SK, consistent=True)
+def load_checkpoint(org_id: str, connector_id: str) -> Checkpoint | None:
+    item = table.get(keys.connector_partition(org_id, connector_id), keys.CHECKPOINT_SK, consistent=True)
+    return Checkpoint.from_item({"orgId": org_id, "connectorId": connector_id, **item}) if item else None
 
 
-def save_checkpoint(org_id: str, connector_id: str, checkpoint: dict[str, Any]) -> None:
-    table.put({**checkpoint, "PK": keys.connector_partition(org_id, connector_id), "SK": keys.CHECKPOINT_SK})
+def save_checkpoint(checkpoint: Checkpoint) -> None:
+    table.put(checkpoint.to_item())
 
 
 def delete_checkpoint(org_id: str, connector_id: str) -> None:

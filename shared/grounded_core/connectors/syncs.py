@@ -21,6 +21,7 @@ from grounded_core.jobs.models import ACTIVE, Job
 from grounded_core.jobs.service import find_job, finish_job
 from grounded_core.settings import get_settings
 from grounded_core.store import table
+from grounded_core.store.conditions import ConditionFailed, Put, absent
 from grounded_core.store.listing import time_bound
 
 JOB_TYPE = "connector.sync"
@@ -95,8 +96,10 @@ def start_sync(
     )
     updated = (connector or current).patched({"active_job_id": job.id, "last_job_id": job.id, "updated_at": iso(now)})
     locked = store.Stored(updated, stored.version, stored.secret_name)
-    new_job = {"Put": {"Item": job.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}}
-    table.transact([new_job, store.put_operation(locked)], [None, store.CHANGED])
+    try:
+        table.transact([Put(job.to_item(), absent(), label="job"), store.put_operation(locked)])
+    except ConditionFailed:
+        raise Conflict(store.CHANGED, code="connector_changed") from None
     stored.connector, stored.version = updated, stored.version + 1
     if queue:
         queue_jobs([job])

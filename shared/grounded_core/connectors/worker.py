@@ -23,7 +23,7 @@ from grounded_core import adapters
 from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.connectors import credentials, fullstory, langsmith, store
 from grounded_core.connectors.http import ProviderHttp, Rejected, Unavailable, WaitLonger
-from grounded_core.connectors.models import PROVIDER_NAMES, Connector
+from grounded_core.connectors.models import PROVIDER_NAMES, Checkpoint, Connector
 from grounded_core.connectors.source import Source, SourcePage
 from grounded_core.connectors.syncs import Window, sync_message
 from grounded_core.identity.principal import PUBLISHABLE_SCOPES, Principal
@@ -132,10 +132,10 @@ def run(job: Job, time_left: TimeLeft) -> None:
     params = job.params or {}
     window = Window(parse_iso(params["from"]), parse_iso(params["to"]))
     checkpoint = store.load_checkpoint(job.org_id, connector.id)
-    resumed = checkpoint is not None and checkpoint.get("jobId") == job.id
-    state: dict[str, Any] = dict(checkpoint["state"]) if checkpoint and resumed else {}
-    counts = Counts.of(checkpoint.get("counts") if checkpoint and resumed else None)
-    held_since = checkpoint.get("heldBackSince") if checkpoint and resumed else None
+    resumed = checkpoint if checkpoint is not None and checkpoint.job_id == job.id else None
+    state: dict[str, Any] = dict(resumed.state) if resumed else {}
+    counts = Counts.of(resumed.counts if resumed else None)
+    held_since = resumed.held_back_since if resumed else None
     api_key = credentials.load(stored.secret_name).get("apiKey")
     if not api_key:
         raise Rejected("The connector has no API key; set config.apiKey.")
@@ -153,9 +153,14 @@ def run(job: Job, time_left: TimeLeft) -> None:
         if page.held_back_since is not None:
             held_since = min(held_since or iso(page.held_back_since), iso(page.held_back_since))
         store.save_checkpoint(
-            job.org_id,
-            connector.id,
-            {"jobId": job.id, "state": page.state, "counts": counts.wire(), "heldBackSince": held_since},
+            Checkpoint(
+                org_id=job.org_id,
+                connector_id=connector.id,
+                job_id=job.id,
+                state=page.state,
+                counts=counts.wire(),
+                held_back_since=held_since,
+            )
         )
         if time_left() < STOP_MARGIN_SECONDS:
             release_job(job.org_id, job.id)

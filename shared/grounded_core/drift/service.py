@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from boto3.dynamodb.conditions import Attr
 from pydantic import Field
 
 from grounded_core.agents.models import Agent, Snapshot
@@ -23,7 +22,8 @@ from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
 from grounded_core.sessions.store import rollup_updates
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of, query_page
+from grounded_core.store.conditions import Put, absent, matching
+from grounded_core.store.listing import query_page
 
 Trigger = Literal["snapshot", "schedule", "manual"]
 
@@ -70,9 +70,9 @@ class DriftRequest(ApiModel):
 
 
 def _latest_pass_rate(org_id: str, agent_id: str, snapshot_id: str) -> float | None:
-    conditions = [Attr("agentId").eq(agent_id), Attr("snapshotId").eq(snapshot_id), Attr("status").eq("COMPLETED")]
+    where = matching(agentId=agent_id, snapshotId=snapshot_id, status="COMPLETED")
     items, _ = table.query(
-        keys.org_runs(org_id), keys.RUN_PREFIX, index="GSI2", newest_first=True, limit=200, filter=all_of(conditions)
+        keys.org_runs(org_id), keys.RUN_PREFIX, index="GSI2", newest_first=True, limit=200, where=where
     )
     return float(items[0]["passRate"]) if items and items[0].get("passRate") is not None else None
 
@@ -127,8 +127,8 @@ def check(agent: Agent, snapshot: Snapshot, trigger: Trigger, now: datetime | No
         created_at=created,
     )
     if band is not None:
-        put = {"Put": {"Item": report.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}}
-        table.transact([put, *rollup_updates(agent.org_id, agent.id, created, {f"drift_{band}": 1})], [None])
+        rollups = rollup_updates(agent.org_id, agent.id, created, {f"drift_{band}": 1})
+        table.transact([Put(report.to_item(), absent(), label="report"), *rollups])
     return report
 
 
@@ -196,5 +196,5 @@ def list_reports(principal: Principal, page: PageRequest, agent_id: str | None, 
         keys.DRIFT_PREFIX,
         index=index,
         newest_first=True,
-        filter=Attr("severity").eq(band) if band else None,
+        where=matching(severity=band),
     )

@@ -37,6 +37,8 @@ class Suite(StoredModel):
     description: str | None = None
     created_at: str
     updated_at: str
+    #: bumped by every change; a write is conditional on the version it read
+    version: int = 0
 
     def keys(self) -> dict[str, str]:
         return {
@@ -69,6 +71,18 @@ class CasePatch(ApiModel):
     tags: list[str] | None = Field(None, max_length=20)
 
 
+class TemplateImport(StoredModel):
+    """A template imported into a suite: put-if-absent makes a second import a 409."""
+
+    org_id: str
+    suite_id: str
+    template_id: str
+    imported_at: str
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": keys.suite(self.org_id, self.suite_id), "SK": keys.template_marker(self.template_id)}
+
+
 class Case(StoredModel):
     id: str
     org_id: str
@@ -80,6 +94,8 @@ class Case(StoredModel):
     tags: list[str] = Field(default_factory=list)
     template_id: str | None = None
     created_at: str
+    #: bumped by every change; a write is conditional on the version it read
+    version: int = 0
 
     def keys(self) -> dict[str, str]:
         return {

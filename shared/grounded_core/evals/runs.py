@@ -11,8 +11,6 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
 from grounded_core import aws
 from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, utc_now
@@ -36,7 +34,8 @@ from grounded_core.pagination import Page, PageRequest
 from grounded_core.sessions.store import rollup_updates
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of, query_page
+from grounded_core.store.conditions import ConditionFailed, Put, Update, absent, eq, matching
+from grounded_core.store.listing import query_page
 
 HEADERS = "targetHeaders"  # stored on the run item, never shown
 TOKEN = "taskToken"  # the submit-mode execution's task token, never shown
@@ -105,7 +104,7 @@ def create_run(principal: Principal, request: RunCreate, now: datetime | None = 
         started_at=iso(now or utc_now()),
     )
     hidden = {HEADERS: target["headers"]} if target else {}
-    table.put(run.to_item(**hidden), condition="attribute_not_exists(PK)")
+    table.put(run.to_item(**hidden), when=absent())
     table.batch_put(
         {**case.to_item(), "PK": keys.run(run.org_id, run.id), "SK": keys.run_case(case.id), "entity": "RunCase"}
         for case in cases
@@ -129,7 +128,7 @@ def _start_execution(run: Run, case_ids: list[str]) -> None:
     except Exception:
         end_run(run.org_id, run.id, "FAILED", reason="The run could not be started; try again.")
         raise
-    table.update(keys.run(run.org_id, run.id), keys.RUN_SK, "SET executionArn = :e", {":e": started["executionArn"]})
+    table.update(keys.run(run.org_id, run.id), keys.RUN_SK, set={"executionArn": started["executionArn"]})
 
 
 def find_run(org_id: str, run_id: str) -> dict[str, Any] | None:
@@ -151,12 +150,11 @@ def list_runs(
     """Newest first: a suite's runs, or the org's (filtered by agent and status)."""
     if suite_id:
         get_suite(principal, suite_id)
-    wanted = (("agentId", principal.agent_filter(agent_id)), ("status", status))
-    filters = [Attr(name).eq(value) for name, value in wanted if value]
+    where = matching(agentId=principal.agent_filter(agent_id), status=status)
     pk, index = (
         (keys.suite(principal.org_id, suite_id), "GSI1") if suite_id else (keys.org_runs(principal.org_id), "GSI2")
     )
-    return query_page(Run, page, pk, keys.RUN_PREFIX, index=index, newest_first=True, filter=all_of(filters))
+    return query_page(Run, page, pk, keys.RUN_PREFIX, index=index, newest_first=True, where=where)
 
 
 def list_results(principal: Principal, run_id: str, page: PageRequest) -> Page[Result]:
@@ -175,25 +173,19 @@ def run_cases(org_id: str, run_id: str, case_ids: list[str]) -> dict[str, Case]:
 def record(result: Result) -> bool:
     """Store a case's result and count it on the run, together; ``False`` when the case already
     had one (a retry) or the run is no longer running."""
-    run_key = {"PK": keys.run(result.org_id, result.run_id), "SK": keys.RUN_SK}
+    count = Update(
+        keys.run(result.org_id, result.run_id),
+        keys.RUN_SK,
+        add={COUNTER[result.verdict]: 1},
+        when=eq("status", "RUNNING"),
+        label="running",
+    )
     try:
-        table.transact(
-            [
-                {"Put": {"Item": result.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}},
-                {
-                    "Update": {
-                        "Key": run_key,
-                        "UpdateExpression": f"ADD {COUNTER[result.verdict]} :one",
-                        "ConditionExpression": "#s = :running",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": {":one": 1, ":running": "RUNNING"},
-                    }
-                },
-            ],
-            ["already recorded", "not running"],
-        )
-    except Conflict:
-        return False
+        table.transact([Put(result.to_item(), absent(), label="recorded"), count])
+    except ConditionFailed:
+        return False  # the case had its result already (a retry), or the run ended
+    # a race lost again and again is a Conflict: it propagates, and the step is retried — a result
+    # is never dropped for it
     return True
 
 
@@ -236,21 +228,7 @@ def end_run(
 ) -> bool:
     """RUNNING -> ``status``; ``False`` when the run had already ended."""
     fields = {"status": status, "completedAt": iso(utc_now()), "reason": reason, **(extra or {})}
-    names = {f"#f{n}": name for n, name in enumerate(fields)}
-    values = {f":v{n}": value for n, value in enumerate(fields.values())} | {":running": "RUNNING"}
-    sets = ", ".join(f"#f{n} = :v{n}" for n in range(len(fields)))
-    try:
-        table.update(
-            keys.run(org_id, run_id),
-            keys.RUN_SK,
-            f"SET {sets}",
-            values,
-            names | {"#s": "status"},
-            condition="#s = :running",
-        )
-    except Conflict:
-        return False
-    return True
+    return table.compare_and_set(keys.run(org_id, run_id), keys.RUN_SK, "status", ("RUNNING",), fields) is not None
 
 
 def finalize_if_complete(org_id: str, run_id: str) -> Run | None:
@@ -274,25 +252,17 @@ def finalize_if_complete(org_id: str, run_id: str) -> Run | None:
             "each result says why."
         )
     completed = iso(utc_now())
-    update = {
-        "Update": {
-            "Key": {"PK": keys.run(org_id, run_id), "SK": keys.RUN_SK},
-            "UpdateExpression": "SET #s = :done, passRate = :rate, completedAt = :at, reason = :reason",
-            "ConditionExpression": "#s = :running",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": {
-                ":done": status,
-                ":rate": pass_rate,
-                ":at": completed,
-                ":reason": reason,
-                ":running": "RUNNING",
-            },
-        }
-    }
+    update = Update(
+        keys.run(org_id, run_id),
+        keys.RUN_SK,
+        set={"status": status, "passRate": pass_rate, "completedAt": completed, "reason": reason},
+        when=eq("status", "RUNNING"),
+        label="running",
+    )
     # evalCases counts graded cases: the daily pass rate is over what could be graded, like a run's
     counters = {"evalRuns": 1, "evalCases": graded, "evalPassed": run.passed, "evalErrored": run.errored}
-    with suppress(Conflict):  # finalized by the other path meanwhile
-        table.transact([update, *rollup_updates(org_id, run.agent_id, completed, counters)], ["already finalized"])
+    with suppress(ConditionFailed):  # finalized by the other path meanwhile
+        table.transact([update, *rollup_updates(org_id, run.agent_id, completed, counters)])
     release_execution(item)
     return Run.from_item(find_run(org_id, run_id) or item)
 

@@ -9,13 +9,12 @@ from grounded_core.evals import runs
 from grounded_core.evals.grading import grade
 from grounded_core.evals.target import call_target
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import exists
 
 
 def await_results(org_id: str, run_id: str, token: str) -> None:
     """Keep the task token on the run; if every result is already in, release it at once."""
-    item = table.update(
-        keys.run(org_id, run_id), keys.RUN_SK, f"SET {runs.TOKEN} = :t", {":t": token}, condition="attribute_exists(PK)"
-    )
+    item = table.update(keys.run(org_id, run_id), keys.RUN_SK, set={runs.TOKEN: token}, when=exists())
     if item.get("status") != "RUNNING":
         runs.release_execution(item)
     else:

@@ -4,18 +4,19 @@ or case is a 404; an agent-scoped key touching another agent's suite is a 403.""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from grounded_core.agents.service import get_agent
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Conflict, NotFound
-from grounded_core.evals.models import Case, CaseIn, CasePatch, Suite, SuiteCreate, SuitePatch
+from grounded_core.evals.models import Case, CaseIn, CasePatch, Suite, SuiteCreate, SuitePatch, TemplateImport
 from grounded_core.evals.templates import templates
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, absent
 from grounded_core.store.listing import query_page
+from grounded_core.store.versioned import update_versioned
 
 
 def create_suite(principal: Principal, request: SuiteCreate, now: datetime | None = None) -> Suite:
@@ -24,7 +25,7 @@ def create_suite(principal: Principal, request: SuiteCreate, now: datetime | Non
     suite = Suite(
         id=new_id("sui"), org_id=principal.org_id, created_at=created, updated_at=created, **request.model_dump()
     )
-    table.put(suite.to_item(), condition="attribute_not_exists(PK)")
+    table.put(suite.to_item(), when=absent())
     return suite
 
 
@@ -53,11 +54,8 @@ def list_suites(principal: Principal, page: PageRequest, agent_id: str | None) -
 
 
 def update_suite(principal: Principal, suite_id: str, patch: SuitePatch, now: datetime | None = None) -> Suite:
-    suite = get_suite(principal, suite_id)
-    changes = patch.model_dump(exclude_unset=True)
-    updated = suite.patched({**changes, "updated_at": iso(now or utc_now())})
-    table.put(updated.to_item(), condition="attribute_exists(PK)")
-    return updated
+    changes = {**patch.model_dump(exclude_unset=True), "updated_at": iso(now or utc_now())}
+    return update_versioned(Suite, lambda: get_suite(principal, suite_id), lambda suite: suite.patched(changes))
 
 
 def delete_suite(principal: Principal, suite_id: str) -> None:
@@ -108,10 +106,8 @@ def _case(principal: Principal, case_id: str) -> Case:
 
 
 def update_case(principal: Principal, case_id: str, patch: CasePatch) -> Case:
-    case = _case(principal, case_id)
-    updated = case.patched({name: getattr(patch, name) for name in patch.model_fields_set})
-    table.put(updated.to_item(), condition="attribute_exists(PK)")
-    return updated
+    changes = {name: getattr(patch, name) for name in patch.model_fields_set}
+    return update_versioned(Case, lambda: _case(principal, case_id), lambda case: case.patched(changes))
 
 
 def delete_case(principal: Principal, case_id: str) -> None:
@@ -130,16 +126,10 @@ def import_template(principal: Principal, suite_id: str, template_id: str, now: 
         raise NotFound(f"No template {template_id}.", code="template_not_found")
     get_suite(principal, suite_id)
     created = iso(now or utc_now())
-    marker: dict[str, Any] = {
-        "PK": keys.suite(principal.org_id, suite_id),
-        "SK": keys.template_marker(template_id),
-        "entity": "TemplateImport",
-        "templateId": template_id,
-        "importedAt": created,
-    }
+    marker = TemplateImport(org_id=principal.org_id, suite_id=suite_id, template_id=template_id, imported_at=created)
     try:
-        table.put(marker, condition="attribute_not_exists(PK)")
-    except Conflict:
+        table.put(marker.to_item(), when=absent())
+    except ConditionFailed:
         raise Conflict(f"Template {template_id} is already in this suite.", code="template_already_imported") from None
     made = [_new_case(principal.org_id, suite_id, case, created, template_id) for case in template.cases]
     table.batch_put(case.to_item() for case in made)

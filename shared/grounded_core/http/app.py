@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
 from grounded_core.http.access import ROUTE_ACCESS, Access, access_guard
+from grounded_core.http.idempotency import with_idempotency
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 
@@ -132,6 +133,7 @@ def make_app(*routers: APIRouter, title: str = "Grounded", access: dict[str, Acc
     app.add_exception_handler(GroundedError, _grounded_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.middleware("http")(with_idempotency)
     _guard_edges(app)
     return app
 

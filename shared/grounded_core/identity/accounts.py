@@ -11,13 +11,14 @@ from pydantic import Field, field_validator
 
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Conflict, Unauthorized
-from grounded_core.identity.models import Membership, Org, User
+from grounded_core.identity.models import Email, Membership, Org, Slug, User
 from grounded_core.identity.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, hash_password, password_matches
 from grounded_core.identity.principal import Principal, Role
 from grounded_core.identity.tokens import issue_token
 from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Put, Write, absent
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
@@ -88,28 +89,19 @@ class Session(ApiModel):
     orgs: list[OrgRole] | None = None
 
 
-def membership_writes(org: Org, user: User, role: Role, joined_at: str) -> dict[str, Any]:
+def membership_writes(org: Org, user: User, role: Role, joined_at: str) -> Put:
+    """The membership, if the user is not a member yet (label ``member``)."""
     member = Membership(
         org_id=org.id, user_id=user.id, role=role, email=user.email, name=user.name, joined_at=joined_at
     )
-    return {"Put": {"Item": member.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}}
+    return Put(member.to_item(), absent(), label="member")
 
 
-def new_user_writes(user: User, password: str) -> list[dict[str, Any]]:
-    """The user item and its unique email, each conditional so a taken email is a conflict."""
+def new_user_writes(user: User, password: str) -> list[Write]:
+    """The user item and its unique email (label ``email``: it failing means the email is taken)."""
     return [
-        {
-            "Put": {
-                "Item": {"PK": keys.email(user.email), "SK": keys.EMAIL_SK, "entity": "Email", "userId": user.id},
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
-        {
-            "Put": {
-                "Item": user.to_item(passwordHash=hash_password(password)),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
+        Put(Email(email=user.email, user_id=user.id).to_item(), absent(), label="email"),
+        Put(user.to_item(passwordHash=hash_password(password)), absent(), label="user"),
     ]
 
 
@@ -125,23 +117,19 @@ def sign_up(request: SignUp, now: datetime | None = None) -> Session:
         org = Org(id=new_id("org"), name=request.org_name, slug=slug, created_at=created, owner_count=1)
         operations = [
             *new_user_writes(user, request.password),
-            {
-                "Put": {
-                    "Item": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK, "entity": "Slug", "orgId": org.id},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {"Put": {"Item": org.to_item()}},
+            Put(Slug(slug=org.slug, org_id=org.id).to_item(), absent(), label="slug"),
+            Put(org.to_item()),
             membership_writes(org, user, Role.OWNER, created),
         ]
         try:
-            table.transact(operations, [EMAIL_TAKEN, None, f"The org slug '{org.slug}' is taken.", None, None])
-        except Conflict as conflict:
-            slug_taken = conflict.message.startswith("The org slug")
-            if slug_taken and request.org_slug is None and attempt == 0:
+            table.transact(operations)
+        except ConditionFailed as failed:
+            if failed.label == "slug" and request.org_slug is None and attempt == 0:
                 slug = f"{slug[:35]}-{secrets.token_hex(2)}"  # a derived slug is ours to adjust
                 continue
-            raise Conflict(conflict.message, code="slug_taken" if slug_taken else "email_taken") from None
+            if failed.label == "slug":
+                raise Conflict(f"The org slug '{org.slug}' is taken.", code="slug_taken") from None
+            raise Conflict(EMAIL_TAKEN, code="email_taken") from None
         return Session(token=issue_token(user.id), user=user, org=org)
     raise AssertionError("unreachable")
 

@@ -38,7 +38,7 @@ def _key_credential(secret: str, now: datetime) -> Credential:
     if key.expires_at and parse_iso(key.expires_at) <= now:
         return refused("The API key has expired.", "key_expired")
     if not key.last_used_at or parse_iso(key.last_used_at) < now - LAST_USED_EVERY:
-        table.update(item["PK"], item["SK"], "SET lastUsedAt = :now", {":now": iso(now)})
+        table.update(item["PK"], item["SK"], set={"lastUsedAt": iso(now)})
     return Credential(
         authenticated=True,
         kind=KIND_OF_KEY[key.kind],  # type: ignore[arg-type]

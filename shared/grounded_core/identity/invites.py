@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -30,6 +29,7 @@ from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Delete, Update, Write, exists
 
 INVITE_LIFETIME = timedelta(days=7)
 #: Expired invites stay readable (so accepting one says 410, not 404) for this long, then TTL removes them.
@@ -109,7 +109,7 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
         raise Gone("This invite has expired; ask for a new one.", code="invite_expired")
     org = get_org(invite.org_id)
     joined = iso(now or utc_now())
-    writes: list[dict[str, Any]]
+    writes: list[Write]
     if user_id:
         user = get_user(user_id)
         if user.email.lower() != invite.email:
@@ -124,27 +124,17 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
             raise Invalid("Give a name and a password to create your account, or log in first.", details=details)
         user = User(id=new_id("usr"), email=invite.email, name=acceptance.name, created_at=joined)
         writes = new_user_writes(user, acceptance.password)
-    consume = {
-        "Delete": {
-            "Key": {"PK": invite.keys()["PK"], "SK": keys.INVITE_SK},
-            "ConditionExpression": "attribute_exists(PK)",
-        }
-    }
-    operations = [*writes, consume, membership_writes(org, user, invite.role, joined)]
-    conflicts: list[str | None] = [EMAIL_TAKEN, None][: len(writes)]
-    conflicts += ["This invite was just used.", f"You are already a member of {org.name}."]
+    consume = Delete(invite.keys()["PK"], keys.INVITE_SK, exists(), label="invite")
+    operations: list[Write] = [*writes, consume, membership_writes(org, user, invite.role, joined)]
     if invite.role == Role.OWNER:
-        operations.append(
-            {
-                "Update": {
-                    "Key": {"PK": keys.org(org.id), "SK": keys.ORG_SK},
-                    "UpdateExpression": "ADD ownerCount :one",
-                    "ExpressionAttributeValues": {":one": 1},
-                }
-            }
-        )
+        operations.append(Update(keys.org(org.id), keys.ORG_SK, add={"ownerCount": 1}))
     try:
-        table.transact(operations, conflicts)
-    except Conflict as conflict:
-        raise Conflict(conflict.message, code="invite_conflict") from None
+        table.transact(operations)
+    except ConditionFailed as failed:
+        message = {
+            "email": EMAIL_TAKEN,
+            "invite": "This invite was just used.",
+            "member": f"You are already a member of {org.name}.",
+        }.get(failed.label, "This invite could not be accepted; try again.")
+        raise Conflict(message, code="invite_conflict") from None
     return Session(token=issue_token(user.id), user=user, org=org)

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from grounded_core.agents.service import find_agent
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Invalid, NotFound
+from grounded_core.errors import Conflict, Invalid, NotFound
 from grounded_core.identity.api_keys import DISPLAY_PREFIX_LENGTH, KeyKind, generate_key, hash_secret
 from grounded_core.identity.models import ApiKey
 from grounded_core.identity.principal import ALL_SCOPES, DEFAULT_SECRET_SCOPES, PUBLISHABLE_SCOPES, Principal
@@ -16,6 +16,7 @@ from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Put, Update, absent, exists
 from grounded_core.store.listing import query_page
 
 
@@ -98,7 +99,7 @@ def _stored(key: KeyCreated) -> dict[str, object]:
 
 def issue_key(principal: Principal, request: KeyRequest, now: datetime | None = None) -> KeyCreated:
     key = _new_key(principal, request, now)
-    table.put(_stored(key), condition="attribute_not_exists(PK)")
+    table.put(_stored(key), when=absent())
     return key
 
 
@@ -119,11 +120,7 @@ def revoke_key(principal: Principal, key_id: str, now: datetime | None = None) -
     if key.revoked_at:
         return key
     item = table.update(
-        keys.api_key(key.key_hash),
-        keys.API_KEY_SK,
-        "SET revokedAt = if_not_exists(revokedAt, :now)",
-        {":now": iso(now or utc_now())},
-        condition="attribute_exists(PK)",
+        keys.api_key(key.key_hash), keys.API_KEY_SK, set_if_absent={"revokedAt": iso(now or utc_now())}, when=exists()
     )
     return ApiKey.from_item(item)
 
@@ -136,16 +133,15 @@ def rotate_key(principal: Principal, key_id: str, now: datetime | None = None) -
     request = KeyRequest(name=old.name, kind=old.kind, scopes=old.scopes, agent_id=old.agent_id)
     request.expires_at = old.expires_at  # kept as it was, even if it is near
     created = _new_key(principal, request, now)
-    revoke_old = {
-        "Update": {
-            "Key": {"PK": keys.api_key(old.key_hash), "SK": keys.API_KEY_SK},
-            "UpdateExpression": "SET revokedAt = :now",
-            "ConditionExpression": "attribute_not_exists(revokedAt)",
-            "ExpressionAttributeValues": {":now": created.created_at},
-        }
-    }
-    table.transact(
-        [{"Put": {"Item": _stored(created), "ConditionExpression": "attribute_not_exists(PK)"}}, revoke_old],
-        [None, "The key was revoked meanwhile."],
+    revoke_old = Update(
+        keys.api_key(old.key_hash),
+        keys.API_KEY_SK,
+        set={"revokedAt": created.created_at},
+        when=exists() & absent("revokedAt"),
+        label="revoke",
     )
+    try:
+        table.transact([Put(_stored(created), absent(), label="key"), revoke_old])
+    except ConditionFailed:
+        raise Conflict("The key was revoked meanwhile.", code="key_revoked") from None
     return created

@@ -3,16 +3,15 @@ counts its owners and every change to an OWNER is a transaction conditional on t
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from grounded_core.errors import Conflict, NotFound
 from grounded_core.identity.accounts import check_slug, get_org
-from grounded_core.identity.models import Membership, Org
+from grounded_core.identity.models import Membership, Org, Slug
 from grounded_core.identity.principal import Principal, Role
 from grounded_core.model import ApiModel
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists, gt
 
 LAST_OWNER = "An org needs at least one OWNER: make someone else OWNER first."
 
@@ -33,32 +32,20 @@ class RoleChange(ApiModel):
 
 def update_org(principal: Principal, patch: OrgPatch) -> Org:
     org = get_org(principal.org_id)
-    operations: list[dict[str, Any]] = []
-    conflicts: list[str | None] = []
+    operations: list[Write] = []
     if patch.slug and patch.slug != org.slug:
-        operations += [
-            {
-                "Put": {
-                    "Item": {"PK": keys.slug(patch.slug), "SK": keys.SLUG_SK, "entity": "Slug", "orgId": org.id},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {"Delete": {"Key": {"PK": keys.slug(org.slug), "SK": keys.SLUG_SK}}},
-        ]
-        conflicts += [f"The org slug '{patch.slug}' is taken.", None]
+        taken = Slug(slug=patch.slug, org_id=org.id).to_item()
+        operations += [Put(taken, absent(), label="slug"), Delete(*Slug(slug=org.slug, org_id=org.id).key_pair())]
     updated = org.patched(patch.model_dump(exclude_unset=True))
-    operations.append(
-        {
-            "Update": {
-                "Key": {"PK": keys.org(org.id), "SK": keys.ORG_SK},
-                "UpdateExpression": "SET #n = :name, slug = :slug",
-                "ExpressionAttributeNames": {"#n": "name"},
-                "ExpressionAttributeValues": {":name": updated.name, ":slug": updated.slug},
-            }
-        }
-    )
-    conflicts.append(None)
-    table.transact(operations, conflicts)
+    # the slug it had when read: a concurrent slug change fails here instead of orphaning a slug
+    rename = {"name": updated.name, "slug": updated.slug}
+    operations.append(Update(keys.org(org.id), keys.ORG_SK, set=rename, when=eq("slug", org.slug), label="org"))
+    try:
+        table.transact(operations)
+    except ConditionFailed as failed:
+        if failed.label == "slug":
+            raise Conflict(f"The org slug '{patch.slug}' is taken.", code="slug_taken") from None
+        raise Conflict("The org changed meanwhile; try again.", code="org_changed") from None
     return updated
 
 
@@ -73,16 +60,10 @@ def get_member(org_id: str, user_id: str) -> Membership:
     return Membership.from_item(item)
 
 
-def _owner_count_change(org_id: str, delta: int) -> dict[str, Any]:
-    update: dict[str, Any] = {
-        "Key": {"PK": keys.org(org_id), "SK": keys.ORG_SK},
-        "UpdateExpression": "ADD ownerCount :delta",
-        "ExpressionAttributeValues": {":delta": delta},
-    }
-    if delta < 0:
-        update["ConditionExpression"] = "ownerCount > :one"
-        update["ExpressionAttributeValues"][":one"] = 1
-    return {"Update": update}
+def _owner_count_change(org_id: str, delta: int) -> Update:
+    """The org's OWNER count; taking one away needs another OWNER left (label ``last_owner``)."""
+    when = gt("ownerCount", 1) if delta < 0 else None
+    return Update(keys.org(org_id), keys.ORG_SK, add={"ownerCount": delta}, when=when, label="last_owner")
 
 
 def change_role(principal: Principal, user_id: str, change: RoleChange) -> Membership:
@@ -92,22 +73,24 @@ def change_role(principal: Principal, user_id: str, change: RoleChange) -> Membe
     if member.role == Role.OWNER:
         principal.require_role(Role.OWNER)
     principal.require_grant_role(change.role)
-    operations = [
-        {
-            "Update": {
-                "Key": {"PK": keys.org(principal.org_id), "SK": keys.member(user_id)},
-                "UpdateExpression": "SET #r = :role",
-                "ConditionExpression": "#r = :was",
-                "ExpressionAttributeNames": {"#r": "role"},
-                "ExpressionAttributeValues": {":role": change.role.value, ":was": member.role.value},
-            }
-        }
-    ]
+    role = Update(
+        keys.org(principal.org_id),
+        keys.member(user_id),
+        set={"role": change.role.value},
+        when=eq("role", member.role.value),
+        label="role",
+    )
+    operations: list[Write] = [role]
     if member.role == Role.OWNER:
         operations.append(_owner_count_change(principal.org_id, -1))
     elif change.role == Role.OWNER:
         operations.append(_owner_count_change(principal.org_id, +1))
-    table.transact(operations, ["The member's role changed meanwhile; try again.", LAST_OWNER])
+    try:
+        table.transact(operations)
+    except ConditionFailed as failed:
+        if failed.label == "last_owner":
+            raise Conflict(LAST_OWNER, code="last_owner") from None
+        raise Conflict("The member's role changed meanwhile; try again.", code="role_changed") from None
     return member.patched({"role": change.role})
 
 
@@ -115,19 +98,12 @@ def remove_member(principal: Principal, user_id: str) -> None:
     member = get_member(principal.org_id, user_id)
     if member.role == Role.OWNER:
         principal.require_role(Role.OWNER)
-    operations = [
-        {
-            "Delete": {
-                "Key": {"PK": keys.org(principal.org_id), "SK": keys.member(user_id)},
-                "ConditionExpression": "attribute_exists(PK)",
-            }
-        }
-    ]
+    operations: list[Write] = [Delete(keys.org(principal.org_id), keys.member(user_id), exists(), label="member")]
     if member.role == Role.OWNER:
         operations.append(_owner_count_change(principal.org_id, -1))
     try:
-        table.transact(operations, ["That member was already removed.", LAST_OWNER])
-    except Conflict as conflict:
-        if conflict.message != LAST_OWNER:
-            return  # removed meanwhile: removal is idempotent
-        raise
+        table.transact(operations)
+    except ConditionFailed as failed:
+        if failed.label == "last_owner":
+            raise Conflict(LAST_OWNER, code="last_owner") from None
+        return  # removed meanwhile: removal is idempotent

@@ -11,6 +11,26 @@ from grounded_core.model import StoredModel
 from grounded_core.store import keys
 
 
+class Email(StoredModel):
+    """An email address taken by a user: put-if-absent makes addresses unique."""
+
+    email: str
+    user_id: str
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": keys.email(self.email), "SK": keys.EMAIL_SK}
+
+
+class Slug(StoredModel):
+    """An org slug taken by an org: put-if-absent makes slugs unique."""
+
+    slug: str
+    org_id: str
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": keys.slug(self.slug), "SK": keys.SLUG_SK}
+
+
 class Org(StoredModel):
     id: str
     name: str

@@ -130,15 +130,81 @@ class EventIn(ApiModel):
         return value
 
 
+def _items_of(model: str) -> dict[str, Any]:
+    """The documented shape of a batch's items (they are validated one by one, not by the batch)."""
+    return {"items": {"$ref": f"#/components/schemas/{model}"}}
+
+
 class TraceBatch(ApiModel):
     # items are checked one by one by the service, so one malformed item never sinks the batch
     checked_per_item = frozenset({"traces"})
-    traces: list[Any] = Field(max_length=MAX_BATCH)
+    traces: list[Any] = Field(max_length=MAX_BATCH, json_schema_extra=_items_of("TraceIn"))
 
 
 class EventBatch(ApiModel):
     checked_per_item = frozenset({"events"})
-    events: list[Any] = Field(max_length=MAX_BATCH)
+    events: list[Any] = Field(max_length=MAX_BATCH, json_schema_extra=_items_of("EventIn"))
+
+
+# ---------------------------------------------------------------- what reads answer
+
+
+class PayloadMarker(ApiModel):
+    """Where a large field was: it lives in S3, and ``GET /api/traces/{id}`` puts it back."""
+
+    payload: str = Field(alias="$payload")
+
+
+class Normalization(ApiModel):
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    state: Literal["pending", "normalized", "unresolved"]
+    session_id: str | None = None
+    stitch_rule: str | None = None
+    snapshot_id: str | None = None
+    reason: str | None = None
+
+
+class SpanView(SpanIn):
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    error: str | PayloadMarker | None = None  # type: ignore[assignment]  # a stored span may hold a marker here
+
+
+class TraceView(ApiModel):
+    """A trace as stored: what was sent (times in UTC), how its normalization went and its cost.
+    In lists, fields over 4 KB show as ``{"$payload": …}`` markers; one trace read by id has them."""
+
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    id: str
+    agent_id: str
+    session_id: str | None = None
+    anonymous_id: str | None = None
+    user_id: str | None = None
+    correlation_keys: dict[str, str] = Field(default_factory=dict)
+    name: str
+    started_at: str
+    ended_at: str | None = None
+    status: Literal["ok", "error"] = "ok"
+    error: str | PayloadMarker | None = None
+    input: Any = None
+    output: Any = None
+    resource: Resource = Field(default_factory=Resource)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    spans: list[SpanView] | PayloadMarker = Field(default_factory=list)
+    received_at: str | None = None
+    normalization: Normalization
+    cost_usd: float | None = None
+    cost_partial: bool = False
+
+
+class Accepted(ApiModel):
+    """``POST /api/traces``: stored, and its normalization queued."""
+
+    trace_id: str
+    status: Literal["accepted"] = "accepted"
 
 
 class ItemResult(ApiModel):

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 from grounded_core import adapters
 from grounded_core.agents.service import SnapshotResolver
 from grounded_core.clock import parse_iso
-from grounded_core.errors import Conflict
 from grounded_core.ingest.models import EventIn, TraceIn
 from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.records import Applied, Event, Unresolved
 from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn, turns_of
@@ -35,9 +35,12 @@ from grounded_core.sessions.store import (
     touch,
 )
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent
 
 TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
 T = TypeVar("T")
+#: the label of the write that records an item as applied: it failing means "done before"
+APPLIED = "applied"
 R = TypeVar("R")
 
 
@@ -94,7 +97,7 @@ def _load_trace(item: dict[str, Any]) -> TraceIn:
 
 
 def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:
-    table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, "SET normalization = :n", {":n": state})
+    table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, set={"normalization": state})
 
 
 def trace_cost(trace: TraceIn, org_id: str) -> tuple[int, int]:
@@ -132,12 +135,7 @@ def _token_counters(trace: TraceIn) -> dict[str, int]:
 
 
 def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
-    return {
-        **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
-        "PK": keys.session(org_id, session_id),
-        "SK": keys.turn_sort(turn.timestamp, turn.id),
-        "entity": "Turn",
-    }
+    return turn.patched({"org_id": org_id, "session_id": session_id}).to_item()
 
 
 def _event_name(event: Any) -> str:
@@ -235,13 +233,8 @@ def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, s
         "costNanos": nanos,
         "unpricedCalls": unpriced,
     }
-    operations = [
-        {
-            "Put": {
-                "Item": {"PK": trace_pk, "SK": keys.APPLIED_SK, "normalization": state},
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
+    operations: list[Write] = [
+        Put(Applied(org_id=org_id, trace_id=trace_id, normalization=state).to_item(), absent(), label=APPLIED),
         session_counters(org_id, stitched.session_id, counters, {"snapshotId": snapshot_id}),
         *rollup_updates(
             org_id, trace.agent_id, trace.started_at, {k: v for k, v in counters.items() if k != "unpricedCalls"}
@@ -251,38 +244,29 @@ def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, s
             keys.TOTAL_SK,
             {"traces": 1, "errors": errors, "costNanos": nanos, "traceMs": _duration_ms(trace)},
         ),
-        {
-            "Update": {
-                "Key": {"PK": trace_pk, "SK": keys.TRACE_SK},
-                "UpdateExpression": "SET normalization = :n, GSI1PK = :g1, GSI1SK = :g1s",
-                "ExpressionAttributeValues": {
-                    ":n": state,
-                    ":g1": keys.session(org_id, stitched.session_id),
-                    ":g1s": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
-                },
-            }
-        },
-        {"Delete": {"Key": {"PK": keys.agent_partition(org_id, trace.agent_id), "SK": keys.unresolved(trace_id)}}},
+        Update(
+            trace_pk,
+            keys.TRACE_SK,
+            set={
+                "normalization": state,
+                "GSI1PK": keys.session(org_id, stitched.session_id),
+                "GSI1SK": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
+            },
+        ),
+        Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()),
     ]
     try:
-        table.transact(operations, ["already applied"])
-    except Conflict as conflict:
-        if conflict.message != "already applied":
-            raise
+        table.transact(operations)
+    except ConditionFailed as failed:
+        if failed.label != APPLIED:
+            raise  # the session was erased meanwhile: the message is tried again
         return False  # a concurrent delivery applied it first
     return True
 
 
 def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:
     """No snapshot yet: keep the trace, say why, and remember it for when a snapshot appears."""
-    table.put(
-        {
-            "PK": keys.agent_partition(org_id, agent_id),
-            "SK": keys.unresolved(trace_id),
-            "entity": "Unresolved",
-            "traceId": trace_id,
-        }
-    )
+    table.put(Unresolved(org_id=org_id, agent_id=agent_id, trace_id=trace_id).to_item())
     _set_normalization(org_id, trace_id, {"state": "unresolved", "reason": "no_snapshot"})
 
 
@@ -303,7 +287,6 @@ def renormalize_agent(org_id: str, agent_id: str, job_id: str | None = None) -> 
 
 def attach_event(org_id: str, raw: dict[str, Any]) -> None:
     event = EventIn.model_validate(raw)
-    event_id = raw["id"]
     seed = SessionSeed(
         agent_id=event.agent_id,
         started_at=event.timestamp,
@@ -312,23 +295,18 @@ def attach_event(org_id: str, raw: dict[str, Any]) -> None:
         external_id=event.session_id,
     )
     stitched = find_or_create_session(org_id, seed, stitch_keys(event.session_id, event.anonymous_id, None, None))
-    item = {
-        **raw,
-        "PK": keys.session(org_id, stitched.session_id),
-        "SK": keys.event_sort(event.timestamp, event_id),
-        "entity": "Event",
-    }
+    item = Event.model_validate({**raw, "org_id": org_id, "in_session": stitched.session_id}).to_item()
     counters = {"events": 1, "errorEvents": 1 if event.type == "error" else 0}
-    operations = [
-        {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+    operations: list[Write] = [
+        Put(item, absent(), label=APPLIED),
         session_counters(org_id, stitched.session_id, counters),
         *rollup_updates(org_id, event.agent_id, event.timestamp, {"events": 1}),
     ]
     try:
-        table.transact(operations, ["already attached"])
-    except Conflict as conflict:
-        if conflict.message != "already attached":
+        table.transact(operations)
+    except ConditionFailed as failed:
+        if failed.label != APPLIED:
             raise
-        return
+        return  # attached before (a redelivery)
     touch(org_id, stitched.session_id, event.timestamp)
     insights.after_event(org_id, event, stitched.session_id)

@@ -21,6 +21,7 @@ from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
 from grounded_core.ingest.payloads import payload_key, split_payloads
+from grounded_core.ingest.records import StoredTrace
 from grounded_core.policies.limiter import Item, admit
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -146,20 +147,14 @@ def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) ->
         span["startedAt"] = _utc(span["startedAt"])
         span["endedAt"] = _utc(span["endedAt"])
     kept, payloads = split_payloads(body)
-    item = {
+    stored = {
         **kept,
-        "PK": keys.trace(org_id, trace_id),
-        "SK": keys.TRACE_SK,
-        "GSI2PK": keys.org_traces(org_id),
-        "GSI2SK": f"{body['startedAt']}#{trace_id}",
-        "entity": "Trace",
         "orgId": org_id,
         "receivedAt": received_at,
         "normalization": {"state": "pending"},
+        "payloadKey": payload_key(org_id, trace_id) if payloads else None,
     }
-    if payloads:
-        item["payloadKey"] = payload_key(org_id, trace_id)
-    return item, payloads
+    return StoredTrace.model_validate(stored).to_item(), payloads
 
 
 def accept_traces(

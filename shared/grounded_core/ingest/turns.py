@@ -10,14 +10,17 @@ from pydantic import Field
 
 from grounded_core.clock import parse_iso
 from grounded_core.ingest.models import SpanIn, TraceIn
-from grounded_core.model import ApiModel
+from grounded_core.model import StoredModel
 from grounded_core.pricing.cost import Usage
+from grounded_core.store import keys
 
 MAX_TURN_CONTENT = 16_000
 _TEXT_KEYS = ("content", "text", "message", "question", "query", "prompt", "input", "answer", "output", "response")
 
 
-class Turn(ApiModel):
+class Turn(StoredModel):
+    """One turn of a session's conversation, kept in the session's partition (time-sorted)."""
+
     id: str
     role: Literal["user", "assistant", "system", "tool"]
     content: str
@@ -29,6 +32,14 @@ class Turn(ApiModel):
     latency_ms: int | None = None
     truncated: bool = False
     cost_usd: float | None = Field(None)
+    #: where it is kept; not shown (a turn is always read through its session)
+    org_id: str | None = Field(None, exclude=True)
+    session_id: str | None = Field(None, exclude=True)
+
+    def keys(self) -> dict[str, str]:
+        if not (self.org_id and self.session_id):
+            raise ValueError("a turn is kept in its session: give it org_id and session_id")
+        return {"PK": keys.session(self.org_id, self.session_id), "SK": keys.turn_sort(self.timestamp, self.id)}
 
 
 def as_text(value: Any) -> str:

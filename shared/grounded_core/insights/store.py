@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
 from grounded_core.clock import iso, utc_now
-from grounded_core.errors import Conflict
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.insights.rules import Rule
 from grounded_core.model import StoredModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
-from grounded_core.store.listing import all_of, query_page, time_bound
+from grounded_core.store.conditions import ConditionFailed, absent, matching
+from grounded_core.store.listing import query_page, time_bound
 
 
 class Insight(StoredModel):
@@ -50,9 +48,9 @@ def flag(org_id: str, agent_id: str, session_id: str, rule: Rule, reason: str, n
         detected_at=iso(now or utc_now()),
     )
     try:
-        table.put(insight.to_item(), condition="attribute_not_exists(PK)")
-    except Conflict:
-        return False
+        table.put(insight.to_item(), when=absent())
+    except ConditionFailed:
+        return False  # flagged before
     return True
 
 
@@ -64,7 +62,6 @@ def list_insights(
     since: str | None,
     until: str | None,
 ) -> Page[Insight]:
-    wanted = (("agentId", principal.agent_filter(agent_id)), ("rule", rule))
     low, high = time_bound(since, "from") or "0", (time_bound(until, "to") or "~") + "~"
     return query_page(
         Insight,
@@ -73,7 +70,7 @@ def list_insights(
         index="GSI1",
         sk_between=(low, high),
         newest_first=True,
-        filter=all_of([Attr(name).eq(value) for name, value in wanted if value]),
+        where=matching(agentId=principal.agent_filter(agent_id), rule=rule),
     )
 
 

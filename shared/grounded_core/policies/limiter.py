@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from grounded_core.clock import utc_now
-from grounded_core.errors import Conflict, RateLimited
+from grounded_core.errors import RateLimited
 from grounded_core.identity.principal import Principal
 from grounded_core.policies.models import Policy
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, absent, at_most
 
 CACHE_SECONDS = 30.0
 UNKNOWN = "-"  # the subject of items that carry no user (or session): they share one window
@@ -63,13 +64,12 @@ def _consume(org_id: str, policy: Policy, subject: str, wanted: int, now: dateti
             table.update(
                 pk,
                 sk,
-                "ADD #c :n SET #t = :ttl",
-                {":n": asked, ":most": policy.limit - asked, ":ttl": expires},
-                {"#c": "count", "#t": "ttl"},
-                condition="attribute_not_exists(#c) OR #c <= :most",
+                add={"count": asked},
+                set={"ttl": expires},
+                when=absent("count") | at_most("count", policy.limit - asked),
             )
             return asked
-        except Conflict:
+        except ConditionFailed:
             current = int((table.get(pk, sk, consistent=True) or {}).get("count", 0))
             asked = min(wanted, policy.limit - current)
             if asked <= 0:

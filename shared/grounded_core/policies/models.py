@@ -39,6 +39,8 @@ class Policy(StoredModel):
     enabled: bool = True
     created_at: str
     updated_at: str
+    #: bumped by every change; a write is conditional on the version it read
+    version: int = 0
 
     def keys(self) -> dict[str, str]:
         return {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from boto3.dynamodb.conditions import Attr
-
 from grounded_core.agents.service import get_agent
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import NotFound
@@ -14,7 +12,9 @@ from grounded_core.ids import new_id
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.policies.models import Policy, PolicyCreate, PolicyPatch
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import absent, matching
 from grounded_core.store.listing import query_page
+from grounded_core.store.versioned import update_versioned
 
 
 def create_policy(principal: Principal, request: PolicyCreate, now: datetime | None = None) -> Policy:
@@ -23,7 +23,7 @@ def create_policy(principal: Principal, request: PolicyCreate, now: datetime | N
     policy = Policy(
         id=new_id("pol"), org_id=principal.org_id, created_at=created, updated_at=created, **request.model_dump()
     )
-    table.put(policy.to_item(), condition="attribute_not_exists(PK)")
+    table.put(policy.to_item(), when=absent())
     return policy
 
 
@@ -38,15 +38,13 @@ def get_policy(principal: Principal, policy_id: str) -> Policy:
 
 def list_policies(principal: Principal, page: PageRequest, agent_id: str | None) -> Page[Policy]:
     agent = principal.agent_filter(agent_id)
-    filters = Attr("agentId").eq(agent) if agent else None
-    return query_page(Policy, page, keys.org(principal.org_id), keys.POLICY_PREFIX, index="GSI1", filter=filters)
+    where = matching(agentId=agent)
+    return query_page(Policy, page, keys.org(principal.org_id), keys.POLICY_PREFIX, index="GSI1", where=where)
 
 
 def update_policy(principal: Principal, policy_id: str, patch: PolicyPatch, now: datetime | None = None) -> Policy:
-    policy = get_policy(principal, policy_id)
-    updated = policy.patched({**patch.model_dump(exclude_unset=True), "updated_at": iso(now or utc_now())})
-    table.put(updated.to_item(), condition="attribute_exists(PK)")
-    return updated
+    changes = {**patch.model_dump(exclude_unset=True), "updated_at": iso(now or utc_now())}
+    return update_versioned(Policy, lambda: get_policy(principal, policy_id), lambda policy: policy.patched(changes))
 
 
 def delete_policy(principal: Principal, policy_id: str) -> None:

@@ -26,6 +26,16 @@ COUNTERS = (
 )
 
 
+class Stitch(StoredModel):
+    """A stitch key pointing at its session: put-if-absent gives exactly one session per key."""
+
+    key: str  # the key's partition (keys.stitch: org, agent, kind and value)
+    session_id: str
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": self.key, "SK": keys.STITCH_SK}
+
+
 class Session(StoredModel):
     id: str
     org_id: str

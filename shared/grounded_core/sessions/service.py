@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
 from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot, get_agent
 from grounded_core.clock import iso, parse_iso, utc_now
-from grounded_core.errors import Invalid, NotFound
+from grounded_core.errors import Conflict, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import MAX_CLOCK_SKEW
@@ -22,6 +20,7 @@ from grounded_core.pricing.cost import price_call, usd
 from grounded_core.pricing.overrides import prices_for
 from grounded_core.sessions.models import Session, SessionCreate, SessionView, TimelineEntry, TurnCreate
 from grounded_core.sessions.store import (
+    STITCH_TAKEN,
     SessionSeed,
     create_session,
     get_session_item,
@@ -30,6 +29,7 @@ from grounded_core.sessions.store import (
     touch,
 )
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Put, all_of, exists, gt, matching
 from grounded_core.store.listing import newest_between, time_bound
 
 
@@ -63,7 +63,12 @@ def start_session(principal: Principal, request: SessionCreate, now: datetime | 
         keys.stitch(principal.org_id, request.agent_id, k.kind, k.value)
         for k in stitch_keys(request.external_id, request.anonymous_id, None, None)
     ]
-    return create_session(principal.org_id, seed, pks, request.metadata).view()
+    try:
+        return create_session(principal.org_id, seed, pks, request.metadata).view()
+    except ConditionFailed as failed:
+        if failed.label != STITCH_TAKEN:
+            raise
+        raise Conflict("A session already uses that key.", code="session_key_taken") from None
 
 
 def _session(principal: Principal, session_id: str) -> Session:
@@ -96,11 +101,9 @@ def list_sessions(
         if agent_id
         else (keys.org_sessions(principal.org_id), "GSI2", "")
     )
-    filters = [Attr("userId").eq(user_id)] if user_id else []
-    if has_errors is not None:
-        errored = Attr("errors").gt(0) | Attr("errorEvents").gt(0)
-        filters.append(errored if has_errors else ~errored)
-    items, cursor = newest_between(pk, index, prefix, since, until, page, filters)
+    errored = gt("errors", 0) | gt("errorEvents", 0)
+    wanted = None if has_errors is None else errored if has_errors else ~errored
+    items, cursor = newest_between(pk, index, prefix, since, until, page, all_of([matching(userId=user_id), wanted]))
     return Page(items=[session.view() for session in Session.load_all(items)], nextCursor=cursor)
 
 
@@ -119,6 +122,8 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
         usage=request.usage,
         latency_ms=request.latency_ms,
         cost_usd=usd(cost),
+        org_id=principal.org_id,
+        session_id=session_id,
     )
     usage = request.usage
     counters = {
@@ -130,25 +135,14 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
         "costNanos": cost or 0,
         "unpricedCalls": 1 if usage and usage.total and cost is None else 0,
     }
-    item = {
-        **turn.model_dump(mode="json", by_alias=True, exclude_none=True),
-        "PK": keys.session(principal.org_id, session_id),
-        "SK": keys.turn_sort(timestamp, turn.id),
-        "entity": "Turn",
-    }
-    table.transact(
-        [
-            {"Put": {"Item": item}},
-            session_counters(principal.org_id, session_id, counters),
-            *rollup_updates(
-                principal.org_id,
-                session.agent_id,
-                timestamp,
-                {k: v for k, v in counters.items() if k != "unpricedCalls"},
-            ),
-        ],
-        [None, "The session was deleted."],
+    item = turn.to_item()
+    rollups = rollup_updates(
+        principal.org_id, session.agent_id, timestamp, {k: v for k, v in counters.items() if k != "unpricedCalls"}
     )
+    try:
+        table.transact([Put(item), session_counters(principal.org_id, session_id, counters), *rollups])
+    except ConditionFailed:  # the session's condition: it was erased meanwhile
+        raise NotFound(f"No session {session_id}.", code="session_not_found") from None
     touch(principal.org_id, session_id, timestamp)
     return turn
 
@@ -156,13 +150,15 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
 def end_session(principal: Principal, session_id: str, now: datetime | None = None) -> SessionView:
     """Sets ``endedAt`` once; ending again keeps the first time."""
     _session(principal, session_id)
-    item = table.update(
-        keys.session(principal.org_id, session_id),
-        keys.SESSION_SK,
-        "SET endedAt = if_not_exists(endedAt, :now)",
-        {":now": iso(now or utc_now())},
-        condition="attribute_exists(PK)",
-    )
+    try:
+        item = table.update(
+            keys.session(principal.org_id, session_id),
+            keys.SESSION_SK,
+            set_if_absent={"endedAt": iso(now or utc_now())},
+            when=exists(),
+        )
+    except ConditionFailed:
+        raise NotFound(f"No session {session_id}.", code="session_not_found") from None
     return Session.from_item(item).view()
 
 

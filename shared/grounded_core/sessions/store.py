@@ -4,15 +4,19 @@ concurrent workers), and the counter updates every ingest path applies."""
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from grounded_core.clock import parse_iso
 from grounded_core.errors import Conflict
 from grounded_core.ids import new_id
 from grounded_core.ingest.stitching import StitchKey
-from grounded_core.sessions.models import Session
+from grounded_core.sessions.models import Session, Stitch
 from grounded_core.store import keys, table
+from grounded_core.store.conditions import ConditionFailed, Put, Update, Write, absent, exists, lt
+
+#: the label of a new session's first stitch key: it failing means another session has that key
+STITCH_TAKEN = "stitch_taken"
 
 
 @dataclass(frozen=True)
@@ -38,28 +42,15 @@ def utc_day(timestamp: str) -> str:
     return parse_iso(timestamp).date().isoformat()
 
 
-def add_counters(pk: str, sk: str, counters: dict[str, int], also_set: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A transaction operation that ADDs ``counters`` (and SETs ``also_set``) on one item."""
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    adds, sets = [], []
-    for n, (name, amount) in enumerate(counters.items()):
-        if amount:
-            names[f"#c{n}"] = name
-            values[f":c{n}"] = amount
-            adds.append(f"#c{n} :c{n}")
-    for n, (name, value) in enumerate((also_set or {}).items()):
-        names[f"#s{n}"] = name
-        values[f":s{n}"] = value
-        sets.append(f"#s{n} = if_not_exists(#s{n}, :s{n})")
-    if not adds and not sets:
+def add_counters(pk: str, sk: str, counters: dict[str, int], also_set: dict[str, Any] | None = None) -> Update:
+    """An operation that ADDs ``counters`` (and sets ``also_set`` where not set yet) on one item."""
+    adds = {name: amount for name, amount in counters.items() if amount}
+    if not adds and not also_set:
         raise ValueError("an update needs at least one counter or attribute")
-    clauses = ([f"ADD {', '.join(adds)}"] if adds else []) + ([f"SET {', '.join(sets)}"] if sets else [])
-    update = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": " ".join(clauses)}
-    return {"Update": {**update, "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+    return Update(pk, sk, add=adds, set_if_absent=also_set or {}, label="counters")
 
 
-def rollup_updates(org_id: str, agent_id: str, timestamp: str, counters: dict[str, int]) -> list[dict[str, Any]]:
+def rollup_updates(org_id: str, agent_id: str, timestamp: str, counters: dict[str, int]) -> list[Update]:
     """Daily counters for the agent and for the whole org."""
     day = keys.day(utc_day(timestamp))
     return [add_counters(keys.rollup(org_id, agent), day, counters) for agent in (agent_id, None)]
@@ -67,21 +58,20 @@ def rollup_updates(org_id: str, agent_id: str, timestamp: str, counters: dict[st
 
 def session_counters(
     org_id: str, session_id: str, counters: dict[str, int], also_set: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> Update:
+    """The session's counters, if the session is still there (label ``session``)."""
     update = add_counters(keys.session(org_id, session_id), keys.SESSION_SK, counters, also_set)
-    update["Update"]["ConditionExpression"] = "attribute_exists(PK)"
-    return update
+    return replace(update, when=exists(), label="session")
 
 
 def touch(org_id: str, session_id: str, timestamp: str) -> None:
     """Move ``lastSeenAt`` forward (never back), whatever order items arrive in."""
-    with contextlib.suppress(Conflict):  # already later, or the session was erased
+    with contextlib.suppress(ConditionFailed):  # already later, or the session was erased
         table.update(
             keys.session(org_id, session_id),
             keys.SESSION_SK,
-            "SET lastSeenAt = :t",
-            {":t": timestamp},
-            condition="attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :t)",
+            set={"lastSeenAt": timestamp},
+            when=exists() & (absent("lastSeenAt") | lt("lastSeenAt", timestamp)),
         )
 
 
@@ -90,26 +80,20 @@ def get_session_item(org_id: str, session_id: str) -> Session | None:
     return Session.from_item(item) if item else None
 
 
-def _stitch_item(pk: str, session_id: str) -> dict[str, Any]:
-    return {"PK": pk, "SK": keys.STITCH_SK, "entity": "Stitch", "sessionId": session_id}
-
-
 def register_stitch_keys(org_id: str, session_id: str, pks: list[str]) -> None:
     """Point more keys at a session; a key already pointing elsewhere keeps its session."""
     for pk in pks:
-        try:
-            table.put(_stitch_item(pk, session_id), condition="attribute_not_exists(PK)")
-        except Conflict:
-            continue
+        with contextlib.suppress(ConditionFailed):
+            table.put(Stitch(key=pk, session_id=session_id).to_item(), when=absent())
     if pks:
-        table.update(keys.session(org_id, session_id), keys.SESSION_SK, "ADD stitchKeys :k", {":k": set(pks)})
+        table.update(keys.session(org_id, session_id), keys.SESSION_SK, add={"stitchKeys": set(pks)})
 
 
 def create_session(
     org_id: str, seed: SessionSeed, stitch_pks: list[str], metadata: dict[str, Any] | None = None
 ) -> Session:
-    """A new session and its first stitch key in one transaction (a taken key is a Conflict), with
-    the day's session count."""
+    """A new session and its first stitch key in one transaction (a taken key fails the condition
+    labelled :data:`STITCH_TAKEN`), with the day's session count."""
     session = Session(
         id=new_id("ses"),
         org_id=org_id,
@@ -122,21 +106,14 @@ def create_session(
         started_at=seed.started_at,
         stitch_keys=stitch_pks[:1],
     )
-    operations: list[dict[str, Any]] = []
+    operations: list[Write] = []
     if stitch_pks:
-        operations.append(
-            {
-                "Put": {
-                    "Item": _stitch_item(stitch_pks[0], session.id),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            }
-        )
-    operations.append({"Put": {"Item": session.to_item(), "ConditionExpression": "attribute_not_exists(PK)"}})
+        operations.append(Put(Stitch(key=stitch_pks[0], session_id=session.id).to_item(), absent(), label=STITCH_TAKEN))
+    operations.append(Put(session.to_item(), absent(), label="session"))
     operations += rollup_updates(org_id, seed.agent_id, seed.started_at, {"sessions": 1})
     if seed.snapshot_id:
         operations.append(add_counters(keys.snapshot_stats(org_id, seed.snapshot_id), keys.TOTAL_SK, {"sessions": 1}))
-    table.transact(operations, ["A session already uses that key.", None, None, None, None])
+    table.transact(operations)
     register_stitch_keys(org_id, session.id, stitch_pks[1:])
     return session
 
@@ -161,7 +138,7 @@ def find_or_create_session(org_id: str, seed: SessionSeed, stitch_keys: list[Sti
         if attempt == 0:
             try:
                 session = create_session(org_id, seed, pks)
-            except Conflict:
-                continue  # another worker created it a moment ago: read theirs
+            except (ConditionFailed, Conflict):
+                continue  # another worker created it a moment ago (or raced us): read theirs
             return Stitched(session.id, stitch_keys[0].rule, created=True)
     raise Conflict("Could not settle the session for this item; it will be retried.", code="stitch_race")

@@ -9,6 +9,7 @@ from grounded_core.errors import Invalid
 from grounded_core.model import StoredModel
 from grounded_core.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from grounded_core.store import table
+from grounded_core.store.conditions import Cond
 
 S = TypeVar("S", bound=StoredModel)
 
@@ -38,14 +39,6 @@ def time_bound(value: str | None, field: str) -> str | None:
         ) from None
 
 
-def all_of(conditions: list[Any]) -> Any:
-    """The AND of boto3 filter conditions (``None`` for none)."""
-    combined = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
-
-
 def newest_between(
     pk: str,
     index: str,
@@ -53,7 +46,7 @@ def newest_between(
     since: str | None,
     until: str | None,
     page: PageRequest,
-    filters: list[Any],
+    where: Cond | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page, newest first, of a partition whose sort keys are ``prefix`` + a timestamp."""
     low = prefix + (time_bound(since, "from") or "0")
@@ -66,6 +59,6 @@ def newest_between(
         newest_first=True,
         limit=page.limit,
         start_key=decode_cursor(page.cursor, bound_to),
-        filter=all_of(filters),
+        where=where,
     )
     return items, encode_cursor(last, bound_to)

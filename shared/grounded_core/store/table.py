@@ -1,5 +1,8 @@
-"""Thin, typed access to the single table: the few operations every entity store needs, with
-AWS errors translated into domain errors. Nothing above this module sees ``ClientError``.
+"""The single table: the only code that builds DynamoDB requests. Services state intent — get,
+put-if-absent, update these fields if the version is N, add these counters, transact these
+operations (:mod:`grounded_core.store.conditions`) — and a condition that does not hold comes back
+as :class:`ConditionFailed` (which operation, and the item where DynamoDB returns it), never as an
+HTTP error. Nothing above this module sees ``ClientError`` or builds an expression.
 """
 
 from __future__ import annotations
@@ -7,12 +10,23 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from typing import Any
 
 from grounded_core import aws
 from grounded_core.errors import BadRequest, Conflict
+from grounded_core.store.conditions import (
+    Check,
+    Cond,
+    ConditionFailed,
+    Delete,
+    Expression,
+    Put,
+    Update,
+    Write,
+    one_of,
+)
 
 Item = dict[str, Any]
 MAX_TRANSACTION_ITEMS = 100
@@ -68,54 +82,92 @@ def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
     return from_dynamo(item) if item else None
 
 
-def put(
-    item: Item, condition: str | None = None, conflict: str = "That already exists.", values: Item | None = None
-) -> None:
-    """Put an item; a failed ``condition`` is a :class:`Conflict` with ``conflict`` as message."""
-    from botocore.exceptions import ClientError
+def _request(operation: Write) -> tuple[str, dict[str, Any]]:
+    """The DynamoDB request for one write (resource-API types, no ``TableName``)."""
+    expression = Expression()
+    body: dict[str, Any]
+    if isinstance(operation, Put):
+        kind, body = "Put", {"Item": to_dynamo(operation.item)}
+    else:
+        kind = {Update: "Update", Delete: "Delete", Check: "ConditionCheck"}[type(operation)]
+        body = {"Key": {"PK": operation.pk, "SK": operation.sk}}
+    if isinstance(operation, Update):
+        body["UpdateExpression"] = expression.update(operation)
+    if operation.when is not None:
+        body["ConditionExpression"] = expression.condition(operation.when)
+    arguments = expression.arguments()
+    if "ExpressionAttributeValues" in arguments:
+        arguments["ExpressionAttributeValues"] = to_dynamo(arguments["ExpressionAttributeValues"])
+    return kind, {**body, **arguments}
 
-    arguments: dict[str, Any] = {"Item": to_dynamo(item)}
-    if condition:
-        arguments["ConditionExpression"] = condition
-    if values:
-        arguments["ExpressionAttributeValues"] = to_dynamo(values)
-    try:
-        aws.table().put_item(**arguments)
-    except ClientError as error:
-        if _error_code(error) == "ConditionalCheckFailedException":
-            raise Conflict(conflict) from None
-        raise
+
+def _failed(operation: Write, error: Exception) -> ConditionFailed:
+    old = getattr(error, "response", {}).get("Item")  # the low-level form, even from the resource API
+    return ConditionFailed(operation.label, from_dynamo(_plain(old)) if old else None)
+
+
+def put(item: Item, when: Cond | None = None, label: str = "put") -> None:
+    """Put an item; a ``when`` that does not hold is :class:`ConditionFailed`."""
+    _write(Put(item, when, label))
 
 
 def update(
     pk: str,
     sk: str,
-    expression: str,
-    values: dict[str, Any] | None = None,
-    names: dict[str, str] | None = None,
-    condition: str | None = None,
-    conflict: str = "That changed meanwhile.",
+    *,
+    set: Mapping[str, Any] | None = None,
+    set_if_absent: Mapping[str, Any] | None = None,
+    add: Mapping[str, Any] | None = None,
+    remove: Sequence[str] = (),
+    when: Cond | None = None,
+    label: str = "update",
 ) -> Item:
-    """Update an item and return it as it is now; a failed ``condition`` is a :class:`Conflict`."""
+    """Change fields of an item and return it as it is now; a ``when`` that does not hold is
+    :class:`ConditionFailed`."""
+    change = Update(pk, sk, set or {}, set_if_absent or {}, add or {}, tuple(remove), when, label)
+    return _write(change) or {}
+
+
+def delete(pk: str, sk: str, when: Cond | None = None, label: str = "delete") -> None:
+    _write(Delete(pk, sk, when, label))
+
+
+def compare_and_set(
+    pk: str,
+    sk: str,
+    field: str,
+    expected: Sequence[str],
+    changes: Mapping[str, Any],
+    *,
+    set_if_absent: Mapping[str, Any] | None = None,
+    also: Cond | None = None,
+) -> Item | None:
+    """The one status-machine step (jobs, runs, connectors): ``changes`` only if ``field`` is one
+    of ``expected`` now (and ``also`` holds); the item as it is after, or ``None`` when it was not
+    (or is gone)."""
+    when = one_of(field, expected) if also is None else one_of(field, expected) & also
+    try:
+        return update(pk, sk, set=changes, set_if_absent=set_if_absent, when=when, label="status")
+    except ConditionFailed:
+        return None
+
+
+def _write(operation: Write) -> Item | None:
     from botocore.exceptions import ClientError
 
-    arguments: dict[str, Any] = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
-    if values:
-        arguments["ExpressionAttributeValues"] = to_dynamo(values)
-    if names:
-        arguments["ExpressionAttributeNames"] = names
-    if condition:
-        arguments["ConditionExpression"] = condition
+    kind, body = _request(operation)
+    call = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}[kind]
+    if kind == "Update":
+        body["ReturnValues"] = "ALL_NEW"
+    if operation.when is not None:
+        body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
-        return from_dynamo(aws.table().update_item(**arguments)["Attributes"])  # type: ignore[no-any-return]
+        answer = getattr(aws.table(), call)(**body)
     except ClientError as error:
         if _error_code(error) == "ConditionalCheckFailedException":
-            raise Conflict(conflict) from None
+            raise _failed(operation, error) from None
         raise
-
-
-def delete(pk: str, sk: str) -> None:
-    aws.table().delete_item(Key={"PK": pk, "SK": sk})
+    return from_dynamo(answer["Attributes"]) if kind == "Update" else None  # type: ignore[no-any-return]
 
 
 def query(
@@ -127,23 +179,27 @@ def query(
     start_key: Item | None = None,
     newest_first: bool = False,
     sk_between: tuple[str, str] | None = None,
-    filter: Any = None,
+    where: Cond | None = None,
 ) -> tuple[list[Item], Item | None]:
-    """One page of a partition (optionally of an index): ``(items, last_evaluated_key)``."""
-    from boto3.dynamodb.conditions import Key
+    """One page of a partition (optionally of an index), filtered by ``where``:
+    ``(items, last_evaluated_key)``."""
     from botocore.exceptions import ClientError
 
     pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
-    condition = Key(pk_name).eq(pk)
+    expression = Expression()
+    key = f"{expression.name(pk_name)} = {expression.value(pk)}"
     if sk_prefix is not None:
-        condition = condition & Key(sk_name).begins_with(sk_prefix)
+        key += f" AND begins_with({expression.name(sk_name)}, {expression.value(sk_prefix)})"
     if sk_between is not None:
-        condition = condition & Key(sk_name).between(*sk_between)
-    arguments: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": not newest_first}
+        low, high = sk_between
+        key += f" AND {expression.name(sk_name)} BETWEEN {expression.value(low)} AND {expression.value(high)}"
+    arguments: dict[str, Any] = {"KeyConditionExpression": key, "ScanIndexForward": not newest_first}
     if index:
         arguments["IndexName"] = index
-    if filter is not None:
-        arguments["FilterExpression"] = filter
+    if where is not None:
+        arguments["FilterExpression"] = expression.condition(where)
+    arguments.update(expression.arguments())
+    arguments["ExpressionAttributeValues"] = to_dynamo(arguments["ExpressionAttributeValues"])
     if limit:
         arguments["Limit"] = limit
     if start_key:
@@ -168,28 +224,27 @@ def query_all(pk: str, sk_prefix: str | None = None, *, index: str | None = None
             return items
 
 
-def transact(operations: Sequence[dict[str, Any]], conflicts: Sequence[str | None]) -> None:
-    """Write several items atomically. ``conflicts[i]`` is the message for a failed condition on
-    operation ``i``; the first failed one becomes the :class:`Conflict`.
-
-    Each operation is ``{"Put": {...}}``, ``{"Update": {...}}``, ``{"Delete": {...}}`` or
-    ``{"ConditionCheck": {...}}`` in the low-level client's shape, without ``TableName``.
-    """
+def transact(operations: Sequence[Write]) -> None:
+    """Write several items atomically. A condition that does not hold is :class:`ConditionFailed`
+    naming the first failed operation's label; a lost race with another transaction on the same
+    item is tried again (jittered) before it becomes a :class:`Conflict`."""
     from boto3.dynamodb.types import TypeSerializer
     from botocore.exceptions import ClientError
 
     serializer = TypeSerializer()
 
     def low_level(value: dict[str, Any]) -> dict[str, Any]:
-        return {key: serializer.serialize(inner) for key, inner in to_dynamo(value).items()}
+        return {key: serializer.serialize(inner) for key, inner in value.items()}
 
     items = []
     for operation in operations:
-        ((kind, body),) = operation.items()
+        kind, body = _request(operation)
         body = dict(body, TableName=aws.table().name)
         for field in ("Item", "Key", "ExpressionAttributeValues"):
             if field in body:
                 body[field] = low_level(body[field])
+        if operation.when is not None:
+            body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         items.append({kind: body})
     for attempt in range(TRANSACTION_ATTEMPTS):
         try:
@@ -200,8 +255,10 @@ def transact(operations: Sequence[dict[str, Any]], conflicts: Sequence[str | Non
                 raise
             reasons = error.response.get("CancellationReasons", [])
             for index, reason in enumerate(reasons):
-                if reason.get("Code") == "ConditionalCheckFailed" and index < len(conflicts) and conflicts[index]:
-                    raise Conflict(str(conflicts[index])) from None
+                if reason.get("Code") == "ConditionalCheckFailed" and index < len(operations):
+                    old = reason.get("Item")
+                    item = from_dynamo(_plain(old)) if old else None
+                    raise ConditionFailed(operations[index].label, item) from None
             raced = {reason.get("Code") for reason in reasons} <= {"None", "TransactionConflict", None}
             if not raced or attempt == TRANSACTION_ATTEMPTS - 1:
                 raise Conflict(
@@ -209,6 +266,13 @@ def transact(operations: Sequence[dict[str, Any]], conflicts: Sequence[str | Non
                 ) from None
             # another transaction held one of the items (a hot session): try again shortly
             time.sleep(0.02 * 2**attempt * random.uniform(0.5, 1.5))
+
+
+def _plain(low_level: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    return {key: deserializer.deserialize(value) for key, value in low_level.items()}
 
 
 def batch_put(items: Iterable[Item]) -> None:

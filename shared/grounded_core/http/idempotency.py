@@ -1,0 +1,110 @@
+"""``Idempotency-Key`` on creating requests (every ``POST``): for 24 hours the same key with the
+same body answers the first response again, without doing the work twice; the same key with
+another body is a 422; a request whose twin is still running is a 409. Keys are the caller's own
+(scoped by org and credential), so nobody can replay another's answer.
+
+A first request claims its key with a put-if-absent before it runs; its answer (status and body)
+is kept when it succeeds or is refused (2xx and 4xx); after a 5xx the claim is released, so a retry
+runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from grounded_core.clock import iso, utc_now
+from grounded_core.model import StoredModel
+from grounded_core.store import table
+from grounded_core.store.conditions import ConditionFailed, absent
+
+HEADER = "idempotency-key"
+KEPT = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+class IdempotencyRecord(StoredModel):
+    """A request made with an ``Idempotency-Key``, and its answer once it has one."""
+
+    scope: str  # org and credential
+    key: str
+    request_hash: str
+    state: str = "running"  # running | done
+    status: int | None = None
+    body: str | None = None
+    created_at: str
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": f"{self.scope}#IDEMPOTENCY#{self.key}", "SK": "IDEMPOTENCY"}
+
+
+def _scope(request: Request) -> str | None:
+    """The caller's org and credential, or ``None`` when it has none (the route will refuse it)."""
+    from grounded_core.errors import GroundedError
+    from grounded_core.http.access import ORG_HEADER, _authorizer_context
+    from grounded_core.identity.principal import Credential
+
+    try:
+        principal = Credential.from_context(_authorizer_context(request)).principal(request.headers.get(ORG_HEADER))
+    except GroundedError:
+        return None
+    return f"ORG#{principal.org_id}#{principal.user_id or principal.key_id or principal.kind}"
+
+
+def _error(status: int, message: str, code: str) -> Response:
+    return Response(json.dumps({"error": message, "code": code}), status, media_type="application/json")
+
+
+async def with_idempotency(request: Request, call_next: Any) -> Any:
+    """Middleware body: replay, refuse or run-and-keep a ``POST`` that carries the header."""
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or not key:
+        return await call_next(request)
+    if len(key) > MAX_KEY_LENGTH:
+        return _error(400, f"An Idempotency-Key is at most {MAX_KEY_LENGTH} characters.", "invalid_idempotency_key")
+    scope = _scope(request)
+    if scope is None:
+        return await call_next(request)
+    body = await request.body()
+    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
+    now = utc_now()
+    record = IdempotencyRecord(scope=scope, key=key, request_hash=digest, created_at=iso(now))
+    try:
+        table.put(record.to_item(ttl=int((now + KEPT).timestamp())), when=absent(), label="claim")
+    except ConditionFailed as failed:
+        return _answer_again(failed.item or table.get(*record.key_pair(), consistent=True) or {}, digest)
+    try:
+        response = await call_next(request)
+    except Exception:
+        table.delete(*record.key_pair())
+        raise
+    if response.status_code >= 500:
+        table.delete(*record.key_pair())
+        return response
+    content = b"".join([chunk async for chunk in response.body_iterator])
+    table.update(*record.key_pair(), set={"state": "done", "status": response.status_code, "body": content.decode()})
+    return Response(content, response.status_code, headers=dict(response.headers))
+
+
+def _answer_again(item: dict[str, Any], digest: str) -> Response:
+    if item.get("requestHash") != digest:
+        return _error(
+            422,
+            "This Idempotency-Key was used with another request: use a new key for a new request.",
+            "idempotency_key_reused",
+        )
+    if item.get("state") != "done":
+        return _error(
+            409, "A request with this Idempotency-Key is still running; retry shortly.", "idempotency_in_progress"
+        )
+    return Response(
+        str(item.get("body") or ""),
+        int(item.get("status") or 200),
+        media_type="application/json",
+        headers={"idempotent-replayed": "true"},
+    )
