@@ -64,13 +64,24 @@ def delete_suite(suite_id: str, principal: Caller) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/suites/{suite_id}/cases", status_code=201)
-def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], Body()]) -> Any:
+class Cases(ApiModel):
+    cases: list[Case]
+
+
+class Templates(ApiModel):
+    items: list[Template]
+
+
+class Imported(ApiModel):
+    imported: int
+
+
+@router.post("/suites/{suite_id}/cases", status_code=201, response_model=Case | Cases, response_model_by_alias=True)
+def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], Body()]) -> Case | Cases:
     """One case, or ``{cases: [...]}``."""
     if "cases" in body:
-        made = suites.add_cases(principal, suite_id, validate_body(CaseBatch, body).cases)
-        return {"cases": [case.wire() for case in made]}
-    return suites.add_cases(principal, suite_id, [validate_body(CaseIn, body)])[0].wire()
+        return Cases(cases=suites.add_cases(principal, suite_id, validate_body(CaseBatch, body).cases))
+    return suites.add_cases(principal, suite_id, [validate_body(CaseIn, body)])[0]
 
 
 @router.get("/suites/{suite_id}/cases", response_model=Page[Case])
@@ -89,14 +100,14 @@ def delete_case(case_id: str, principal: Caller) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/templates")
-def list_templates(principal: Caller) -> dict[str, list[Template]]:
-    return {"items": list(templates().values())}
+@router.get("/templates", response_model=Templates, response_model_by_alias=True)
+def list_templates(principal: Caller) -> Templates:
+    return Templates(items=list(templates().values()))
 
 
-@router.post("/suites/{suite_id}/import", status_code=201)
-def import_template(suite_id: str, request: TemplateImport, principal: Caller) -> dict[str, int]:
-    return {"imported": suites.import_template(principal, suite_id, request.template_id)}
+@router.post("/suites/{suite_id}/import", status_code=201, response_model=Imported, response_model_by_alias=True)
+def import_template(suite_id: str, request: TemplateImport, principal: Caller) -> Imported:
+    return Imported(imported=suites.import_template(principal, suite_id, request.template_id))
 
 
 @router.post("/runs", status_code=201, response_model=Run)

@@ -10,7 +10,7 @@ from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.identity import accounts, invites, keyring, members
-from grounded_core.identity.accounts import LogIn, Session, SignUp
+from grounded_core.identity.accounts import LogIn, Me, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
 from grounded_core.identity.keyring import KeyCreated, KeyRequest
 from grounded_core.identity.members import OrgPatch, RoleChange
@@ -32,8 +32,8 @@ def log_in(request: LogIn) -> Session:
     return accounts.log_in(request)
 
 
-@router.get("/me")
-def me(principal: Caller) -> dict[str, Any]:
+@router.get("/me", response_model=Me, **WIRE)
+def me(principal: Caller) -> Me:
     return accounts.describe_caller(principal)
 
 

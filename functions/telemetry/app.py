@@ -7,14 +7,14 @@ from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
-from grounded_core.http.responses import batch_response
+from grounded_core.http.responses import BATCH_ANSWERS, batch_response
 from grounded_core.ingest import service
 from grounded_core.ingest.models import EventBatch
 
 router = APIRouter(prefix="/api")
 
 
-@router.post("/telemetry", status_code=202, responses={207: {"description": "Some events were rejected"}})
+@router.post("/telemetry", status_code=202, **BATCH_ANSWERS)  # type: ignore[arg-type]
 def post_events(batch: EventBatch, principal: Caller) -> JSONResponse:
     return batch_response(service.accept_events(principal, batch.events))
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
-from grounded_core.http.responses import batch_response
+from grounded_core.http.responses import BATCH_ANSWERS, batch_response
 from grounded_core.ingest import service, traces
 from grounded_core.ingest.models import Accepted, TraceBatch, TraceView
 from grounded_core.pagination import Page
@@ -33,7 +33,7 @@ def post_trace(trace: Annotated[dict[str, Any], Body(include_in_schema=False)], 
     return Accepted(trace_id=result.trace_id or "", status="accepted")
 
 
-@router.post("/traces/batch", status_code=202, responses={207: {"description": "Some traces were rejected"}})
+@router.post("/traces/batch", status_code=202, **BATCH_ANSWERS)  # type: ignore[arg-type]
 def post_traces(batch: TraceBatch, principal: Caller) -> JSONResponse:
     return batch_response(service.accept_traces(principal, batch.traces))
 

@@ -94,3 +94,65 @@ def delete_objects(keys: list[str]) -> None:
         aws.client("s3").delete_objects(
             Bucket=get_settings().bucket_name, Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True}
         )
+
+
+# ---------------------------------------------------------------- secrets (connector credentials)
+
+
+def _missing(error: Exception) -> bool:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code")) == "ResourceNotFoundException"
+
+
+def put_secret(name: str, value: str, description: str) -> None:
+    """Create the secret, or store a new version of it."""
+    from botocore.exceptions import ClientError
+
+    client = aws.client("secretsmanager")
+    try:
+        client.put_secret_value(SecretId=name, SecretString=value)
+    except ClientError as error:
+        if not _missing(error):
+            raise
+        client.create_secret(Name=name, SecretString=value, Description=description)
+
+
+def get_secret(name: str) -> str | None:
+    """The secret's value; ``None`` when there is no such secret."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(aws.client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])
+    except ClientError as error:
+        if _missing(error):
+            return None
+        raise
+
+
+def delete_secret(name: str) -> None:
+    """Gone at once (no recovery window); deleting a missing secret is a no-op."""
+    from botocore.exceptions import ClientError
+
+    try:
+        aws.client("secretsmanager").delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+    except ClientError as error:
+        if not _missing(error):
+            raise
+
+
+# ---------------------------------------------------------------- Step Functions (eval runs)
+
+
+def start_execution(state_machine_arn: str, name: str, execution_input: dict[str, Any]) -> str:
+    """Start an execution; its ARN."""
+    started = aws.client("stepfunctions").start_execution(
+        stateMachineArn=state_machine_arn, name=name, input=json.dumps(execution_input)
+    )
+    return str(started["executionArn"])
+
+
+def send_task_success(token: str) -> None:
+    aws.client("stepfunctions").send_task_success(taskToken=token, output="{}")
+
+
+def stop_execution(execution_arn: str, cause: str) -> None:
+    aws.client("stepfunctions").stop_execution(executionArn=execution_arn, cause=cause)

@@ -1,6 +1,6 @@
 """Domain errors. Services raise these; the HTTP layer maps each to one status and JSON body.
 
-Nothing above the store sees botocore's ``ClientError``: the store translates it into these.
+Nothing above the store sees an AWS client error: the store translates it into these.
 """
 
 from __future__ import annotations

@@ -53,3 +53,22 @@ def test_a_batch_sent_twice_with_its_key_is_stored_once(
     again = post_traces(api, headers, batch)
     assert first.status_code == again.status_code == 202
     assert [r["traceId"] for r in again.json()["results"]] == [r["traceId"] for r in first.json()["results"]]
+
+
+def test_an_answer_with_a_secret_is_never_kept_and_never_made_twice(api: httpx.Client, owner: Account) -> None:
+    """A new API key's plaintext is shown once: the idempotency record never stores it, and a
+    repeat of the request creates no second key."""
+    from grounded_core.store import table
+
+    headers = {**owner.headers, "Idempotency-Key": str(uuid.uuid4())}
+    name = f"once-{uuid.uuid4().hex[:6]}"
+    first = api.post("/api/keys", json={"name": name}, headers=headers)
+    again = api.post("/api/keys", json={"name": name}, headers=headers)
+
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["code"]) == (409, "idempotent_secret_not_kept")
+    listed = api.get("/api/keys", params={"limit": 200}, headers=owner.headers).json()["items"]
+    assert [key["name"] for key in listed].count(name) == 1
+    stored = table.query_all(f"ORG#{owner.org['id']}#{owner.user['id']}#IDEMPOTENCY#{headers['Idempotency-Key']}")
+    assert stored
+    assert first.json()["key"] not in str(stored)

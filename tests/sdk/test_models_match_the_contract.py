@@ -40,9 +40,10 @@ SERVER_NAME = {
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
     "ItemResult": "ItemResult",
+    "BatchResult": "BatchAnswer",
 }
-#: answered by batch routes as a plain JSON body (202/207), described in the docs, not a schema
-NOT_A_SCHEMA = {"BatchResult"}
+#: SDK models with no server schema (none left)
+NOT_A_SCHEMA: set[str] = set()
 
 
 def sdk_models() -> list[type[models.Model]]:

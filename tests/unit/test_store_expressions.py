@@ -36,9 +36,10 @@ def test_version_zero_includes_items_written_before_versions() -> None:
     assert Expression().condition(version_is(3)) == "#n0 = :v0"
 
 
-def test_no_code_outside_the_store_builds_an_expression_or_imports_boto3_conditions() -> None:
+def test_no_code_outside_the_store_and_the_adapters_speaks_to_aws() -> None:
     pattern = re.compile(
-        r"UpdateExpression|ConditionExpression|FilterExpression|boto3\.dynamodb|from boto3|attribute_not_exists\("
+        r"UpdateExpression|ConditionExpression|FilterExpression|attribute_not_exists\("
+        r"|boto3|botocore|aws\.client\(|aws\.table\("
     )
     allowed = {"store", "adapters.py", "aws.py"}
     offenders = [

@@ -6,15 +6,19 @@ import asyncio
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pydantic import TypeAdapter
 
+from grounded import _async_resources as async_resources
 from grounded import resources
 from grounded._http import DEFAULT_RETRIES, DEFAULT_TIMEOUT, AsyncTransport, Retrying, SyncTransport, api_root
 from grounded.errors import GroundedJobError, GroundedTimeoutError
-from grounded.models import Job, Page, Run
+from grounded.models import Job, Model, Page, Run
+from grounded.resources import page_of
 
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 JOB_ENDED = frozenset({"succeeded", "failed", "cancelled"})
 MAX_POLL_SECONDS = 5.0
 
@@ -34,40 +38,6 @@ class _BaseClient:
         self.base_url = api_root(base_url)
         self.timeout = timeout
         self.retrying = Retrying(max_retries=max_retries)
-        self.agents = resources.Agents(self)
-        self.traces = resources.Traces(self)
-        self.sessions = resources.Sessions(self)
-        self.telemetry = resources.Telemetry(self)
-        self.connectors = resources.Connectors(self)
-        self.jobs = resources.Jobs(self)
-        self.evals = resources.Evals(self)
-        self.drift = resources.Drift(self)
-        self.analytics = resources.Analytics(self)
-        self.pricing = resources.Pricing(self)
-        self.policies = resources.Policies(self)
-        self.keys = resources.Keys(self)
-        self.insights = resources.Insights(self)
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        cast: Any = None,
-        *,
-        json: Any = None,
-        params: Any = None,
-        pick: tuple[str, Any] | None = None,
-    ) -> Any:
-        raise NotImplementedError
-
-    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Any:
-        raise NotImplementedError
-
-    def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Any:
-        raise NotImplementedError
 
 
 class _Polling:
@@ -106,6 +76,36 @@ class Grounded(_BaseClient):
     ):
         super().__init__(api_key, base_url, timeout, max_retries)
         self._transport = SyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client, org_id)
+        self.agents = resources.Agents(self)
+        self.traces = resources.Traces(self)
+        self.sessions = resources.Sessions(self)
+        self.telemetry = resources.Telemetry(self)
+        self.connectors = resources.Connectors(self)
+        self.jobs = resources.Jobs(self)
+        self.evals = resources.Evals(self)
+        self.drift = resources.Drift(self)
+        self.analytics = resources.Analytics(self)
+        self.pricing = resources.Pricing(self)
+        self.policies = resources.Policies(self)
+        self.keys = resources.Keys(self)
+        self.insights = resources.Insights(self)
+
+    @overload
+    def _call(
+        self, method: str, path: str, cast: type[T], *, json: Any = None, params: Any = None, pick: None = None
+    ) -> T: ...
+
+    @overload
+    def _call(
+        self,
+        method: str,
+        path: str,
+        cast: None = None,
+        *,
+        json: Any = None,
+        params: Any = None,
+        pick: tuple[str, Any] | None = None,
+    ) -> Any: ...
 
     def _call(
         self,
@@ -117,6 +117,8 @@ class Grounded(_BaseClient):
         params: Any = None,
         pick: tuple[str, Any] | None = None,
     ) -> Any:
+        """One request; its answer as ``cast`` (a model), or as it came (``None``), or the list
+        ``pick`` names in it."""
         return _cast(cast, self._transport.request(method, path, json=json, params=params), pick)
 
     def paginate(self, list_method: Callable[..., Page[Any]], /, *args: Any, **filters: Any) -> Iterator[Any]:
@@ -130,8 +132,8 @@ class Grounded(_BaseClient):
             if not cursor:
                 return
 
-    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> Iterator[Any]:
-        return self.paginate(lambda **page: self._call("GET", path, Page[cast], params={**params, **page}))
+    def _paginate(self, path: str, cast: type[M], params: dict[str, Any]) -> Iterator[M]:
+        return self.paginate(lambda **page: self._call("GET", path, page_of(cast), params={**params, **page}))
 
     def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
         polling = _Polling(timeout, poll_interval, what)
@@ -175,6 +177,36 @@ class AsyncGrounded(_BaseClient):
     ):
         super().__init__(api_key, base_url, timeout, max_retries)
         self._transport = AsyncTransport(self.base_url, self.api_key, timeout, self.retrying, http_client, org_id)
+        self.agents = async_resources.AsyncAgents(self)
+        self.traces = async_resources.AsyncTraces(self)
+        self.sessions = async_resources.AsyncSessions(self)
+        self.telemetry = async_resources.AsyncTelemetry(self)
+        self.connectors = async_resources.AsyncConnectors(self)
+        self.jobs = async_resources.AsyncJobs(self)
+        self.evals = async_resources.AsyncEvals(self)
+        self.drift = async_resources.AsyncDrift(self)
+        self.analytics = async_resources.AsyncAnalytics(self)
+        self.pricing = async_resources.AsyncPricing(self)
+        self.policies = async_resources.AsyncPolicies(self)
+        self.keys = async_resources.AsyncKeys(self)
+        self.insights = async_resources.AsyncInsights(self)
+
+    @overload
+    async def _call(
+        self, method: str, path: str, cast: type[T], *, json: Any = None, params: Any = None, pick: None = None
+    ) -> T: ...
+
+    @overload
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        cast: None = None,
+        *,
+        json: Any = None,
+        params: Any = None,
+        pick: tuple[str, Any] | None = None,
+    ) -> Any: ...
 
     async def _call(
         self,
@@ -183,9 +215,11 @@ class AsyncGrounded(_BaseClient):
         cast: Any = None,
         *,
         json: Any = None,
-        params: Any = None,  # type: ignore[override]
+        params: Any = None,
         pick: tuple[str, Any] | None = None,
     ) -> Any:
+        """One request; its answer as ``cast`` (a model), or as it came (``None``), or the list
+        ``pick`` names in it."""
         return _cast(cast, await self._transport.request(method, path, json=json, params=params), pick)
 
     async def paginate(self, list_method: Callable[..., Any], /, *args: Any, **filters: Any) -> AsyncIterator[Any]:
@@ -200,8 +234,8 @@ class AsyncGrounded(_BaseClient):
             if not cursor:
                 return
 
-    def _paginate(self, path: str, cast: Any, params: dict[str, Any]) -> AsyncIterator[Any]:  # type: ignore[override]
-        return self.paginate(lambda **page: self._call("GET", path, Page[cast], params={**params, **page}))
+    def _paginate(self, path: str, cast: type[M], params: dict[str, Any]) -> AsyncIterator[M]:
+        return self.paginate(lambda **page: self._call("GET", path, page_of(cast), params={**params, **page}))
 
     async def _poll(self, fetch: Any, done: Any, timeout: float, poll_interval: float, what: str) -> Any:
         polling = _Polling(timeout, poll_interval, what)
@@ -209,13 +243,13 @@ class AsyncGrounded(_BaseClient):
             await asyncio.sleep(polling.next_wait(current))
         return current
 
-    async def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:  # type: ignore[override]
+    async def _wait_job(self, job_id: str, timeout: float, poll_interval: float) -> Job:
         job = await self._poll(
             lambda: self.jobs.get(job_id), lambda j: j.status in JOB_ENDED, timeout, poll_interval, f"job {job_id}"
         )
         return _job_outcome(job)
 
-    async def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Run:  # type: ignore[override]
+    async def _wait_run(self, run_id: str, timeout: float, poll_interval: float) -> Run:
         return await self._poll(  # type: ignore[no-any-return]
             lambda: self.evals.get_run(run_id), lambda r: r.status != "RUNNING", timeout, poll_interval, f"run {run_id}"
         )

@@ -1,15 +1,20 @@
-"""The API's resources. Each method builds one request; the client runs it — synchronously for
-:class:`~grounded.Grounded`, as a coroutine for :class:`~grounded.AsyncGrounded` — so both clients
-have the same surface from one definition."""
+"""The API's resources for :class:`~grounded.Grounded`: each method builds one request and the
+client runs it. ``_async_resources.py`` is generated from this file (``python
+sdk/python/scripts/generate_async.py``) for :class:`~grounded.AsyncGrounded`: the same surface,
+every call awaited — keep the two in step by editing this file and running the script."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from grounded import models as m
 
 if TYPE_CHECKING:
-    from grounded.client import _BaseClient
+    from grounded.client import Grounded
+
+T = TypeVar("T")
+M = TypeVar("M", bound=m.Model)
 
 
 class _NotGiven:
@@ -40,17 +45,26 @@ def _changes(**fields: Any) -> dict[str, Any]:
     return {to_camel(key): value for key, value in fields.items() if value is not NOT_GIVEN}
 
 
+def page_of(cast: type[M]) -> type[m.Page[M]]:
+    """``Page[cast]``: a list's page of ``cast`` items."""
+    return m.Page[cast]  # type: ignore[valid-type]
+
+
 class _Resource:
-    def __init__(self, client: _BaseClient):
+    def __init__(self, client: Grounded):
         self._client = client
 
-    def _call(self, method: str, path: str, cast: Any = None, *, json: Any = None, params: Any = None) -> Any:
+    def _call(self, method: str, path: str, cast: type[T], *, json: Any = None, params: Any = None) -> T:
         return self._client._call(method, path, cast, json=json, params=params)
 
-    def _list(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
-        return self._call("GET", path, m.Page[cast], params=params)
+    def _send(self, method: str, path: str, *, json: Any = None, pick: tuple[str, Any] | None = None) -> Any:
+        """A request whose answer is not one model (or is nothing); ``pick`` takes a list out of it."""
+        return self._client._call(method, path, None, json=json, pick=pick)
 
-    def _iter(self, path: str, cast: Any, params: dict[str, Any]) -> Any:
+    def _list(self, path: str, cast: type[M], params: dict[str, Any]) -> m.Page[M]:
+        return self._call("GET", path, page_of(cast), params=params)
+
+    def _iter(self, path: str, cast: type[M], params: dict[str, Any]) -> Iterator[M]:
         return self._client._paginate(path, cast, params)
 
 
@@ -76,7 +90,7 @@ class Snapshots(_Resource):
 
 
 class Agents(_Resource):
-    def __init__(self, client: _BaseClient):
+    def __init__(self, client: Grounded):
         super().__init__(client)
         self.snapshots = Snapshots(client)
 
@@ -90,14 +104,14 @@ class Agents(_Resource):
     def list(self, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Agent]:
         return self._list("agents", m.Agent, {"limit": limit, "cursor": cursor})
 
-    def iter(self, **params: Any) -> Any:
+    def iter(self, **params: Any) -> Iterator[m.Agent]:
         return self._iter("agents", m.Agent, params)
 
     def update(self, agent_id: str, **fields: Any) -> m.Agent:
         return self._call("PATCH", f"agents/{agent_id}", m.Agent, json=_changes(**fields))
 
     def delete(self, agent_id: str) -> None:
-        return self._call("DELETE", f"agents/{agent_id}")
+        self._send("DELETE", f"agents/{agent_id}")
 
     def set_baseline(self, agent_id: str, snapshot_id: str) -> m.Agent:
         return self._call("PUT", f"agents/{agent_id}/baseline", m.Agent, json={"snapshotId": snapshot_id})
@@ -135,7 +149,7 @@ class Traces(_Resource):
         }
         return self._list("traces", m.Trace, params)
 
-    def iter(self, *, agent_id: str | None = None, session_id: str | None = None) -> Any:
+    def iter(self, *, agent_id: str | None = None, session_id: str | None = None) -> Iterator[m.Trace]:
         return self._iter("traces", m.Trace, {"agentId": agent_id, "sessionId": session_id})
 
 
@@ -168,7 +182,7 @@ class Sessions(_Resource):
     ) -> m.Page[m.Session]:
         return self._list("sessions", m.Session, {"agentId": agent_id, "limit": limit, "cursor": cursor})
 
-    def iter(self, *, agent_id: str | None = None) -> Any:
+    def iter(self, *, agent_id: str | None = None) -> Iterator[m.Session]:
         return self._iter("sessions", m.Session, {"agentId": agent_id})
 
     def timeline(self, session_id: str) -> m.Page[m.TimelineEntry]:
@@ -183,7 +197,7 @@ class Sessions(_Resource):
         return self._call("POST", f"sessions/{session_id}/end", m.Session)
 
     def delete(self, session_id: str) -> None:
-        return self._call("DELETE", f"sessions/{session_id}")
+        self._send("DELETE", f"sessions/{session_id}")
 
 
 class Telemetry(_Resource):
@@ -244,7 +258,7 @@ class Connectors(_Resource):
         return self._call("POST", f"connectors/{connector_id}/sync", m.Job, json=body)
 
     def delete(self, connector_id: str) -> None:
-        return self._call("DELETE", f"connectors/{connector_id}")
+        self._send("DELETE", f"connectors/{connector_id}")
 
 
 class Jobs(_Resource):
@@ -290,12 +304,10 @@ class Evals(_Resource):
         return self._call("PATCH", f"evals/suites/{suite_id}", m.Suite, json=_changes(**fields))
 
     def delete_suite(self, suite_id: str) -> None:
-        return self._call("DELETE", f"evals/suites/{suite_id}")
+        self._send("DELETE", f"evals/suites/{suite_id}")
 
     def add_cases(self, suite_id: str, cases: list[dict[str, Any]]) -> Any:
-        return self._client._call(
-            "POST", f"evals/suites/{suite_id}/cases", None, json={"cases": cases}, pick=("cases", m.Case)
-        )
+        return self._send("POST", f"evals/suites/{suite_id}/cases", json={"cases": cases}, pick=("cases", m.Case))
 
     def list_cases(self, suite_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Case]:
         return self._list(f"evals/suites/{suite_id}/cases", m.Case, {"limit": limit, "cursor": cursor})
@@ -304,13 +316,13 @@ class Evals(_Resource):
         return self._call("PATCH", f"evals/cases/{case_id}", m.Case, json=_changes(**fields))
 
     def delete_case(self, case_id: str) -> None:
-        return self._call("DELETE", f"evals/cases/{case_id}")
+        self._send("DELETE", f"evals/cases/{case_id}")
 
     def templates(self) -> Any:
-        return self._client._call("GET", "evals/templates", None, pick=("items", m.Template))
+        return self._send("GET", "evals/templates", pick=("items", m.Template))
 
     def import_template(self, suite_id: str, template_id: str) -> Any:
-        return self._call("POST", f"evals/suites/{suite_id}/import", None, json={"templateId": template_id})
+        return self._send("POST", f"evals/suites/{suite_id}/import", json={"templateId": template_id})
 
     def create_run(
         self,
@@ -388,7 +400,7 @@ class Analytics(_Resource):
 
 class Pricing(_Resource):
     def list(self) -> Any:
-        return self._call("GET", "pricing")
+        return self._send("GET", "pricing")
 
     def set(
         self,
@@ -405,10 +417,10 @@ class Pricing(_Resource):
             "cacheReadPerMTok": cache_read_per_mtok,
             "cacheWritePerMTok": cache_write_per_mtok,
         }
-        return self._call("PUT", f"pricing/{model_prefix}", json={k: v for k, v in rates.items() if v is not None})
+        return self._send("PUT", f"pricing/{model_prefix}", json={k: v for k, v in rates.items() if v is not None})
 
-    def delete(self, model_prefix: str) -> Any:
-        return self._call("DELETE", f"pricing/{model_prefix}")
+    def delete(self, model_prefix: str) -> None:
+        self._send("DELETE", f"pricing/{model_prefix}")
 
 
 class Policies(_Resource):
@@ -426,7 +438,7 @@ class Policies(_Resource):
         return self._call("PATCH", f"policies/{policy_id}", m.Policy, json=_changes(**fields))
 
     def delete(self, policy_id: str) -> None:
-        return self._call("DELETE", f"policies/{policy_id}")
+        self._send("DELETE", f"policies/{policy_id}")
 
 
 class Keys(_Resource):

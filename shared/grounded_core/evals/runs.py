@@ -6,12 +6,11 @@ conditional update on ``RUNNING``."""
 
 from __future__ import annotations
 
-import json
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
-from grounded_core import aws
+from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, utc_now
 from grounded_core.connectors.models import MASK
@@ -122,13 +121,11 @@ def _start_execution(run: Run, case_ids: list[str]) -> None:
         "caseIds": case_ids,
     }
     try:
-        started = aws.client("stepfunctions").start_execution(
-            stateMachineArn=get_settings().eval_state_machine_arn, name=run.id, input=json.dumps(execution_input)
-        )
+        execution_arn = adapters.start_execution(get_settings().eval_state_machine_arn, run.id, execution_input)
     except Exception:
         end_run(run.org_id, run.id, "FAILED", reason="The run could not be started; try again.")
         raise
-    table.update(keys.run(run.org_id, run.id), keys.RUN_SK, set={"executionArn": started["executionArn"]})
+    table.update(keys.run(run.org_id, run.id), keys.RUN_SK, set={"executionArn": execution_arn})
 
 
 def find_run(org_id: str, run_id: str) -> dict[str, Any] | None:
@@ -272,7 +269,7 @@ def release_execution(item: dict[str, Any]) -> None:
     token = item.get(TOKEN)
     if token:
         try:
-            aws.client("stepfunctions").send_task_success(taskToken=token, output="{}")
+            adapters.send_task_success(token)
         except Exception as error:  # already released, or timed out: nothing waits any more
             logger.info("task token not released", extra={"runId": item.get("id"), "reason": type(error).__name__})
 
@@ -284,7 +281,7 @@ def cancel_run(principal: Principal, run_id: str) -> Run:
     item = find_run(principal.org_id, run_id) or {}
     if item.get("executionArn"):
         try:
-            aws.client("stepfunctions").stop_execution(executionArn=item["executionArn"], cause="Cancelled")
+            adapters.stop_execution(item["executionArn"], "Cancelled")
         except Exception as error:
             logger.info("execution not stopped", extra={"runId": run_id, "reason": type(error).__name__})
     return Run.from_item(item)

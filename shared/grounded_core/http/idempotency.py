@@ -5,13 +5,15 @@ another body is a 422; a request whose twin is still running is a 409. Keys are 
 
 A first request claims its key with a put-if-absent before it runs; its answer (status and body)
 is kept when it succeeds or is refused (2xx and 4xx); after a 5xx the claim is released, so a retry
-runs again.
+runs again. An answer that carries a secret shown once (a new API key, an invite's token) is never
+kept: a repeat of such a request gets a 409 saying it was done — it is not done twice either.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +26,8 @@ from grounded_core.store import table
 from grounded_core.store.conditions import ConditionFailed, absent
 
 HEADER = "idempotency-key"
+#: routes whose answer holds a secret shown once: the answer is not kept, only that it was given
+SECRET_ANSWERS = re.compile(r"^/api/(keys|keys/[^/]+/rotate|invites)/?$")
 KEPT = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
@@ -87,7 +91,9 @@ async def with_idempotency(request: Request, call_next: Any) -> Any:
         table.delete(*record.key_pair())
         return response
     content = b"".join([chunk async for chunk in response.body_iterator])
-    table.update(*record.key_pair(), set={"state": "done", "status": response.status_code, "body": content.decode()})
+    secret = response.status_code < 400 and SECRET_ANSWERS.match(request.url.path)  # errors hold none
+    kept = None if secret else content.decode()
+    table.update(*record.key_pair(), set={"state": "done", "status": response.status_code, "body": kept})
     return Response(content, response.status_code, headers=dict(response.headers))
 
 
@@ -101,6 +107,12 @@ def _answer_again(item: dict[str, Any], digest: str) -> Response:
     if item.get("state") != "done":
         return _error(
             409, "A request with this Idempotency-Key is still running; retry shortly.", "idempotency_in_progress"
+        )
+    if item.get("body") is None:
+        return _error(
+            409,
+            "This request was done; its answer held a secret that is shown only once, so it is not kept.",
+            "idempotent_secret_not_kept",
         )
     return Response(
         str(item.get("body") or ""),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from grounded_core.ingest.models import ItemResult
+from grounded_core.ingest.models import BatchAnswer, ItemResult
+
+#: how a batch route documents its answers (it returns :func:`batch_response`)
+BATCH_ANSWERS = {
+    "response_model": BatchAnswer,
+    "responses": {207: {"model": BatchAnswer, "description": "Some items were rejected: each result says why"}},
+}
 
 
 def batch_response(results: list[ItemResult]) -> JSONResponse:

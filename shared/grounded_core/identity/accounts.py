@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -171,23 +171,30 @@ def get_org(org_id: str) -> Org:
     return Org.from_item(item)
 
 
-def describe_caller(principal: Principal) -> dict[str, Any]:
+class CallerKey(ApiModel):
+    id: str | None = None
+    agent_id: str | None = None
+    scopes: list[str]
+
+
+class Me(ApiModel):
+    """``GET /api/me``: a user with their role here and their memberships, or a key."""
+
+    kind: Literal["user", "secret_key", "publishable_key"]
+    org: Org
+    user: User | None = None
+    role: Role | None = None
+    memberships: list[OrgRole] | None = None
+    key: CallerKey | None = None
+
+
+def describe_caller(principal: Principal) -> Me:
     """``GET /api/me``: the user and their memberships, or the key and its org."""
-    org = get_org(principal.org_id).wire()
+    org = get_org(principal.org_id)
     if principal.kind == "user" and principal.user_id:
         memberships = [
-            OrgRole(org_id=m.org_id, role=m.role, joined_at=m.joined_at).wire()
-            for m in memberships_of(principal.user_id)
+            OrgRole(org_id=m.org_id, role=m.role, joined_at=m.joined_at) for m in memberships_of(principal.user_id)
         ]
-        return {
-            "kind": "user",
-            "user": get_user(principal.user_id).wire(),
-            "org": org,
-            "role": principal.role.value if principal.role else None,
-            "memberships": memberships,
-        }
-    return {
-        "kind": principal.kind,
-        "key": {"id": principal.key_id, "agentId": principal.agent_id, "scopes": sorted(principal.scopes)},
-        "org": org,
-    }
+        return Me(kind="user", user=get_user(principal.user_id), org=org, role=principal.role, memberships=memberships)
+    key = CallerKey(id=principal.key_id, agent_id=principal.agent_id, scopes=sorted(principal.scopes))
+    return Me(kind=principal.kind, key=key, org=org)

@@ -200,6 +200,12 @@ class TraceView(ApiModel):
     cost_partial: bool = False
 
 
+class BatchAnswer(ApiModel):
+    """A batch's answer, 202 (all accepted) or 207: each item's outcome, in order."""
+
+    results: list[ItemResult]
+
+
 class Accepted(ApiModel):
     """``POST /api/traces``: stored, and its normalization queued."""
 
@@ -220,3 +226,6 @@ class ItemResult(ApiModel):
     #: set on items refused by a rate-limit policy: their status as a request of their own
     http_status: int | None = None
     retry_after_seconds: int | None = None
+
+
+BatchAnswer.model_rebuild()
