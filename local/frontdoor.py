@@ -126,10 +126,6 @@ class HttpApi:
                     self._cache[key] = (time.monotonic() + authorizer.cache_ttl_seconds, allowed, context)
         return context if allowed else gateway_error(403, "Forbidden")
 
-    def flush_authorizer_cache(self) -> None:
-        with self._cache_lock:
-            self._cache.clear()
-
     def _is_preflight(self, request: HttpRequest) -> bool:
         return bool(
             self.cors

@@ -199,3 +199,33 @@ def test_the_worker_applies_every_good_item_of_a_message_with_a_poison_item(
     wait_until(
         lambda: cloud.queue_depth("NormalizeDeadLetterQueue") > dead_before, timeout=90, what="the poison in the DLQ"
     )
+
+
+def test_a_trace_that_cannot_load_fails_alone_in_its_message(
+    api: httpx.Client, cloud: Any, owner: Account, agent: dict[str, Any]
+) -> None:
+    """The traces path has the same isolation: a stored trace that no longer loads (an older
+    version's item, say) is left pending while the message's other traces are normalized."""
+    from grounded_core.clock import iso, utc_now
+    from grounded_core.ingest.models import TraceIn
+    from grounded_core.ingest.service import _trace_item
+    from grounded_core.store import keys, table
+
+    org = owner.org["id"]
+    good, broken = f"good-{uuid.uuid4().hex[:8]}", f"broken-{uuid.uuid4().hex[:8]}"
+    item, _ = _trace_item(org, good, TraceIn.model_validate(trace(agent["id"])), iso(utc_now()))
+    table.batch_put(
+        [
+            item,
+            {"PK": keys.trace(org, broken), "SK": keys.TRACE_SK, "id": broken, "normalization": {"state": "pending"}},
+        ]
+    )
+    dead_before = cloud.queue_depth("NormalizeDeadLetterQueue")
+    message = json.dumps({"kind": "traces", "orgId": org, "ids": [broken, good]})
+
+    cloud.client("sqs").send_message(QueueUrl=cloud.resources["NormalizeQueue"], MessageBody=message)
+
+    wait_normalized(api, owner.headers, good)
+    wait_until(
+        lambda: cloud.queue_depth("NormalizeDeadLetterQueue") > dead_before, timeout=90, what="the message in the DLQ"
+    )

@@ -149,6 +149,12 @@ def _authorizer_context(request: Request) -> dict[str, Any]:
     return ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda") or {}
 
 
+def principal_of(request: Request) -> Principal:
+    """Who is calling, in the org it acts in (from the authorizer's context and the org header);
+    a credential that resolved to no one raises (401, or 403/404 for a user's org)."""
+    return Credential.from_context(_authorizer_context(request)).principal(request.headers.get(ORG_HEADER))
+
+
 def enforce_access(request: Request, rules: dict[str, Access]) -> None:
     """Check the route's rule and leave the principal on ``request.state``."""
     access = rules.get(route_key(request))
@@ -157,8 +163,7 @@ def enforce_access(request: Request, rules: dict[str, Access]) -> None:
     if access.public:
         request.state.principal = None
         return
-    credential = Credential.from_context(_authorizer_context(request))
-    principal = credential.principal(request.headers.get(ORG_HEADER))
+    principal = principal_of(request)
     if principal.kind not in access.kinds:
         message = (
             "Publishable keys may only send telemetry and traces."

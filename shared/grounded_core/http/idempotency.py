@@ -50,11 +50,10 @@ class IdempotencyRecord(StoredModel):
 def _scope(request: Request) -> str | None:
     """The caller's org and credential, or ``None`` when it has none (the route will refuse it)."""
     from grounded_core.errors import GroundedError
-    from grounded_core.http.access import ORG_HEADER, _authorizer_context
-    from grounded_core.identity.principal import Credential
+    from grounded_core.http.access import principal_of
 
     try:
-        principal = Credential.from_context(_authorizer_context(request)).principal(request.headers.get(ORG_HEADER))
+        principal = principal_of(request)
     except GroundedError:
         return None
     return f"ORG#{principal.org_id}#{principal.user_id or principal.key_id or principal.kind}"
