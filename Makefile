@@ -12,12 +12,17 @@ SAM := $(SAM_VENV)/bin/sam
 # pyenv where present, else on PATH; never a machine-specific path.
 PY313_PREFIX := $(shell pyenv prefix 3.13 2>/dev/null || (command -v python3.13 >/dev/null && dirname "$$(dirname "$$(command -v python3.13)")"))
 
-.PHONY: dev test install lint typecheck unit fuzz fmt openapi redrive bench sam-validate sam-build clean help
+JS := sdk/js
+JS_STAMP := $(JS)/node_modules/.package-lock.json
+NODE_OK := $(shell node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null && echo yes)
+
+.PHONY: dev test install lint typecheck unit js js-install browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
 
 help:
 	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  print the benchmarks' figures"
+	@echo "make js     the JavaScript SDKs (sdk/js): generated types current, build, lint, unit tests"
 	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
 	@echo "make sam-validate sam-build   what CI runs on template.yaml"
 
@@ -42,8 +47,25 @@ typecheck: install
 unit: install
 	$(BIN)/pytest tests/unit
 
-test: lint typecheck
+test: lint typecheck js browser
 	$(BIN)/pytest
+
+# The JavaScript workspace: its tools come from its one lock file (npm ci).
+$(JS_STAMP): $(JS)/package-lock.json
+	@test "$(NODE_OK)" = yes || { echo "Node.js >= 20 is needed (node --version: $$(node --version 2>/dev/null || echo none))"; exit 1; }
+	cd $(JS) && npm ci --no-audit --no-fund
+	touch $(JS_STAMP)
+
+js-install: $(JS_STAMP)
+
+js: js-install
+	cd $(JS) && npm run check:generated && npm run build && npm run lint && npm test
+
+# The browser tests drive Debian's chromium (Playwright's own download is not reachable here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
 # The fuzz suite at full strength: 25 examples per operation (examples, coverage and fuzzing phases)
 # and 25 stateful scenarios of 20 steps, as a secret key and as an OWNER. CI runs it reduced.
@@ -57,8 +79,9 @@ fmt: install
 redrive: install  ## QUEUE=NormalizeQueue|SyncQueue [STACK=deployed-stack-name]
 	$(BIN)/python -m local.redrive $(QUEUE) $(if $(STACK),--stack $(STACK),--url http://localhost:$(PORT))
 
-openapi: install
+openapi: install js-install
 	PYTHONPATH=.:shared:functions $(BIN)/python -m local.openapi
+	cd $(JS) && npm run generate
 
 bench: install
 	$(BIN)/python bench/cold_start.py
@@ -69,6 +92,7 @@ bench: install
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/authorizer.py
+	cd $(JS) && npm run build --silent && npm run size --silent
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
@@ -83,4 +107,4 @@ sam-build: $(SAM)
 	PATH="$(PY313_PREFIX)/bin:$$PATH" $(SAM) build --parallel
 
 clean:
-	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(JS)/.build $(JS)/packages/*/dist

@@ -158,6 +158,9 @@ class HttpApi:
         origin = self._allowed_origin(request)
         if origin is not None:
             response.headers.setdefault("access-control-allow-origin", origin)
+            exposed = (self.cors or {}).get("ExposeHeaders")
+            if exposed:
+                response.headers.setdefault("access-control-expose-headers", ",".join(exposed))
 
 
 class _Server(ThreadingHTTPServer):

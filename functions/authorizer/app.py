@@ -2,22 +2,23 @@
 
 It always answers ``isAuthorized: true`` and passes what it resolved as the context; the function
 turns an unresolved credential into a JSON 401 with the reason (an HTTP API authorizer can only
-produce a bare 403, which would break the API's error contract). A request without an
-``Authorization`` header never reaches it: API Gateway answers 401 itself.
+produce a bare 403, which would break the API's error contract). The credential is the
+``Authorization`` header, or on ``POST /api/telemetry`` a publishable key in ``?key=``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from grounded_core.identity.authorizer import resolve_credential
+from grounded_core.identity.authorizer import resolve_request
 from grounded_core.observability import logger
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     authorization = (event.get("headers") or {}).get("authorization")
-    credential = resolve_credential(authorization)
+    url_key = (event.get("queryStringParameters") or {}).get("key")
+    credential = resolve_request(authorization, url_key, str(event.get("routeKey") or ""))
     if not credential.authenticated:
         logger.info("credential refused", extra={"reason": credential.reason_code})
     return {"isAuthorized": True, "context": credential.context()}

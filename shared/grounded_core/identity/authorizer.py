@@ -21,6 +21,9 @@ from grounded_core.identity.tokens import user_id_from_token
 from grounded_core.store import keys, table
 
 LAST_USED_EVERY = timedelta(minutes=5)
+#: routes that take a publishable key in the ``key`` query parameter (browsers' ``sendBeacon``
+#: cannot set headers)
+KEY_IN_URL_ROUTES = frozenset({"POST /api/telemetry"})
 KIND_OF_KEY = {"secret": "secret_key", "publishable": "publishable_key"}
 
 
@@ -57,6 +60,25 @@ def _user_credential(token: str) -> Credential:
     memberships = sorted(memberships_of(user_id), key=lambda membership: membership.joined_at)
     roles = {membership.org_id: membership.role.value for membership in memberships}
     return Credential(authenticated=True, kind="user", user_id=user_id, memberships=json.dumps(roles))
+
+
+def resolve_request(
+    authorization: str | None, url_key: str | None, route_key: str, now: datetime | None = None
+) -> Credential:
+    """The credential of a request: its ``Authorization`` header, else — on the routes that take
+    one — a publishable key in the URL. A secret key in a URL is refused on every route: it would
+    be written into logs and browser history on its way."""
+    if url_key and key_kind(url_key) == "secret":
+        return refused(
+            "A secret key must never travel in a URL: send it in the Authorization header. "
+            "Only a publishable key (pk_…) may be given as ?key= (on POST /api/telemetry).",
+            "secret_key_in_url",
+        )
+    if not authorization and url_key and route_key in KEY_IN_URL_ROUTES:
+        if key_kind(url_key) != "publishable":
+            return refused("?key= takes a publishable key (pk_…).", "invalid_key")
+        return _key_credential(url_key, now or utc_now())
+    return resolve_credential(authorization, now)
 
 
 def resolve_credential(authorization: str | None, now: datetime | None = None) -> Credential:
