@@ -16,12 +16,18 @@ JS := sdk/js
 JS_STAMP := $(JS)/node_modules/.package-lock.json
 NODE_OK := $(shell node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null && echo yes)
 
-.PHONY: dev test install lint typecheck unit js js-install browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
+WEB := web
+WEB_STAMP := $(WEB)/node_modules/.package-lock.json
+STACK ?= grounded
+
+.PHONY: dev test install lint typecheck unit js js-install web web-install web-build deploy browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
 
 help:
 	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  print the benchmarks' figures"
+	@echo "make web    the dashboard (web/): generated types current, lint, component tests, build"
+	@echo "make deploy sam deploy, then upload the dashboard (STACK=name)"
 	@echo "make js     the JavaScript SDKs (sdk/js): generated types current, build, lint, unit tests"
 	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
 	@echo "make sam-validate sam-build   what CI runs on template.yaml"
@@ -35,6 +41,8 @@ $(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject
 install: $(STAMP)
 
 dev: install
+	@if [ "$(NODE_OK)" = yes ]; then $(MAKE) --no-print-directory web-build; \
+	else echo "Node.js >= 20 not found: the API runs, but the dashboard is not built (install Node >= 20, then make web)"; fi
 	$(BIN)/python -m local --port $(PORT)
 
 lint: install
@@ -47,7 +55,7 @@ typecheck: install
 unit: install
 	$(BIN)/pytest tests/unit
 
-test: lint typecheck js browser
+test: lint typecheck js web browser
 	$(BIN)/pytest
 
 # The JavaScript workspace: its tools come from its one lock file (npm ci).
@@ -60,6 +68,26 @@ js-install: $(JS_STAMP)
 
 js: js-install
 	cd $(JS) && npm run check:generated && npm run build && npm run lint && npm test
+
+# The dashboard (web/): its own lock file; `make web` checks and tests it, then builds web/dist.
+$(WEB_STAMP): $(WEB)/package-lock.json
+	@test "$(NODE_OK)" = yes || { echo "Node.js >= 20 is needed (node --version: $$(node --version 2>/dev/null || echo none))"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+web-install: $(WEB_STAMP)
+
+web-build: web-install
+	cd $(WEB) && npm run build
+
+web: web-install
+	cd $(WEB) && npm run check:generated && npm run lint && npm test && npm run build
+
+# Deploy to AWS: build, `sam deploy` (samconfig.toml), then upload the dashboard and invalidate
+# index.html. STACK names the stack (default grounded); SAM_ARGS passes more to sam deploy.
+deploy: web-build sam-build
+	$(SAM) deploy --stack-name $(STACK) $(SAM_ARGS)
+	$(BIN)/python -m local.publish_dashboard --stack $(STACK)
 
 # The browser tests drive Debian's chromium (Playwright's own download is not reachable here).
 browser:
@@ -79,9 +107,10 @@ fmt: install
 redrive: install  ## QUEUE=NormalizeQueue|SyncQueue [STACK=deployed-stack-name]
 	$(BIN)/python -m local.redrive $(QUEUE) $(if $(STACK),--stack $(STACK),--url http://localhost:$(PORT))
 
-openapi: install js-install
+openapi: install js-install web-install
 	PYTHONPATH=.:shared:functions $(BIN)/python -m local.openapi
 	cd $(JS) && npm run generate
+	cd $(WEB) && npm run generate
 
 bench: install
 	$(BIN)/python bench/cold_start.py
@@ -93,6 +122,8 @@ bench: install
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/authorizer.py
 	cd $(JS) && npm run build --silent && npm run size --silent
+	$(MAKE) --no-print-directory web-build >/dev/null
+	$(BIN)/python bench/web.py
 
 $(SAM): requirements/sam.txt
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
@@ -107,4 +138,4 @@ sam-build: $(SAM)
 	PATH="$(PY313_PREFIX)/bin:$$PATH" $(SAM) build --parallel
 
 clean:
-	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(JS)/.build $(JS)/packages/*/dist
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(JS)/.build $(JS)/packages/*/dist $(WEB)/dist

@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> None:
         env_file = Path(".grounded/demo.env")
         write_env(demo, env_file)
         print(demo.banner(env_file), flush=True)
+    dashboard = Path(args.template).resolve().parent / "web" / "dist" / "index.html"
+    if dashboard.exists():
+        print(f"Dashboard: {cloud.url}/  (log in with the demo login above)", flush=True)
+    else:
+        print("Dashboard: not built. Install Node.js >= 20 and run `make web` (make dev builds it when Node is there).")
     print(
         f"Grounded local cloud ready on {cloud.url}"
         f"  (health: {cloud.url}/api/health, status: {cloud.url}/_local/status)",

@@ -32,7 +32,8 @@ from local.event_sources import Queue, SqsPoller
 from local.frontdoor import ApiIdentity, FrontDoor, HttpApi, json_response
 from local.runtime import DeployedFunction, FunctionFailed, LambdaRuntime
 from local.schedules import ScheduledRule, Scheduler, parse_schedule, utc_now
-from local.template import load_template, package, translate
+from local.static_site import StaticSite
+from local.template import dashboard_headers, load_template, package, translate
 
 log = logging.getLogger("grounded.local")
 
@@ -58,6 +59,9 @@ class CloudOptions:
     retry_delay_seconds: int = 1
     #: Concurrent batches per SQS event source mapping (Lambda scales pollers out; so does this).
     pollers_per_queue: int = 2
+    #: The dashboard's built files (default: web/dist beside the template), served at / when the
+    #: template declares the dashboard's CloudFront response-headers policy.
+    web_root: Path | None = None
 
 
 def _zip_folder(folder: Path) -> bytes:
@@ -116,7 +120,10 @@ class LocalCloud:
             self.runtime,
             ApiIdentity(LOCAL_API_ID, ACCOUNT_ID, self.options.region),
         )
-        self.front_door = FrontDoor(api, self._local_routes(), self.options.host, self.options.port)
+        headers = dashboard_headers(template)
+        web_root = self.options.web_root or self.template_path.parent / "web" / "dist"
+        site = StaticSite(web_root, headers) if headers is not None else None
+        self.front_door = FrontDoor(api, self._local_routes(), self.options.host, self.options.port, site)
         self.front_door.start()
         log.info("local cloud up in %.2fs", time.monotonic() - started)
         return self

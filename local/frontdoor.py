@@ -29,6 +29,7 @@ from local.apigw import (
     select_route,
 )
 from local.runtime import FunctionFailed, LambdaRuntime
+from local.static_site import StaticSite
 from local.template import Authorizer, HttpRoute
 
 log = logging.getLogger("grounded.local")
@@ -173,9 +174,17 @@ class _Server(ThreadingHTTPServer):
 class FrontDoor:
     """A threaded HTTP server in front of :class:`HttpApi` plus the ``/_local/`` routes."""
 
-    def __init__(self, api: HttpApi, local_routes: dict[tuple[str, str], LocalRoute], host: str, port: int):
+    def __init__(
+        self,
+        api: HttpApi,
+        local_routes: dict[tuple[str, str], LocalRoute],
+        host: str,
+        port: int,
+        site: StaticSite | None = None,
+    ):
         self.api = api
         self.local_routes = local_routes
+        self.site = site
         self._server = _Server((host, port), _handler_class(self))
         self._thread = threading.Thread(target=self._server.serve_forever, name="front-door", daemon=True)
 
@@ -196,6 +205,8 @@ class FrontDoor:
                 if request.method.upper() == method and request.path.startswith(prefix):
                     return route(request)
             return gateway_error(404, "Not Found")
+        if self.site is not None and not (request.path == "/api" or request.path.startswith("/api/")):
+            return self.site.respond(request)  # CloudFront: everything but /api/* is the dashboard
         return self.api.handle(request)
 
 

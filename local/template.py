@@ -157,6 +157,33 @@ class SamTemplate:
         return None
 
 
+HEADERS_POLICY = "AWS::CloudFront::ResponseHeadersPolicy"
+
+
+def dashboard_headers(template: SamTemplate) -> dict[str, str] | None:
+    """The response headers the template's CloudFront policy adds to the dashboard's files, as the
+    browser sees them; ``None`` when the template serves no dashboard."""
+    for resource in template.document.get("Resources", {}).values():
+        if resource.get("Type") != HEADERS_POLICY:
+            continue
+        security = resource["Properties"]["ResponseHeadersPolicyConfig"].get("SecurityHeadersConfig", {})
+        headers: dict[str, str] = {}
+        if "ContentSecurityPolicy" in security:
+            headers["content-security-policy"] = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        if "StrictTransportSecurity" in security:
+            hsts = security["StrictTransportSecurity"]
+            sub = "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+            headers["strict-transport-security"] = f"max-age={hsts['AccessControlMaxAgeSec']}{sub}"
+        if "ContentTypeOptions" in security:
+            headers["x-content-type-options"] = "nosniff"
+        if "FrameOptions" in security:
+            headers["x-frame-options"] = security["FrameOptions"]["FrameOption"]
+        if "ReferrerPolicy" in security:
+            headers["referrer-policy"] = security["ReferrerPolicy"]["ReferrerPolicy"]
+        return headers
+    return None
+
+
 def load_template(path: Path) -> SamTemplate:
     from samtranslator.yaml_helper import yaml_parse
 

@@ -27,6 +27,13 @@ SERVED_BY_LOCAL_CLOUD = {
     # batchItemFailures and never redeliver, so nothing reaches a DLQ. local/event_sources.py polls
     # the queues like Lambda's pollers do instead.
     "AWS::Lambda::EventSourceMapping",
+    # The dashboard's CDN: the front door serves web/dist at / with the template's response
+    # headers (local/static_site.py). What only makes sense with the distribution (the bucket
+    # policy that lets it read) goes with it.
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy",
+    "AWS::CloudFront::Function",
     # moto's CloudFormation has no AWS::SecretsManager::Secret (it would skip it and leave every
     # !Ref to it dangling). create_secrets() makes them with the API and puts their ARNs in place.
     "AWS::SecretsManager::Secret",
@@ -121,6 +128,10 @@ def adapt_for_emulator(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[SqsEve
                     enabled=bool(properties.get("Enabled", True)),
                 )
             )
+    cdn = {lid for lid, res in cfn["Resources"].items() if str(res.get("Type", "")).startswith("AWS::CloudFront::")}
+    for logical_id, resource in list(resources.items()):
+        if any(_mentions(resource, removed_id) for removed_id in cdn):
+            del resources[logical_id]
     _substitute_state_machine_definitions(resources)
     removed = set(cfn["Resources"]) - set(resources)
     outputs = {

@@ -5,6 +5,7 @@ template.yaml; HTTP goes through its front door exactly as a client's would.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -27,8 +28,14 @@ def cloud() -> Iterator[object]:
     running.stop()
 
 
+def no_cookies() -> CookieJar:
+    """A jar that keeps nothing: sign-ups and log-ins set the dashboard's session cookie, and a
+    client that kept it would send credentials the test did not mean to."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 @pytest.fixture(scope="session")
 def api(cloud: object) -> Iterator[httpx.Client]:
-    """An HTTP client on the local cloud's front door (no credentials)."""
-    with httpx.Client(base_url=cloud.url, timeout=30) as client:  # type: ignore[attr-defined]
+    """An HTTP client on the local cloud's front door (no credentials, and it keeps no cookies)."""
+    with httpx.Client(base_url=cloud.url, timeout=30, cookies=no_cookies()) as client:  # type: ignore[attr-defined]
         yield client

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
@@ -15,6 +16,7 @@ from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequ
 from grounded_core.identity.keyring import KeyCreated, KeyRequest
 from grounded_core.identity.members import OrgPatch, RoleChange
 from grounded_core.identity.models import ApiKey, Invite, Membership, Org
+from grounded_core.identity.session_cookie import COOKIE, cleared, cookie_only, with_session_cookie
 from grounded_core.identity.tokens import user_id_from_token
 from grounded_core.pagination import Page
 
@@ -22,14 +24,29 @@ router = APIRouter(prefix="/api")
 WIRE: dict[str, Any] = {"response_model_by_alias": True, "response_model_exclude_none": True}
 
 
+def signed_in(request: Request, session: Session, status: int = 200) -> JSONResponse:
+    """The answer to a sign-in: the session, and the token also in the HttpOnly cookie the
+    dashboard uses (left out of the body when the client asks for the cookie only)."""
+    body = session.model_dump(by_alias=True, exclude_none=True, mode="json")
+    if cookie_only(request):
+        body.pop("token", None)
+    return with_session_cookie(request, JSONResponse(body, status_code=status), session.token)
+
+
 @router.post("/auth/signup", status_code=201, response_model=Session, **WIRE)
-def sign_up(request: SignUp) -> Session:
-    return accounts.sign_up(request)
+def sign_up(body: SignUp, request: Request) -> JSONResponse:
+    return signed_in(request, accounts.sign_up(body), status=201)
 
 
 @router.post("/auth/login", response_model=Session, **WIRE)
-def log_in(request: LogIn) -> Session:
-    return accounts.log_in(request)
+def log_in(body: LogIn, request: Request) -> JSONResponse:
+    return signed_in(request, accounts.log_in(body))
+
+
+@router.post("/auth/logout", status_code=204)
+def log_out(request: Request) -> Response:
+    """Clears the dashboard's session cookie (API keys and bearer tokens are not affected)."""
+    return cleared(request, Response(status_code=204))
 
 
 @router.get("/me", response_model=Me, **WIRE)
@@ -80,12 +97,16 @@ def revoke_invite(invite_id: str, principal: Caller) -> Response:
 
 
 @router.post("/invites/{token}/accept", response_model=Session, **WIRE)
-def accept_invite(token: str, request: Request, acceptance: Annotated[Acceptance | None, Body()] = None) -> Session:
-    """Public route: a new user sends a name and password; a logged-in user sends their token."""
+def accept_invite(
+    token: str, request: Request, acceptance: Annotated[Acceptance | None, Body()] = None
+) -> JSONResponse:
+    """Public route: a new user sends a name and password; a logged-in user sends their token (or,
+    from the dashboard, its session cookie)."""
     authorization = request.headers.get("authorization", "")
     scheme, _, bearer = authorization.partition(" ")
-    user_id = user_id_from_token(bearer.strip()) if scheme.lower() == "bearer" and bearer.strip() else None
-    return invites.accept_invite(token, user_id, acceptance or Acceptance())
+    signed_in_as = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE, "")
+    user_id = user_id_from_token(signed_in_as) if signed_in_as else None
+    return signed_in(request, invites.accept_invite(token, user_id, acceptance or Acceptance()))
 
 
 @router.post("/keys", status_code=201, response_model=KeyCreated, **WIRE)

@@ -21,8 +21,14 @@ def test_the_local_cloud_starts_with_a_demo_key_that_works() -> None:
         assert key, text
         assert agent, text
 
+        built = (ROOT / "web" / "dist" / "index.html").exists()
+        assert (f"Dashboard: {url}/" if built else "Dashboard: not built") in text, text
+
         with httpx.Client(base_url=url, timeout=30) as api:
             assert api.get("/api/health").json()["status"] == "ok"
+            page = api.get("/sessions/any-route")  # the dashboard (or how to build it), same origin
+            assert page.headers["content-type"].startswith("text/html")
+            assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
             me = api.get("/api/me", headers={"Authorization": f"Bearer {key.group(1)}"})
             assert me.status_code == 200
             agents = api.get("/api/agents", headers={"Authorization": f"Bearer {key.group(1)}"}).json()["items"]

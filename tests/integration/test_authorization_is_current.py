@@ -136,10 +136,13 @@ def test_cursors_are_sealed_bound_to_their_list_and_carry_no_secret(api: httpx.C
 
 
 def test_unknown_routes_and_missing_credentials_answer_the_contracts_body(api: httpx.Client) -> None:
-    for method, path in (("GET", "/api/nope"), ("POST", "/api/agents/x/y/z"), ("DELETE", "/"), ("GET", "/favicon.ico")):
+    for method, path in (("GET", "/api/nope"), ("POST", "/api/agents/x/y/z"), ("DELETE", "/api"), ("GET", "/api/x.ico")):
         response = api.request(method, path)
         assert response.status_code == 404, (method, path)
         assert response.json()["code"] == "route_not_found"
+    # outside /api is the dashboard's (CloudFront's, locally the front door's static site): files only
+    assert api.delete("/").status_code == 405
+    assert api.get("/favicon.ico").status_code == 404
     missing = api.get("/api/sessions")
     assert missing.status_code == 401
     assert set(missing.json()) >= {"error", "code"}

@@ -51,6 +51,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     # identity
     "POST /api/auth/signup": PUBLIC,
     "POST /api/auth/login": PUBLIC,
+    "POST /api/auth/logout": PUBLIC,
     "POST /api/invites/{token}/accept": PUBLIC,  # a new user has no credential; a logged-in one sends a token
     "GET /api/me": SIGNED_IN,
     "GET /api/org": SIGNED_IN,

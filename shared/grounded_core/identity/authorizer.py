@@ -17,6 +17,7 @@ from grounded_core.identity.accounts import memberships_of
 from grounded_core.identity.api_keys import hash_secret, key_kind
 from grounded_core.identity.models import ApiKey
 from grounded_core.identity.principal import Credential
+from grounded_core.identity.session_cookie import SAFE_METHODS
 from grounded_core.identity.tokens import user_id_from_token
 from grounded_core.store import keys, table
 
@@ -63,11 +64,18 @@ def _user_credential(token: str) -> Credential:
 
 
 def resolve_request(
-    authorization: str | None, url_key: str | None, route_key: str, now: datetime | None = None
+    authorization: str | None,
+    url_key: str | None,
+    route_key: str,
+    now: datetime | None = None,
+    *,
+    session_cookie: str | None = None,
+    csrf_header: str | None = None,
 ) -> Credential:
     """The credential of a request: its ``Authorization`` header, else — on the routes that take
-    one — a publishable key in the URL. A secret key in a URL is refused on every route: it would
-    be written into logs and browser history on its way."""
+    one — a publishable key in the URL, else the dashboard's session cookie. A secret key in a URL
+    is refused on every route: it would be written into logs and browser history on its way. With
+    the cookie, a state-changing request must carry ``X-Grounded-CSRF`` (a cross-site form cannot)."""
     if url_key and key_kind(url_key) == "secret":
         return refused(
             "A secret key must never travel in a URL: send it in the Authorization header. "
@@ -78,6 +86,14 @@ def resolve_request(
         if key_kind(url_key) != "publishable":
             return refused("?key= takes a publishable key (pk_…).", "invalid_key")
         return _key_credential(url_key, now or utc_now())
+    if not authorization and session_cookie:
+        method = route_key.split(" ", 1)[0].upper()
+        if method not in SAFE_METHODS and not csrf_header:
+            return refused(
+                "A request signed in by the session cookie must carry the X-Grounded-CSRF header.",
+                "csrf_header_missing",
+            )
+        return _user_credential(session_cookie)
     return resolve_credential(authorization, now)
 
 

@@ -80,7 +80,7 @@ def create_invite(principal: Principal, request: InviteRequest, now: datetime | 
     )
     ttl = int((created + INVITE_LIFETIME + EXPIRED_INVITE_KEPT).timestamp())
     table.put(invite.to_item(ttl=ttl))
-    url = f"{get_settings().public_url.rstrip('/')}/api/invites/{token}/accept"
+    url = f"{get_settings().public_url.rstrip('/')}/invite/{token}"  # the dashboard's page for it
     return InviteCreated(
         id=invite.id, token=token, url=url, email=invite.email, role=invite.role, expires_at=invite.expires_at
     )

@@ -1,0 +1,215 @@
+import { useState } from "react";
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { Schemas } from "../api";
+import { Card, Empty, formatNumber, formatUsd, Loaded, PageHeader } from "../components/ui";
+import { useOne } from "../queries";
+import { AgentSelect } from "./Sessions";
+
+type Overview = Schemas["Overview"];
+type Point = Schemas["Point"];
+
+const RANGES: [string, number][] = [
+  ["7 days", 7],
+  ["30 days", 30],
+  ["90 days", 90],
+];
+
+function day(offset: number): string {
+  return new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+const LABELS: Record<string, string> = {
+  sessions: "Sessions",
+  traces: "Traces",
+  costUsd: "Cost",
+  tokens: "Tokens",
+  errorRate: "Error rate",
+  evalRuns: "Eval runs",
+  evalPassRate: "Eval pass rate",
+};
+
+function money(value: number): string {
+  if (value === 0) return "$0";
+  return value < 1 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`;
+}
+
+const shortDate = (value: string) => value.slice(5);
+
+function Series({
+  title,
+  unit,
+  points,
+  format,
+  kind = "line",
+}: {
+  title: string;
+  unit: string;
+  points: Point[];
+  format: (n: number) => string;
+  kind?: "line" | "area";
+}) {
+  const data = points.map((point) => ({ date: point.date, value: point.value }));
+  const Chart = kind === "area" ? AreaChart : LineChart;
+  return (
+    <Card title={`${title} (${unit})`}>
+      {data.every((point) => !point.value) ? (
+        <Empty />
+      ) : (
+        <figure className="chart" aria-label={`${title} per day`}>
+          <ResponsiveContainer width="100%" height={220}>
+            <Chart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+              <XAxis dataKey="date" tickFormatter={shortDate} fontSize={12} minTickGap={16} />
+              <YAxis
+                fontSize={12}
+                tickFormatter={(n: number) => format(n)}
+                width={72}
+                allowDecimals={format !== formatNumber}
+              />
+              <Tooltip
+                formatter={(value) => [format(Number(value)), unit]}
+                labelFormatter={(label) => String(label)}
+              />
+              {kind === "area" ? (
+                <Area
+                  type="linear"
+                  dataKey="value"
+                  name={title}
+                  stroke="#4f46e5"
+                  fill="#c7d2fe"
+                  dot={{ r: 2 }}
+                  isAnimationActive={false}
+                />
+              ) : (
+                <Line
+                  type="linear"
+                  dataKey="value"
+                  name={title}
+                  stroke="#4f46e5"
+                  strokeWidth={2}
+                  dot={{ r: 3 }}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              )}
+            </Chart>
+          </ResponsiveContainer>
+        </figure>
+      )}
+    </Card>
+  );
+}
+
+export default function Analytics() {
+  const [agentId, setAgentId] = useState("");
+  const [days, setDays] = useState(30);
+  const query = `analytics/overview?from=${day(days - 1)}&to=${day(0)}${agentId ? `&agentId=${agentId}` : ""}`;
+  const overview = useOne<Overview>(query);
+  return (
+    <>
+      <PageHeader title="Analytics" subtitle="Volume, quality, drift and cost per day." />
+      <search className="filters" aria-label="Choose the range">
+        <AgentSelect value={agentId} onChange={setAgentId} />
+        <label className="filter">
+          Range
+          <select value={days} onChange={(event) => setDays(Number(event.target.value))}>
+            {RANGES.map(([label, value]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </search>
+      <Loaded query={overview}>
+        {(found) => {
+          const drift = found.series.driftBySeverity.filter(
+            (point) => (point.low ?? 0) + (point.medium ?? 0) + (point.high ?? 0) + (point.critical ?? 0) > 0,
+          );
+          return (
+            <>
+              <dl className="totals">
+                {Object.entries(found.totals).map(([name, value]) => (
+                  <div key={name}>
+                    <dt>{LABELS[name] ?? name.replace(/([A-Z])/g, " $1").toLowerCase()}</dt>
+                    <dd>
+                      {name.toLowerCase().includes("usd")
+                        ? formatUsd(value)
+                        : name.toLowerCase().includes("rate")
+                          ? `${Math.round((value ?? 0) * 100)}%`
+                          : formatNumber(value)}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+              <div className="charts">
+                <Series
+                  title="Sessions"
+                  unit="sessions/day"
+                  points={found.series.sessionVolume}
+                  format={formatNumber}
+                  kind="area"
+                />
+                <Series
+                  title="Traces"
+                  unit="traces/day"
+                  points={found.series.traceVolume}
+                  format={formatNumber}
+                  kind="area"
+                />
+                <Series
+                  title="Eval pass rate"
+                  unit="%"
+                  points={found.series.evalPassRate}
+                  format={(n) => `${Math.round(n * 100)}%`}
+                />
+                <Series title="Cost" unit="USD/day" points={found.series.costUsd} format={money} />
+                <Series title="Tokens" unit="tokens/day" points={found.series.tokens} format={formatNumber} />
+                <Series
+                  title="Error rate"
+                  unit="% of traces"
+                  points={found.series.errorRate}
+                  format={(n) => `${Math.round(n * 100)}%`}
+                />
+                <Card title="Drift reports by severity (reports/day)">
+                  {drift.length === 0 ? (
+                    <Empty />
+                  ) : (
+                    <figure className="chart" aria-label="Drift reports by severity per day">
+                      <ResponsiveContainer width="100%" height={220}>
+                        <BarChart data={found.series.driftBySeverity}>
+                          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+                          <XAxis dataKey="date" tickFormatter={shortDate} fontSize={12} />
+                          <YAxis allowDecimals={false} fontSize={12} width={72} />
+                          <Tooltip />
+                          <Legend />
+                          <Bar dataKey="low" stackId="s" fill="#a5b4fc" isAnimationActive={false} />
+                          <Bar dataKey="medium" stackId="s" fill="#f59e0b" isAnimationActive={false} />
+                          <Bar dataKey="high" stackId="s" fill="#dc2626" isAnimationActive={false} />
+                          <Bar dataKey="critical" stackId="s" fill="#7f1d1d" isAnimationActive={false} />
+                        </BarChart>
+                      </ResponsiveContainer>
+                    </figure>
+                  )}
+                </Card>
+              </div>
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

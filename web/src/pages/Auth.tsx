@@ -1,0 +1,143 @@
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Field, FormError } from "../components/ui";
+import { useSignIn } from "../session";
+
+function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <main className="auth">
+      <div className="auth-card">
+        <p className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{" "}
+          Grounded
+        </p>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}
+
+function values(event: FormEvent<HTMLFormElement>): Record<string, string> {
+  event.preventDefault();
+  return Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+}
+
+export function LogIn() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const logIn = useSignIn("auth/login");
+  return (
+    <AuthFrame title="Log in">
+      {params.get("expired") ? (
+        <p className="notice" role="status">
+          Your session has ended. Log in again to continue.
+        </p>
+      ) : null}
+      <form
+        onSubmit={(event) =>
+          logIn.mutate(values(event), { onSuccess: () => navigate(params.get("next") || "/agents") })
+        }
+      >
+        <Field label="Email">
+          {(id) => <input id={id} name="email" type="email" autoComplete="email" required />}
+        </Field>
+        <Field label="Password">
+          {(id) => <input id={id} name="password" type="password" autoComplete="current-password" required />}
+        </Field>
+        <FormError error={logIn.error} />
+        <button className="button" type="submit" disabled={logIn.isPending}>
+          {logIn.isPending ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+      <p className="muted">
+        New to Grounded? <Link to="/signup">Create an account</Link>
+      </p>
+    </AuthFrame>
+  );
+}
+
+export function SignUp() {
+  const navigate = useNavigate();
+  const signUp = useSignIn("auth/signup");
+  return (
+    <AuthFrame title="Create your account">
+      <form onSubmit={(event) => signUp.mutate(values(event), { onSuccess: () => navigate("/agents") })}>
+        <Field label="Your name">{(id) => <input id={id} name="name" autoComplete="name" required />}</Field>
+        <Field label="Work email">
+          {(id) => <input id={id} name="email" type="email" autoComplete="email" required />}
+        </Field>
+        <Field label="Password" hint="At least 8 characters.">
+          {(id) => (
+            <input
+              id={id}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              required
+            />
+          )}
+        </Field>
+        <Field label="Organization name">
+          {(id) => <input id={id} name="orgName" autoComplete="organization" required />}
+        </Field>
+        <FormError error={signUp.error} />
+        <button className="button" type="submit" disabled={signUp.isPending}>
+          {signUp.isPending ? "Creating…" : "Create account"}
+        </button>
+      </form>
+      <p className="muted">
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </AuthFrame>
+  );
+}
+
+export function AcceptInvite() {
+  const { token = "" } = useParams();
+  const navigate = useNavigate();
+  const accept = useSignIn(`invites/${encodeURIComponent(token)}/accept`);
+  const [existing, setExisting] = useState(false);
+  return (
+    <AuthFrame title="Join your team on Grounded">
+      <form
+        onSubmit={(event) => {
+          const given = values(event);
+          accept.mutate(existing ? {} : given, { onSuccess: () => navigate("/agents") });
+        }}
+      >
+        {existing ? (
+          <p className="muted">You are logged in: accepting adds the org to your account.</p>
+        ) : (
+          <>
+            <Field label="Your name">
+              {(id) => <input id={id} name="name" autoComplete="name" required />}
+            </Field>
+            <Field label="Choose a password" hint="At least 8 characters.">
+              {(id) => (
+                <input
+                  id={id}
+                  name="password"
+                  type="password"
+                  autoComplete="new-password"
+                  minLength={8}
+                  required
+                />
+              )}
+            </Field>
+          </>
+        )}
+        <FormError error={accept.error} />
+        <button className="button" type="submit" disabled={accept.isPending}>
+          Accept invite
+        </button>
+      </form>
+      <button type="button" className="link-button" onClick={() => setExisting(!existing)}>
+        {existing ? "I am new to Grounded" : "I already have an account and I am logged in"}
+      </button>
+    </AuthFrame>
+  );
+}
