@@ -136,7 +136,8 @@ def test_cursors_are_sealed_bound_to_their_list_and_carry_no_secret(api: httpx.C
 
 
 def test_unknown_routes_and_missing_credentials_answer_the_contracts_body(api: httpx.Client) -> None:
-    for method, path in (("GET", "/api/nope"), ("POST", "/api/agents/x/y/z"), ("DELETE", "/api"), ("GET", "/api/x.ico")):
+    unknown = (("GET", "/api/nope"), ("POST", "/api/agents/x/y/z"), ("DELETE", "/api"), ("GET", "/api/x.ico"))
+    for method, path in unknown:
         response = api.request(method, path)
         assert response.status_code == 404, (method, path)
         assert response.json()["code"] == "route_not_found"

@@ -129,6 +129,17 @@ class Journey:
         page.get_by_text("baseline", exact=True).wait_for()
         self.agent_id = page.url.rsplit("/", 1)[-1]
         self.watched.visit("agent")
+        if not page.get_by_label("Label").is_visible():  # the publish form stays open after a publish
+            page.get_by_text("Publish a version").click()
+        page.get_by_label("Label").fill("v2")
+        page.get_by_label("Model").fill("gpt-4o")
+        page.get_by_label("System prompt").fill("You answer order and refund questions, briefly.")
+        page.get_by_role("button", name="Publish version").click()
+        page.get_by_role("button", name="Check drift").click()
+        page.get_by_role("link", name="See the report").click()
+        page.get_by_role("region", name="Components").wait_for()
+        self.watched.visit("drift-report")
+        page.go_back()
 
     def create_a_key_seen_once(self) -> None:
         page = self.page
@@ -191,6 +202,22 @@ class Journey:
         page.get_by_role("link", name="Back to the suite").click()
         page.get_by_role("region", name="Cases").locator("tbody tr").nth(2).wait_for()
         self.watched.visit("eval-suite")
+        self.compare_with_a_worse_run(run_id)
+
+    def compare_with_a_worse_run(self, first_run: str) -> None:
+        page = self.page
+        page.get_by_label("Mode").select_option("submit")
+        page.get_by_role("button", name="Start run").click()
+        page.wait_for_url("**/evals/runs/*")
+        second_run = page.url.rsplit("/", 1)[-1]
+        with Grounded(api_key=self.key, base_url=self.base) as client:
+            cases = client.evals.list_cases(client.evals.get_run(second_run).suite_id).items
+            echoed = "My card is 4111 1111 1111 1111 and my email is jane.doe@example.com, SSN 078-05-1120"
+            client.evals.submit_results(second_run, [{"caseId": case.id, "output": echoed} for case in cases])
+        page.get_by_text("COMPLETED").first.wait_for(timeout=60_000)
+        page.get_by_label("Compare with").select_option(first_run)
+        page.get_by_role("region", name="Regressions (3)").wait_for()
+        self.watched.visit("eval-compare")
 
     def see_the_analytics_charts(self) -> None:
         page = self.page

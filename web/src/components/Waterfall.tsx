@@ -3,7 +3,7 @@
 
 import { useState } from "react";
 import type { Schemas } from "../api";
-import { Badge, formatNumber, formatUsd, show } from "./ui";
+import { Badge, formatNumber, formatUsd, Preformatted, show } from "./ui";
 
 type Span = Schemas["SpanView"];
 
@@ -90,9 +90,9 @@ export function Waterfall({ spans }: { spans: Span[] }) {
               <div className="span-detail">
                 {span.error ? <p className="form-error">{show(span.error)}</p> : null}
                 <h4>Input</h4>
-                <pre>{show(span.input)}</pre>
+                <Preformatted label={`${span.name} input`}>{show(span.input)}</Preformatted>
                 <h4>Output</h4>
-                <pre>{show(span.output)}</pre>
+                <Preformatted label={`${span.name} output`}>{show(span.output)}</Preformatted>
                 {span.usage ? (
                   <p className="muted">
                     input {formatNumber(span.usage.inputTokens)} · output{" "}

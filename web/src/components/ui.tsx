@@ -213,3 +213,21 @@ export function show(value: unknown): string {
   if (value === undefined || value === null) return "—";
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
+
+/** Text that may scroll (JSON, long outputs): a labelled region the keyboard can reach. */
+export function Preformatted({
+  label,
+  small,
+  children,
+}: {
+  label: string;
+  small?: boolean;
+  children: string;
+}) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section tabIndex={0} aria-label={label} className={small ? "scroll-region small" : "scroll-region"}>
+      <pre>{children}</pre>
+    </section>
+  );
+}

@@ -13,6 +13,7 @@ import {
   formatUsd,
   Loaded,
   PageHeader,
+  Preformatted,
 } from "../components/ui";
 import { useChange, useList, useOne } from "../queries";
 import { useCan, useMe } from "../session";
@@ -32,14 +33,23 @@ type Connector = Schemas["Connector"];
 type Job = Schemas["Job"];
 
 const ROLES = ["VIEWER", "MEMBER", "ADMIN", "OWNER"] as const;
+// the API's scopes (grounded_core.identity.principal.ALL_SCOPES)
 const SCOPES = [
-  "traces:write",
+  "agents:read",
+  "agents:write",
   "traces:read",
+  "traces:write",
+  "telemetry:write",
   "sessions:read",
-  "evals:write",
+  "sessions:write",
   "evals:read",
+  "evals:write",
+  "connectors:read",
   "connectors:write",
+  "jobs:read",
+  "jobs:write",
   "analytics:read",
+  "admin",
 ];
 
 function formValues(event: FormEvent<HTMLFormElement>): Record<string, string> {
@@ -567,7 +577,9 @@ export function DriftPage() {
                 {
                   header: "Detail",
                   cell: (component) => (
-                    <pre className="small">{JSON.stringify(component.detail, null, 2)}</pre>
+                    <Preformatted small label={`${component.name} detail`}>
+                      {JSON.stringify(component.detail, null, 2)}
+                    </Preformatted>
                   ),
                 },
               ]}

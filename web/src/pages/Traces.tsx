@@ -2,7 +2,17 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import type { Schemas } from "../api";
 import { ListTable } from "../components/DataTable";
-import { Badge, Card, formatTime, formatUsd, Loaded, PageHeader, show, Totals } from "../components/ui";
+import {
+  Badge,
+  Card,
+  formatTime,
+  formatUsd,
+  Loaded,
+  PageHeader,
+  Preformatted,
+  show,
+  Totals,
+} from "../components/ui";
 import { Waterfall } from "../components/Waterfall";
 import { useList, useOne } from "../queries";
 import { AgentSelect } from "./Sessions";
@@ -115,10 +125,10 @@ export function TracePage() {
           </Card>
           <div className="two-columns">
             <Card title="Input">
-              <pre>{show(found.input)}</pre>
+              <Preformatted label="Trace input">{show(found.input)}</Preformatted>
             </Card>
             <Card title="Output">
-              <pre>{show(found.output)}</pre>
+              <Preformatted label="Trace output">{show(found.output)}</Preformatted>
             </Card>
           </div>
         </>
