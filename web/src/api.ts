@@ -5,7 +5,8 @@
  * it). The org the user acts in goes in `X-Grounded-Org`.
  */
 
-import type { components } from "./openapi";
+// The API's types, generated from openapi.json once for the JavaScript SDK (sdk/js, checked current by `make js`)
+import type { components } from "../../sdk/js/packages/client/src/openapi";
 
 export type Schemas = components["schemas"];
 

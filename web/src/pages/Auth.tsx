@@ -20,6 +20,17 @@ function AuthFrame({ title, children }: { title: string; children: React.ReactNo
   );
 }
 
+/** A new password, with the API's rule (at least 8 characters) said and checked. */
+function NewPassword({ label }: { label: string }) {
+  return (
+    <Field label={label} hint="At least 8 characters.">
+      {(id) => (
+        <input id={id} name="password" type="password" autoComplete="new-password" minLength={8} required />
+      )}
+    </Field>
+  );
+}
+
 function values(event: FormEvent<HTMLFormElement>): Record<string, string> {
   event.preventDefault();
   return Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
@@ -69,18 +80,7 @@ export function SignUp() {
         <Field label="Work email">
           {(id) => <input id={id} name="email" type="email" autoComplete="email" required />}
         </Field>
-        <Field label="Password" hint="At least 8 characters.">
-          {(id) => (
-            <input
-              id={id}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              minLength={8}
-              required
-            />
-          )}
-        </Field>
+        <NewPassword label="Password" />
         <Field label="Organization name">
           {(id) => <input id={id} name="orgName" autoComplete="organization" required />}
         </Field>
@@ -116,18 +116,7 @@ export function AcceptInvite() {
             <Field label="Your name">
               {(id) => <input id={id} name="name" autoComplete="name" required />}
             </Field>
-            <Field label="Choose a password" hint="At least 8 characters.">
-              {(id) => (
-                <input
-                  id={id}
-                  name="password"
-                  type="password"
-                  autoComplete="new-password"
-                  minLength={8}
-                  required
-                />
-              )}
-            </Field>
+            <NewPassword label="Choose a password" />
           </>
         )}
         <FormError error={accept.error} />
