@@ -120,26 +120,27 @@ class Journey:
         page.get_by_label("Name").fill("support-bot")
         page.get_by_role("button", name="Create agent").click()
         page.get_by_role("link", name="support-bot").click()
-        page.get_by_text("Publish a version").click()
-        page.get_by_label("Label").fill("v1")
-        page.get_by_label("Model").fill("gpt-4o-mini")
-        page.get_by_label("System prompt").fill("You answer order questions.")
-        page.get_by_role("button", name="Publish version").click()
+        self.publish_version("v1", "gpt-4o-mini", "You answer order questions.")
         page.get_by_role("button", name="Set as baseline").click()
         page.get_by_text("baseline", exact=True).wait_for()
         self.agent_id = page.url.rsplit("/", 1)[-1]
         self.watched.visit("agent")
-        if not page.get_by_label("Label").is_visible():  # the publish form stays open after a publish
-            page.get_by_text("Publish a version").click()
-        page.get_by_label("Label").fill("v2")
-        page.get_by_label("Model").fill("gpt-4o")
-        page.get_by_label("System prompt").fill("You answer order and refund questions, briefly.")
-        page.get_by_role("button", name="Publish version").click()
+        self.publish_version("v2", "gpt-4o", "You answer order and refund questions, briefly.")
         page.get_by_role("button", name="Check drift").click()
         page.get_by_role("link", name="See the report").click()
         page.get_by_role("region", name="Components").wait_for()
         self.watched.visit("drift-report")
         page.go_back()
+
+    def publish_version(self, label: str, model: str, prompt: str) -> None:
+        page = self.page
+        if not page.get_by_label("Label").is_visible():  # the form stays open after a publish
+            page.get_by_text("Publish a version").click()
+        page.get_by_label("Label").fill(label)
+        page.get_by_label("Model").fill(model)
+        page.get_by_label("System prompt").fill(prompt)
+        page.get_by_role("button", name="Publish version").click()
+        page.get_by_role("cell", name=label, exact=False).first.wait_for()
 
     def create_a_key_seen_once(self) -> None:
         page = self.page
@@ -260,6 +261,15 @@ class Journey:
         assert api.get("/api/agents", headers={"authorization": f"Bearer {self.key}"}).status_code == 401
         self.watched.visit("keys-revoked")
 
+    def see_an_error_state(self) -> None:
+        """Another org's (or no) session: the API's 404 said on the page, not a blank screen."""
+        self.watched.expect(r"GET .*/api/sessions/ses_missing\S* -> 404")
+        self.page.goto("/sessions/ses_missing")
+        alert = self.page.get_by_role("alert").first
+        alert.wait_for()
+        assert "session" in alert.inner_text().lower()
+        self.watched.visit("error-state")
+
     def open_a_trace(self) -> None:
         self.page.get_by_role("link", name="Traces", exact=True).click()
         self.page.get_by_role("link", name="trace", exact=True).first.click()
@@ -295,6 +305,7 @@ def test_a_team_uses_the_dashboard(
     journey.run_an_eval_from_a_template()
     journey.see_the_analytics_charts()
     journey.open_a_trace()
+    journey.see_an_error_state()
     journey.invite_a_member(chromium)
     journey.revoke_the_key(api)
     journey.open_every_other_page()

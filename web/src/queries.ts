@@ -18,20 +18,13 @@ export function useList<T>(
   });
 }
 
-export function useOne<T>(
-  path: string | null,
-  options: { refetchInterval?: number | false | ((data: T | undefined) => number | false) } = {},
-) {
+/** One resource; `refetchInterval(data)` keeps polling while it answers a number of ms. */
+export function useOne<T>(path: string | null, refetchInterval?: (data: T | undefined) => number | false) {
   return useQuery({
     queryKey: [path],
     queryFn: () => api.get<T>(path ?? ""),
     enabled: path !== null,
-    refetchInterval: options.refetchInterval
-      ? (query) =>
-          typeof options.refetchInterval === "function"
-            ? options.refetchInterval(query.state.data as T | undefined)
-            : (options.refetchInterval ?? false)
-      : false,
+    refetchInterval: refetchInterval ? (query) => refetchInterval(query.state.data) : false,
   });
 }
 

@@ -46,6 +46,24 @@ function money(value: number): string {
   return value < 1 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`;
 }
 
+const percent = (n: number) => `${Math.round(n * 100)}%`;
+
+/** The daily series drawn as lines or areas (drift by severity is a stacked bar chart of its own). */
+const CHARTS: {
+  title: string;
+  unit: string;
+  series: Exclude<keyof Overview["series"], "driftBySeverity">;
+  format: (n: number) => string;
+  kind?: "area";
+}[] = [
+  { title: "Sessions", unit: "sessions/day", series: "sessionVolume", format: formatNumber, kind: "area" },
+  { title: "Traces", unit: "traces/day", series: "traceVolume", format: formatNumber, kind: "area" },
+  { title: "Eval pass rate", unit: "%", series: "evalPassRate", format: percent },
+  { title: "Cost", unit: "USD/day", series: "costUsd", format: money },
+  { title: "Tokens", unit: "tokens/day", series: "tokens", format: formatNumber },
+  { title: "Error rate", unit: "% of traces", series: "errorRate", format: percent },
+];
+
 const shortDate = (value: string) => value.slice(5);
 
 function Series({
@@ -156,34 +174,16 @@ export default function Analytics() {
                 ))}
               </dl>
               <div className="charts">
-                <Series
-                  title="Sessions"
-                  unit="sessions/day"
-                  points={found.series.sessionVolume}
-                  format={formatNumber}
-                  kind="area"
-                />
-                <Series
-                  title="Traces"
-                  unit="traces/day"
-                  points={found.series.traceVolume}
-                  format={formatNumber}
-                  kind="area"
-                />
-                <Series
-                  title="Eval pass rate"
-                  unit="%"
-                  points={found.series.evalPassRate}
-                  format={(n) => `${Math.round(n * 100)}%`}
-                />
-                <Series title="Cost" unit="USD/day" points={found.series.costUsd} format={money} />
-                <Series title="Tokens" unit="tokens/day" points={found.series.tokens} format={formatNumber} />
-                <Series
-                  title="Error rate"
-                  unit="% of traces"
-                  points={found.series.errorRate}
-                  format={(n) => `${Math.round(n * 100)}%`}
-                />
+                {CHARTS.map((chart) => (
+                  <Series
+                    key={chart.title}
+                    title={chart.title}
+                    unit={chart.unit}
+                    points={found.series[chart.series]}
+                    format={chart.format}
+                    kind={chart.kind}
+                  />
+                ))}
                 <Card title="Drift reports by severity (reports/day)">
                   {drift.length === 0 ? (
                     <Empty />

@@ -364,9 +364,7 @@ export function SuitePage() {
 
 export function RunPage() {
   const { runId = "" } = useParams();
-  const run = useOne<Run>(`evals/runs/${runId}`, {
-    refetchInterval: (data) => (data?.status === "RUNNING" ? 1000 : false),
-  });
+  const run = useOne<Run>(`evals/runs/${runId}`, (data) => (data?.status === "RUNNING" ? 1000 : false));
   const results = useList<Result>(
     `evals/runs/${runId}/results`,
     {},

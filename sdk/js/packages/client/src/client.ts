@@ -4,7 +4,7 @@ import { PageRequest } from "./pages.js";
 import type { Caller, CallInit } from "./resources.js";
 import * as r from "./resources.js";
 import { apiRoot, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type Query, Transport } from "./transport.js";
-import type { Page } from "./types.js";
+import type { Me, Page } from "./types.js";
 
 export interface GroundedOptions {
   /** A secret or publishable key (`sk_live_…` / `pk_live_…`) or a user token. Under Node it
@@ -92,7 +92,7 @@ export class Grounded implements Caller {
 
   /** Who the credential is: the org, and the key or user and role. */
   me(options?: CallInit["options"]) {
-    return this.call<import("./types.js").Me>("GET", "me", { options });
+    return this.call<Me>("GET", "me", { options });
   }
 
   /** One request to any path under the API's root; resolves with the answer's body. */
