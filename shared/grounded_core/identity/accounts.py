@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Literal
 
@@ -108,12 +109,25 @@ def new_user_writes(user: User, password: str) -> list[Write]:
 EMAIL_TAKEN = "An account with that email already exists; log in instead."
 
 
+SLUG_ATTEMPTS = 5
+
+
+def slug_candidates(request: SignUp) -> Iterator[str]:
+    """The slugs to try in turn: a chosen slug only as given; a derived one, then with random suffixes."""
+    if request.org_slug is not None:
+        yield request.org_slug
+        return
+    base = slug_from_name(request.org_name)
+    yield base
+    for _ in range(SLUG_ATTEMPTS - 1):
+        yield f"{base[:33]}-{secrets.token_hex(3)}"  # a derived slug is ours to adjust
+
+
 def sign_up(request: SignUp, now: datetime | None = None) -> Session:
     """A user, an org with a unique slug and an OWNER membership, all in one transaction."""
     created = iso(now or utc_now())
     user = User(id=new_id("usr"), email=request.email, name=request.name, created_at=created)
-    slug = request.org_slug or slug_from_name(request.org_name)
-    for attempt in range(2):
+    for slug in slug_candidates(request):
         org = Org(id=new_id("org"), name=request.org_name, slug=slug, created_at=created, owner_count=1)
         operations = [
             *new_user_writes(user, request.password),
@@ -124,14 +138,11 @@ def sign_up(request: SignUp, now: datetime | None = None) -> Session:
         try:
             table.transact(operations)
         except ConditionFailed as failed:
-            if failed.label == "slug" and request.org_slug is None and attempt == 0:
-                slug = f"{slug[:35]}-{secrets.token_hex(2)}"  # a derived slug is ours to adjust
-                continue
             if failed.label == "slug":
-                raise Conflict(f"The org slug '{org.slug}' is taken.", code="slug_taken") from None
+                continue
             raise Conflict(EMAIL_TAKEN, code="email_taken") from None
         return Session(token=issue_token(user.id), user=user, org=org)
-    raise AssertionError("unreachable")
+    raise Conflict(f"The org slug '{org.slug}' is taken.", code="slug_taken")
 
 
 def user_by_email(email: str) -> tuple[User, str] | None:
