@@ -114,6 +114,7 @@ openapi: install js-install
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/otel.py
 	$(BIN)/python bench/connectors.py
 	$(BIN)/python bench/evals.py
 	$(BIN)/python bench/load.py

@@ -52,9 +52,24 @@ def by_service(where: str) -> Counter[str]:
     return totals
 
 
-def bench_cloud() -> tuple[LocalCloud, httpx.Client, dict[str, str], str]:
+def report_calls(title: str, places: tuple[str, ...], per: int, unit: str) -> None:
+    """Every counted call made in ``places``, per ``unit`` (``per`` of them), and each place's total."""
+    print(f"\n{title} (requests per {unit})")
+    print(f"  {'where':<20} {'service':<10} {'operation':<28} {'per ' + unit:>10}")
+    for (where, service, operation), count in sorted(calls.items()):
+        if where in places:
+            print(f"  {where:<20} {service:<10} {operation:<28} {count / per:>10.3f}")
+    print("  (SqsPoller: the local poller's own receives include idle polls; Lambda's pollers long-poll)")
+    for where in places:
+        if where not in {"SqsPoller", "AuthorizerFunction"}:
+            summary = ", ".join(f"{service} {count / per:.3f}" for service, count in sorted(by_service(where).items()))
+            print(f"  total {where:<18} {summary}")
+
+
+def bench_cloud(parameters: dict[str, str] | None = None) -> tuple[LocalCloud, httpx.Client, dict[str, str], str]:
     """A local cloud with a signed-up org and an agent that has a snapshot: ``(cloud, api, headers, agent)``."""
-    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "ERROR", "PasswordHashRounds": "4"})
+    settings = {"LogLevel": "ERROR", "PasswordHashRounds": "4", **(parameters or {})}
+    options = CloudOptions(port=0, tick_schedules=False, parameters=settings)
     cloud = LocalCloud(ROOT / "template.yaml", options).start()
     api = httpx.Client(base_url=cloud.url, timeout=120)
     signup = api.post(

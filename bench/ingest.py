@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
 
 
-from bench.counting import bench_cloud, by_service, calls, count_calls  # noqa: E402
+from bench.counting import bench_cloud, count_calls, report_calls  # noqa: E402
 
 
 def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
@@ -46,18 +46,6 @@ def traces(agent_id: str, count: int, sessions: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def report(title: str, per: int) -> None:
-    print(f"\n{title} (requests per trace)")
-    print(f"  {'where':<20} {'service':<10} {'operation':<28} {'per trace':>10}")
-    for (where, service, operation), count in sorted(calls.items()):
-        if where in {"TracesFunction", "NormalizeFunction", "SqsPoller", "AuthorizerFunction"}:
-            print(f"  {where:<20} {service:<10} {operation:<28} {count / per:>10.3f}")
-    print("  (SqsPoller: the local poller's own receives include idle polls; Lambda's pollers long-poll)")
-    for where in ("TracesFunction", "NormalizeFunction", "SqsPoller"):
-        summary = ", ".join(f"{service} {count / per:.3f}" for service, count in sorted(by_service(where).items()))
-        print(f"  total {where:<14} {summary}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=10)
@@ -77,7 +65,10 @@ def main() -> None:
     )
     assert answer.status_code == 202, answer.text
     cloud.drain(timeout_seconds=300)
-    report(f"One batch of {args.batch_size} traces, {args.sessions_per_batch} new sessions", args.batch_size)
+    title = f"One batch of {args.batch_size} traces, {args.sessions_per_batch} new sessions"
+    report_calls(
+        title, ("TracesFunction", "NormalizeFunction", "SqsPoller", "AuthorizerFunction"), args.batch_size, "trace"
+    )
 
     total = args.batches * args.batch_size
     bodies = [traces(agent, args.batch_size, args.sessions_per_batch) for _ in range(args.batches)]

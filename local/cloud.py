@@ -93,6 +93,7 @@ class LocalCloud:
         workarounds.serialize_emulator_calls()
         workarounds.name_every_execution()
         workarounds.cheap_transaction_rollback()
+        workarounds.partition_queries()
         template = load_template(self.template_path)
         self.client("s3").create_bucket(Bucket=ARTIFACT_BUCKET)  # where `sam package` would upload code
         translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)

@@ -319,3 +319,40 @@ def cheap_transaction_rollback() -> None:
 
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     DynamoDBBackend._grounded_rollback = True  # type: ignore[attr-defined]
+
+
+def partition_queries() -> None:
+    """moto answers a Query on the table (not an index) by sorting every item of the table and
+    keeping the partition's: each Query costs time in proportion to the table's size. Hand it only
+    the partition's items, in the same (range key) order. Runs under serialize_emulator_calls's
+    lock, so the shim is never seen by another request.
+    """
+    import inspect
+
+    from moto.dynamodb.models.table import Table
+
+    if getattr(Table, "_grounded_partitions", False):
+        return
+    original_query, original_all_items = Table.query, Table.all_items
+    signature = inspect.signature(original_query)
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        hash_key, index_name = bound.arguments.get("hash_key"), bound.arguments.get("index_name")
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return original_query(self, *args, **kwargs)
+        self._grounded_partition = hash_key
+        try:
+            return original_query(self, *args, **kwargs)
+        finally:
+            self._grounded_partition = None
+
+    def all_items(self: Any) -> Any:
+        partition = getattr(self, "_grounded_partition", None)
+        if partition is None:
+            return original_all_items(self)
+        return sorted(self.items.get(partition, {}).values(), key=lambda item: item.range_key)
+
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+    Table._grounded_partitions = True  # type: ignore[attr-defined]

@@ -14,14 +14,21 @@ import pytest
 from tests.support.container import fresh_container
 
 ROOT = Path(__file__).resolve().parents[1]
+#: bcrypt at cost 4 keeps hundreds of sign-ups fast (production: the template's 12); OTLP traces
+#: are assembled after a 1 s quiet period, or 4 s without their root (production: 5 s and 10 min)
+TEST_PARAMETERS = {
+    "LogLevel": "WARNING",
+    "PasswordHashRounds": "4",
+    "OtelQuietSeconds": "1",
+    "OtelRootlessSeconds": "4",
+}
 
 
 @pytest.fixture(scope="session")
 def cloud() -> Iterator[object]:
     from local.cloud import CloudOptions, LocalCloud
 
-    # bcrypt at cost 4 keeps hundreds of sign-ups fast; production uses the template's default (12).
-    options = CloudOptions(port=0, tick_schedules=False, parameters={"LogLevel": "WARNING", "PasswordHashRounds": "4"})
+    options = CloudOptions(port=0, tick_schedules=False, parameters=TEST_PARAMETERS)
     running = LocalCloud(ROOT / "template.yaml", options).start()
     fresh_container()  # test modules may have imported the core before the cloud set the environment
     yield running

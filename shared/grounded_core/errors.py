@@ -76,3 +76,8 @@ class RateLimited(GroundedError):
     def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None):
         super().__init__(message, code=code)
         self.retry_after_seconds = max(1, retry_after_seconds)
+
+
+class UnsupportedMediaType(GroundedError):
+    status = 415
+    default_code = "unsupported_media_type"

@@ -36,6 +36,10 @@ class Settings(BaseModel):
     eval_state_machine_arn: str = Field("", alias="EVAL_STATE_MACHINE_ARN")
     #: Secrets Manager names of connector credentials start with this (the stack's own prefix).
     connector_secret_prefix: str = Field("grounded/connectors/", alias="CONNECTOR_SECRET_PREFIX")
+    #: an OTLP trace is assembled once its root has arrived and no span came for this long
+    otel_quiet_seconds: int = Field(5, alias="OTEL_QUIET_SECONDS", ge=1, le=900)
+    #: ... and without its root once its first span is this old
+    otel_rootless_seconds: int = Field(600, alias="OTEL_ROOTLESS_SECONDS", ge=1, le=86_400)
 
 
 def settings_from(environ: dict[str, str]) -> Settings:

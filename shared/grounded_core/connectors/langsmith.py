@@ -17,6 +17,7 @@ from grounded_core.connectors.http import ProviderHttp, Rejected
 from grounded_core.connectors.source import SourcePage
 from grounded_core.connectors.syncs import Window
 from grounded_core.ingest.models import MAX_SPANS
+from grounded_core.pricing.cost import Usage
 
 DEFAULT_BASE_URL = "https://api.smith.langchain.com"
 PAGE_SIZE = 100  # the API's maximum; more is a 400
@@ -157,17 +158,14 @@ def usage(run: dict[str, Any]) -> dict[str, int] | None:
     completion = _int(run.get("completion_tokens") or details.get("output_tokens"))
     input_details = details.get("input_token_details") or {}
     output_details = details.get("output_token_details") or {}
-    cache_read = _int(input_details.get("cache_read"))
-    cache_write = _int(input_details.get("cache_creation"))
-    if not (prompt or completion):
-        return None
-    return {
-        "inputTokens": max(0, prompt - cache_read - cache_write),
-        "outputTokens": completion,
-        "cacheReadTokens": cache_read,
-        "cacheWriteTokens": cache_write,
-        "reasoningTokens": min(completion, _int(output_details.get("reasoning"))),
-    }
+    found = Usage.from_inclusive(
+        prompt,
+        completion,
+        _int(input_details.get("cache_read")),
+        _int(input_details.get("cache_creation")),
+        _int(output_details.get("reasoning")),
+    )
+    return None if found is None else found.model_dump(by_alias=True)
 
 
 def model_name(run: dict[str, Any]) -> str | None:

@@ -82,6 +82,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/traces/{trace_id}": needs("traces:read"),
     "GET /api/traces": needs("traces:read"),
     "POST /api/telemetry": needs("telemetry:write", publishable=True),
+    "POST /api/otel/v1/traces": needs("traces:write", publishable=True),
     # sessions
     "POST /api/sessions": needs("sessions:write"),
     "GET /api/sessions": needs("sessions:read"),

@@ -9,6 +9,7 @@ have ids derived from the trace, so writing them again overwrites them with them
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from grounded_core import adapters
@@ -29,13 +30,14 @@ from grounded_core.sessions.store import (
     SessionSeed,
     Stitched,
     add_counters,
+    erase_session_items,
     find_or_create_session,
     rollup_updates,
     session_counters,
     touch,
 )
 from grounded_core.store import keys, table
-from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent
+from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists
 
 TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
 T = TypeVar("T")
@@ -79,6 +81,10 @@ def handle_message(message: dict[str, Any]) -> None:
         each_alone("events", message["events"], lambda event: attach_event(org_id, event), _event_name, failed)
         if failed:
             raise ItemsFailed("events", failed)
+    elif kind == "otel":
+        from grounded_core.otel.worker import assemble_due
+
+        assemble_due(org_id, message["traces"])
     elif kind == "renormalize":
         renormalize_agent(org_id, message["agentId"], message.get("jobId"))
     elif kind == "drift":
@@ -124,6 +130,9 @@ def _duration_ms(trace: TraceIn) -> int:
     return max(0, int((parse_iso(trace.ended_at) - parse_iso(trace.started_at)).total_seconds() * 1000))
 
 
+_TOKEN_COUNTERS = ("inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens")
+
+
 def _token_counters(trace: TraceIn) -> dict[str, int]:
     usages = [span.usage for span in trace.spans if span.usage]
     return {
@@ -142,18 +151,52 @@ def _event_name(event: Any) -> str:
     return str(event.get("id")) if isinstance(event, dict) else "?"
 
 
+@dataclass
+class Pending:
+    """A trace to apply: new (``before`` is ``None``), or a later revision of one applied before."""
+
+    trace_id: str
+    trace: TraceIn
+    revision: int
+    before: Applied | None
+
+
+@dataclass
+class Work:
+    pending: Pending
+    snapshot_id: str
+    stitched: Stitched
+    turns: list[Turn]
+
+    @property
+    def moved_from(self) -> str | None:
+        """The session an earlier revision went to, when this revision stitches elsewhere (say,
+        its root span arrived late with the session id)."""
+        before = self.pending.before
+        if before is None or before.normalization["sessionId"] == self.stitched.session_id:
+            return None
+        return str(before.normalization["sessionId"])
+
+    @property
+    def trace_id(self) -> str:
+        return self.pending.trace_id
+
+
 def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
     """Normalize a message's traces with batched reads and writes; each trace's effects are still
-    applied on their own, exactly once (its transaction with the APPLIED marker). A trace that
-    fails does not stop the others (:func:`each_alone`)."""
+    applied on their own, exactly once per revision (its transaction with the APPLIED marker). A
+    trace that fails does not stop the others (:func:`each_alone`)."""
     failed: list[str] = []
     pending = _pending_traces(org_id, trace_ids, failed)
     snapshots = SnapshotResolver(org_id)
     sessions: dict[tuple[str, ...], Stitched] = {}
 
-    def prepare(entry: tuple[str, TraceIn]) -> tuple[str, TraceIn, str, Stitched, list[Turn]] | None:
-        trace_id, trace = entry
-        snapshot_id = trace.resource.snapshot_id or snapshots.resolve(trace.agent_id, trace.started_at)
+    def prepare(entry: Pending) -> Work | None:
+        trace_id, trace, before = entry.trace_id, entry.trace, entry.before
+        if before is not None:  # a later revision keeps its snapshot (and rollup day)
+            snapshot_id = before.normalization["snapshotId"]
+        else:
+            snapshot_id = trace.resource.snapshot_id or snapshots.resolve(trace.agent_id, trace.started_at)
         if snapshot_id is None:
             _mark_unresolved(org_id, trace_id, trace.agent_id)
             return None
@@ -164,21 +207,26 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
             sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace)
-        return trace_id, trace, snapshot_id, sessions[memo], turns_of(trace_id, trace)
+        return Work(entry, snapshot_id, sessions[memo], turns_of(trace_id, trace))
 
     work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
-    table.batch_put(_turn_item(org_id, stitched.session_id, turn) for *_, stitched, turns in work for turn in turns)
+    turn_items = {id(w): [_turn_item(org_id, w.stitched.session_id, turn) for turn in w.turns] for w in work}
+    table.batch_put(item for items in turn_items.values() for item in items)
+    table.batch_delete(key for w in work for key in _stale_turns(org_id, w, turn_items[id(w)]))
     last_seen: dict[str, str] = {}
     applied = []
 
-    def apply(entry: tuple[str, TraceIn, str, Stitched, list[Turn]]) -> None:
-        trace_id, trace, snapshot_id, stitched, turns = entry
-        if _apply_trace(org_id, trace_id, trace, snapshot_id, stitched, len(turns)):
+    def apply(entry: Work) -> None:
+        if _apply_trace(org_id, entry, [item["SK"] for item in turn_items[id(entry)]]):
+            trace, session_id = entry.pending.trace, entry.stitched.session_id
             seen = trace.ended_at or trace.started_at
-            last_seen[stitched.session_id] = max(seen, last_seen.get(stitched.session_id, seen))
-            applied.append((trace, stitched.session_id, turns))
+            last_seen[session_id] = max(seen, last_seen.get(session_id, seen))
+            applied.append((trace, session_id, entry.turns))
 
     _alone(work, apply, failed)
+    for entry in work:
+        if entry.moved_from:
+            _drop_if_empty(org_id, entry.moved_from)
     for session_id, seen in last_seen.items():
         touch(org_id, session_id, seen)
     insights.after_traces(org_id, applied)
@@ -186,82 +234,139 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
         raise ItemsFailed("traces", failed)
 
 
+def _stale_turns(org_id: str, work: Work, turn_items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Turns an earlier revision wrote that this one no longer has (their time moved, or the
+    trace moved to another session)."""
+    if work.pending.before is None:
+        return []
+    session_pk = keys.session(org_id, work.moved_from or work.stitched.session_id)
+    kept = set() if work.moved_from else {item["SK"] for item in turn_items}
+    return [(session_pk, sk) for sk in work.pending.before.turn_keys if sk not in kept]
+
+
+def _drop_if_empty(org_id: str, session_id: str) -> None:
+    """A session a trace moved out of is erased when nothing is left in it."""
+    item = table.get(keys.session(org_id, session_id), keys.SESSION_SK, consistent=True)
+    if item is not None and not any(int(item.get(name, 0)) for name in ("traces", "events", "turns")):
+        erase_session_items(org_id, session_id)
+
+
 def _alone(entries: Iterable[Any], work: Callable[[Any], R], failed: list[str]) -> list[R]:
-    """:func:`each_alone` over trace entries, which start with the trace id."""
-    return each_alone("traces", entries, work, lambda entry: str(entry[0]), failed)
+    """:func:`each_alone` over trace entries, which name their trace id."""
+    return each_alone("traces", entries, work, lambda entry: str(entry.trace_id), failed)
 
 
-def _pending_traces(org_id: str, trace_ids: list[str], failed: list[str]) -> list[tuple[str, TraceIn]]:
+def _pending_traces(org_id: str, trace_ids: list[str], failed: list[str]) -> list[Pending]:
     """The traces still to apply (one BatchGetItem for their items and markers)."""
     wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
     found = table.batch_get(wanted, consistent=True)
 
-    def load(trace_id: str) -> tuple[str, TraceIn] | None:
+    def load(trace_id: str) -> Pending | None:
         item = found.get((keys.trace(org_id, trace_id), keys.TRACE_SK))
-        applied = found.get((keys.trace(org_id, trace_id), keys.APPLIED_SK))
+        marker = found.get((keys.trace(org_id, trace_id), keys.APPLIED_SK))
         if item is None:
             logger.info("trace gone before normalization", extra={"trace_id": trace_id})
-        elif applied is not None:  # done before: only repair what a re-send may have reset
+            return None
+        revision = int(item.get("revision") or 0)
+        before = None if marker is None else Applied.from_item(marker)
+        if before is not None and revision <= before.revision:  # done: repair what a re-send reset
             if item.get("normalization", {}).get("state") != "normalized":
-                _set_normalization(org_id, trace_id, applied["normalization"])
-        else:
-            return trace_id, _load_trace(item)
-        return None
+                _set_normalization(org_id, trace_id, before.normalization)
+            return None
+        return Pending(trace_id, _load_trace(item), revision, before)
 
     loaded = each_alone("traces", dict.fromkeys(trace_ids), load, str, failed)
     return [entry for entry in loaded if entry is not None]
 
 
-def _apply_trace(org_id: str, trace_id: str, trace: TraceIn, snapshot_id: str, stitched: Stitched, turns: int) -> bool:
-    """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before."""
-    trace_pk = keys.trace(org_id, trace_id)
+def trace_counters(trace: TraceIn, org_id: str, turns: int) -> dict[str, int]:
+    """What one trace adds to its session, rollup day and snapshot."""
     nanos, unpriced = trace_cost(trace, org_id)
-    errors = 1 if trace.status == "error" else 0
-    counters = {
+    return {
         "traces": 1,
         "turns": turns,
-        "errors": errors,
+        "errors": 1 if trace.status == "error" else 0,
         "costNanos": nanos,
         "unpricedCalls": unpriced,
+        "traceMs": _duration_ms(trace),
         **_token_counters(trace),
     }
+
+
+SESSION_COUNTERS = ("traces", "turns", "errors", "costNanos", "unpricedCalls", *_TOKEN_COUNTERS)
+ROLLUP_COUNTERS = ("traces", "turns", "errors", "costNanos", *_TOKEN_COUNTERS)
+SNAPSHOT_COUNTERS = ("traces", "errors", "costNanos", "traceMs")
+
+
+def _only(counters: dict[str, int], names: Iterable[str]) -> dict[str, int]:
+    return {name: counters[name] for name in names if counters.get(name)}
+
+
+def _apply_trace(org_id: str, work: Work, turn_keys: list[str]) -> bool:
+    """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before.
+    A later revision adds only what changed since the one applied, conditioned on that one."""
+    trace_id, trace, before = work.trace_id, work.pending.trace, work.pending.before
+    counters = trace_counters(trace, org_id, len(work.turns))
+    delta = {name: value - (before.counters.get(name, 0) if before else 0) for name, value in counters.items()}
+    session_change = counters if work.moved_from else delta
+    rolled_up_at = before.rolled_up_at if before and before.rolled_up_at else trace.started_at
     state = {
         "state": "normalized",
-        "sessionId": stitched.session_id,
-        "stitchRule": stitched.rule,
-        "snapshotId": snapshot_id,
-        "costNanos": nanos,
-        "unpricedCalls": unpriced,
+        "sessionId": work.stitched.session_id,
+        "stitchRule": work.stitched.rule,
+        "snapshotId": work.snapshot_id,
+        "costNanos": counters["costNanos"],
+        "unpricedCalls": counters["unpricedCalls"],
     }
+    marker = Applied(
+        org_id=org_id,
+        trace_id=trace_id,
+        normalization=state,
+        revision=work.pending.revision,
+        counters=counters,
+        turn_keys=turn_keys,
+        rolled_up_at=rolled_up_at,
+    )
     operations: list[Write] = [
-        Put(Applied(org_id=org_id, trace_id=trace_id, normalization=state).to_item(), absent(), label=APPLIED),
-        session_counters(org_id, stitched.session_id, counters, {"snapshotId": snapshot_id}),
-        *rollup_updates(
-            org_id, trace.agent_id, trace.started_at, {k: v for k, v in counters.items() if k != "unpricedCalls"}
-        ),
-        add_counters(
-            keys.snapshot_stats(org_id, snapshot_id),
-            keys.TOTAL_SK,
-            {"traces": 1, "errors": errors, "costNanos": nanos, "traceMs": _duration_ms(trace)},
+        Put(marker.to_item(), absent() if before is None else eq("revision", before.revision), label=APPLIED),
+        session_counters(
+            org_id, work.stitched.session_id, _only(session_change, SESSION_COUNTERS), {"snapshotId": work.snapshot_id}
         ),
         Update(
-            trace_pk,
+            keys.trace(org_id, trace_id),
             keys.TRACE_SK,
             set={
                 "normalization": state,
-                "GSI1PK": keys.session(org_id, stitched.session_id),
+                "GSI1PK": keys.session(org_id, work.stitched.session_id),
                 "GSI1SK": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
             },
         ),
         Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()),
     ]
+    if work.moved_from and before and _still_there(org_id, work.moved_from):  # else erased: nothing to take back
+        operations.append(_moved_out(org_id, work.moved_from, _only(before.counters, SESSION_COUNTERS)))
+    if rollup := _only(delta, ROLLUP_COUNTERS):
+        operations += rollup_updates(org_id, trace.agent_id, rolled_up_at, rollup)
+    if snapshot := _only(delta, SNAPSHOT_COUNTERS):
+        operations.append(add_counters(keys.snapshot_stats(org_id, work.snapshot_id), keys.TOTAL_SK, snapshot))
     try:
         table.transact(operations)
     except ConditionFailed as failed:
         if failed.label != APPLIED:
-            raise  # the session was erased meanwhile: the message is tried again
-        return False  # a concurrent delivery applied it first
+            raise  # a session was erased meanwhile: the message is tried again
+        return False  # a concurrent delivery applied it (or a later revision) first
     return True
+
+
+def _still_there(org_id: str, session_id: str) -> bool:
+    return table.get(keys.session(org_id, session_id), keys.SESSION_SK, consistent=True) is not None
+
+
+def _moved_out(org_id: str, session_id: str, counters: dict[str, int]) -> Update:
+    """Take an earlier revision's counters back from the session it moved out of (if still there)."""
+    negated = {name: -value for name, value in counters.items()}
+    update = add_counters(keys.session(org_id, session_id), keys.SESSION_SK, negated)
+    return replace(update, when=exists(), label="moved_out")
 
 
 def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:

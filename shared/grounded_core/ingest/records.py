@@ -18,6 +18,13 @@ class Applied(StoredModel):
     org_id: str
     trace_id: str
     normalization: dict[str, Any]
+    #: the revision of the trace applied, what it added to each counter, where its turns are and
+    #: which day it was rolled up on: a later revision (an OTLP trace's late span) adds only the
+    #: difference, to the same session, snapshot and day
+    revision: int = 0
+    counters: dict[str, int] = Field(default_factory=dict)
+    turn_keys: list[str] = Field(default_factory=list)
+    rolled_up_at: str | None = None
 
     def keys(self) -> dict[str, str]:
         return {"PK": keys.trace(self.org_id, self.trace_id), "SK": keys.APPLIED_SK}
@@ -54,6 +61,8 @@ class StoredTrace(TraceView, StoredModel):
 
     org_id: str
     payload_key: str | None = None
+    #: OTLP traces: the number of spans it was assembled from (a late span makes a new revision)
+    revision: int | None = None
 
     def keys(self) -> dict[str, str]:
         return {

@@ -138,7 +138,10 @@ def _parse_trace(now: datetime) -> Callable[[dict[str, Any]], TraceIn]:
     return parse
 
 
-def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def trace_item(
+    org_id: str, trace_id: str, trace: TraceIn, received_at: str, **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The trace's table item (times in UTC, large fields as markers) and the fields for S3."""
     body = trace.model_dump(mode="json", by_alias=True)
     body["id"] = trace_id
     body["startedAt"] = _utc(trace.started_at)
@@ -153,6 +156,7 @@ def _trace_item(org_id: str, trace_id: str, trace: TraceIn, received_at: str) ->
         "receivedAt": received_at,
         "normalization": {"state": "pending"},
         "payloadKey": payload_key(org_id, trace_id) if payloads else None,
+        **extra,
     }
     return StoredTrace.model_validate(stored).to_item(), payloads
 
@@ -198,7 +202,7 @@ def accept_traces(
             if stored.get("normalization", {}).get("state") == "pending":
                 to_queue.append(trace_id)
         elif trace_id not in to_write:
-            to_write[trace_id] = _trace_item(principal.org_id, trace_id, trace, received)
+            to_write[trace_id] = trace_item(principal.org_id, trace_id, trace, received)
             to_queue.append(trace_id)
     for item, payloads in to_write.values():
         if payloads:

@@ -52,12 +52,22 @@ def as_text(value: Any) -> str:
     if isinstance(value, list) and value and all(isinstance(m, dict) for m in value):
         return as_text(value[-1].get("content", value[-1]))
     if isinstance(value, dict):
+        if isinstance(value.get("parts"), list) and (text := _text_parts(value["parts"])):
+            return text  # OpenTelemetry GenAI messages: {"role": …, "parts": [{"type": "text", "content": …}]}
         if isinstance(value.get("messages"), list) and value["messages"]:
             return as_text(value["messages"])
         for key in _TEXT_KEYS:
             if isinstance(value.get(key), str | list | dict):
                 return as_text(value[key])
     return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _text_parts(parts: list[Any]) -> str:
+    return "\n".join(
+        str(part["content"])
+        for part in parts
+        if isinstance(part, dict) and part.get("type") == "text" and part.get("content")
+    )
 
 
 def _bounded(text: str) -> tuple[str, bool]:

@@ -32,6 +32,23 @@ class Usage(ApiModel):
     cache_write_tokens: int = Field(0, ge=0)
     reasoning_tokens: int = Field(0, ge=0)  # part of output_tokens; shown, never priced again
 
+    @classmethod
+    def from_inclusive(
+        cls, prompt: int, completion: int, cache_read: int = 0, cache_write: int = 0, reasoning: int = 0
+    ) -> Usage | None:
+        """From counts where the prompt includes cached tokens (OpenAI, LangChain, OpenTelemetry
+        GenAI, OpenInference); ``None`` when no tokens were counted."""
+        prompt, completion, cache_read, cache_write = (max(0, n) for n in (prompt, completion, cache_read, cache_write))
+        if not (prompt or completion):
+            return None
+        return cls(
+            input_tokens=max(0, prompt - cache_read - cache_write),
+            output_tokens=completion,
+            cache_read_tokens=cache_read,
+            cache_write_tokens=cache_write,
+            reasoning_tokens=min(completion, max(0, reasoning)),
+        )
+
     @property
     def total(self) -> int:
         return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens

@@ -23,6 +23,7 @@ from grounded_core.sessions.store import (
     STITCH_TAKEN,
     SessionSeed,
     create_session,
+    erase_session_items,
     get_session_item,
     rollup_updates,
     session_counters,
@@ -188,21 +189,18 @@ def _public(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_session(principal: Principal, session_id: str) -> None:
-    """Erase the session and everything attached: turns, events, traces (and their S3 bodies and
-    markers), stitch keys. Daily rollups keep their counts (they hold no personal data)."""
+    """Erase the session and everything attached: turns, events, traces (their items, received
+    OTLP spans, S3 bodies and markers), stitch keys. Daily rollups keep their counts (they hold no
+    personal data)."""
     _session(principal, session_id)
     org_id = principal.org_id
-    doomed: list[tuple[str, str]] = [
-        (item["PK"], item["SK"]) for item in table.query_all(keys.session(org_id, session_id))
-    ]
+    doomed: list[tuple[str, str]] = []
     payloads = []
     for trace in _session_traces(org_id, session_id):
-        trace_pk = keys.trace(org_id, trace["id"])
-        doomed += [(trace_pk, keys.TRACE_SK), (trace_pk, keys.APPLIED_SK)]
+        doomed += [(item["PK"], item["SK"]) for item in table.query_all(keys.trace(org_id, trace["id"]))]
         if trace.get("payloadKey"):
             payloads.append(trace["payloadKey"])
-    stored = table.get(keys.session(org_id, session_id), keys.SESSION_SK) or {}
-    doomed += [(pk, keys.STITCH_SK) for pk in stored.get("stitchKeys", [])]
     if payloads:
         adapters.delete_objects(payloads)
     table.batch_delete(doomed)
+    erase_session_items(org_id, session_id)

@@ -142,3 +142,12 @@ def find_or_create_session(org_id: str, seed: SessionSeed, stitch_keys: list[Sti
                 continue  # another worker created it a moment ago (or raced us): read theirs
             return Stitched(session.id, stitch_keys[0].rule, created=True)
     raise Conflict("Could not settle the session for this item; it will be retried.", code="stitch_race")
+
+
+def erase_session_items(org_id: str, session_id: str) -> None:
+    """The session's own items (totals, turns, events) and its stitch keys; not its traces."""
+    items = table.query_all(keys.session(org_id, session_id))
+    doomed = [(item["PK"], item["SK"]) for item in items]
+    stitched = [item.get("stitchKeys", []) for item in items if item["SK"] == keys.SESSION_SK]
+    doomed += [(pk, keys.STITCH_SK) for pk in (stitched[0] if stitched else [])]
+    table.batch_delete(doomed)

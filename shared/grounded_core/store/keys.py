@@ -295,3 +295,13 @@ def org_insights(org_id: str) -> str:
 
 #: Attributes that exist for the table, never for a client.
 STORAGE_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "entity", "ttl"})
+
+
+# ---------------------------------------------------------------- OpenTelemetry ingestion
+
+OTEL_SPAN_PREFIX = "OSPAN#"  # a received OTLP span, in its trace's partition until and after assembly
+OTEL_STATE_SK = "OTLP"  # a trace's assembly state: whose it is, when its last span came, root seen
+
+
+def otel_span(span_id: str) -> str:
+    return f"{OTEL_SPAN_PREFIX}{span_id}"

@@ -180,6 +180,7 @@ def query(
     newest_first: bool = False,
     sk_between: tuple[str, str] | None = None,
     where: Cond | None = None,
+    consistent: bool = False,
 ) -> tuple[list[Item], Item | None]:
     """One page of a partition (optionally of an index), filtered by ``where``:
     ``(items, last_evaluated_key)``."""
@@ -204,6 +205,8 @@ def query(
         arguments["Limit"] = limit
     if start_key:
         arguments["ExclusiveStartKey"] = start_key
+    if consistent:
+        arguments["ConsistentRead"] = True
     try:
         page = aws.table().query(**arguments)
     except ClientError as error:
@@ -213,12 +216,14 @@ def query(
     return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
 
 
-def query_all(pk: str, sk_prefix: str | None = None, *, index: str | None = None) -> list[Item]:
+def query_all(
+    pk: str, sk_prefix: str | None = None, *, index: str | None = None, consistent: bool = False
+) -> list[Item]:
     """Every item of a partition (for small, bounded partitions such as an org's members)."""
     items: list[Item] = []
     start: Item | None = None
     while True:
-        page, start = query(pk, sk_prefix, index=index, start_key=start)
+        page, start = query(pk, sk_prefix, index=index, start_key=start, consistent=consistent)
         items.extend(page)
         if not start:
             return items
@@ -288,17 +293,26 @@ def batch_delete(keys: Iterable[tuple[str, str]]) -> None:
             writer.delete_item(Key={"PK": pk, "SK": sk})
 
 
-def batch_get(keys: Sequence[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], Item]:
-    """Many items by key with as few BatchGetItem calls as possible (100 keys per call)."""
+def batch_get(
+    keys: Sequence[tuple[str, str]], consistent: bool = False, fields: Sequence[str] = ()
+) -> dict[tuple[str, str], Item]:
+    """Many items by key with as few BatchGetItem calls as possible (100 keys per call); only
+    ``fields`` of them (and their keys) when given."""
     found: dict[tuple[str, str], Item] = {}
     unique = list(dict.fromkeys(keys))
     name = aws.table().name
     client = aws.table().meta.client  # the resource's client: takes and returns Python types
+    projection: dict[str, Any] = {}
+    if fields:
+        expression = Expression()
+        projection = {"ProjectionExpression": ", ".join(expression.name(f) for f in ("PK", "SK", *fields))}
+        projection.update(expression.arguments())
     for start in range(0, len(unique), 100):
         request: dict[str, Any] = {
             name: {
                 "Keys": [{"PK": pk, "SK": sk} for pk, sk in unique[start : start + 100]],
                 "ConsistentRead": consistent,
+                **projection,
             }
         }
         while request:
