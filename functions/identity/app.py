@@ -11,7 +11,7 @@ from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.identity import accounts, invites, keyring, members
-from grounded_core.identity.accounts import LogIn, Me, Session, SignUp
+from grounded_core.identity.accounts import LogIn, Me, PasswordChange, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
 from grounded_core.identity.keyring import KeyCreated, KeyRequest
 from grounded_core.identity.members import OrgPatch, RoleChange
@@ -47,6 +47,20 @@ def log_in(body: LogIn, request: Request) -> JSONResponse:
 def log_out(request: Request) -> Response:
     """Clears the dashboard's session cookie (API keys and bearer tokens are not affected)."""
     return cleared(request, Response(status_code=204))
+
+
+@router.post("/auth/logout-all", status_code=204)
+def log_out_everywhere(request: Request, principal: Caller) -> Response:
+    """Signs out every session of the signed-in user: every user token issued until now answers
+    401 from the next request (API keys are not affected)."""
+    accounts.sign_out_everywhere(principal.user_id or "")
+    return cleared(request, Response(status_code=204))
+
+
+@router.post("/auth/password", response_model=Session, **WIRE)
+def change_password(body: PasswordChange, request: Request, principal: Caller) -> JSONResponse:
+    """A new password: every token issued before is signed out; the answer carries a fresh one."""
+    return signed_in(request, accounts.change_password(principal.user_id or "", body))
 
 
 @router.get("/me", response_model=Me, **WIRE)

@@ -143,8 +143,9 @@ def test_reads_depend_on_days_not_on_data(api: httpx.Client, ingested: dict[str,
         with dynamodb_calls() as calls:
             assert api.get("/api/analytics/overview", params=params, headers=account.headers).status_code == 200
         counted[name] = list(calls)
-    # the authorizer's one Query (a user's memberships, read on every request), then the overview's one
-    assert counted["data"] == counted["empty"] == ["Query", "Query"]
+    # the authorizer's GetItem (the user's token version) and Query (their memberships), read on
+    # every request, then the overview's one Query
+    assert counted["data"] == counted["empty"] == ["GetItem", "Query", "Query"]
 
 
 def test_the_eval_pass_rate_is_the_days_cases_passed(api: httpx.Client, owner: Account, cloud: Any) -> None:

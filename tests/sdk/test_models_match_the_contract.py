@@ -39,6 +39,7 @@ SERVER_NAME = {
     "Policy": "Policy",
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
+    "AuthSession": "Session",
     "ItemResult": "ItemResult",
     "BatchResult": "BatchAnswer",
 }

@@ -88,6 +88,7 @@ class Grounded(_BaseClient):
         self.pricing = resources.Pricing(self)
         self.policies = resources.Policies(self)
         self.keys = resources.Keys(self)
+        self.auth = resources.Auth(self)
         self.insights = resources.Insights(self)
 
     @overload
@@ -189,6 +190,7 @@ class AsyncGrounded(_BaseClient):
         self.pricing = async_resources.AsyncPricing(self)
         self.policies = async_resources.AsyncPolicies(self)
         self.keys = async_resources.AsyncKeys(self)
+        self.auth = async_resources.AsyncAuth(self)
         self.insights = async_resources.AsyncInsights(self)
 
     @overload

@@ -214,6 +214,13 @@ class ApiKey(Model):
     key: str | None = None  # only when created or rotated
 
 
+class AuthSession(Model):
+    """What logging in (or changing the password) answers: the user token and whom it is for."""
+
+    token: str | None = None
+    user: dict[str, Any]
+
+
 class Insight(Model):
     id: str
     session_id: str

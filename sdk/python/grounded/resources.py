@@ -464,6 +464,23 @@ class Keys(_Resource):
         return self._call("POST", f"keys/{key_id}/rotate", m.ApiKey)
 
 
+class Auth(_Resource):
+    """A user's own account. ``log_in`` needs no credential; the rest act as the user whose token
+    the client holds (``Grounded(api_key=<user token>)``), never as an API key."""
+
+    def log_in(self, *, email: str, password: str) -> m.AuthSession:
+        return self._call("POST", "auth/login", m.AuthSession, json=_body(email=email, password=password))
+
+    def log_out_everywhere(self) -> None:
+        """Every token of the user issued until now stops working (the client's own included)."""
+        self._send("POST", "auth/logout-all")
+
+    def change_password(self, *, current_password: str, new_password: str) -> m.AuthSession:
+        """Signs out every earlier token; the answer carries a fresh one."""
+        body = _body(current_password=current_password, new_password=new_password)
+        return self._call("POST", "auth/password", m.AuthSession, json=body)
+
+
 class Insights(_Resource):
     def list(
         self,

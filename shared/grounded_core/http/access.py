@@ -31,6 +31,8 @@ class Access:
 
 PUBLIC = Access(public=True)
 SIGNED_IN = Access()
+#: about the signed-in user's own account: never for an API key
+USER_ONLY = Access(kinds=frozenset({"user"}))
 ADMIN = Access(scope=ADMIN_SCOPE, org_wide=True)
 ORG_MEMBERS = Access(org_wide=True)
 
@@ -52,7 +54,9 @@ ROUTE_ACCESS: dict[str, Access] = {
     "POST /api/auth/signup": PUBLIC,
     "POST /api/auth/login": PUBLIC,
     "POST /api/auth/logout": PUBLIC,
-    "POST /api/invites/{token}/accept": PUBLIC,  # a new user has no credential; a logged-in one sends a token
+    "POST /api/invites/{token}/accept": PUBLIC,
+    "POST /api/auth/logout-all": USER_ONLY,
+    "POST /api/auth/password": USER_ONLY,  # a new user has no credential; a logged-in one sends a token
     "GET /api/me": SIGNED_IN,
     "GET /api/org": SIGNED_IN,
     "PATCH /api/org": ADMIN,

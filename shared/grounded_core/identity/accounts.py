@@ -6,12 +6,12 @@ import re
 import secrets
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from grounded_core.clock import iso, utc_now
-from grounded_core.errors import Conflict, Unauthorized
+from grounded_core.errors import Conflict, Forbidden, Unauthorized
 from grounded_core.identity.models import Email, Membership, Org, Slug, User
 from grounded_core.identity.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, hash_password, password_matches
 from grounded_core.identity.principal import Principal, Role
@@ -19,7 +19,7 @@ from grounded_core.identity.tokens import issue_token
 from grounded_core.ids import new_id
 from grounded_core.model import ApiModel
 from grounded_core.store import keys, table
-from grounded_core.store.conditions import ConditionFailed, Put, Write, absent
+from grounded_core.store.conditions import ConditionFailed, Put, Write, absent, exists
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
@@ -145,13 +145,25 @@ def sign_up(request: SignUp, now: datetime | None = None) -> Session:
     raise Conflict(f"The org slug '{org.slug}' is taken.", code="slug_taken")
 
 
-def user_by_email(email: str) -> tuple[User, str] | None:
-    """The user with that email and their password hash."""
+def user_by_email(email: str) -> dict[str, Any] | None:
+    """The stored user with that email (with its password hash and token version)."""
     pointer = table.get(keys.email(email), keys.EMAIL_SK)
     if pointer is None:
         return None
-    item = table.get(keys.user(pointer["userId"]), keys.USER_SK)
-    return (User.from_item(item), item["passwordHash"]) if item else None
+    return table.get(keys.user(pointer["userId"]), keys.USER_SK, consistent=True)
+
+
+def token_version(user_item: dict[str, Any]) -> int:
+    """The user's current token version: tokens of an older one are signed out."""
+    return int(user_item.get("tokenVersion") or 0)
+
+
+def current_token_version(user_id: str) -> int:
+    return token_version(table.get(keys.user(user_id), keys.USER_SK, consistent=True) or {})
+
+
+def token_for(user_item: dict[str, Any]) -> str:
+    return issue_token(str(user_item["id"]), token_version(user_item))
 
 
 def memberships_of(user_id: str) -> list[Membership]:
@@ -161,11 +173,55 @@ def memberships_of(user_id: str) -> list[Membership]:
 def log_in(request: LogIn) -> Session:
     """A token for the right email and password; the same 401 for an unknown email."""
     found = user_by_email(request.email.strip().lower())
-    if not password_matches(request.password, found[1] if found else None) or found is None:
+    if not password_matches(request.password, found["passwordHash"] if found else None) or found is None:
         raise Unauthorized(BAD_CREDENTIALS, code="bad_credentials")
-    user = found[0]
+    user = User.from_item(found)
     orgs = [OrgRole(org_id=m.org_id, role=m.role, joined_at=m.joined_at) for m in memberships_of(user.id)]
-    return Session(token=issue_token(user.id), user=user, orgs=orgs)
+    return Session(token=token_for(found), user=user, orgs=orgs)
+
+
+SIGNED_OUT = "This token was signed out (a password change or reset, or sign-out everywhere); log in again."
+
+
+class PasswordChange(ApiModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str
+
+    _new = field_validator("new_password")(check_password)
+
+
+def change_password(user_id: str, change: PasswordChange) -> Session:
+    """A new password for the signed-in user: every token issued before is signed out, and the
+    answer carries a fresh one."""
+    item = table.get(keys.user(user_id), keys.USER_SK, consistent=True)
+    if item is None:
+        raise Unauthorized("The account behind this token no longer exists.", code="unknown_user")
+    if not password_matches(change.current_password, item["passwordHash"]):
+        raise Forbidden("The current password is not right.", code="wrong_password")
+    return Session(token=token_for(set_password(user_id, change.new_password)), user=User.from_item(item))
+
+
+def set_password(user_id: str, password: str) -> dict[str, Any]:
+    """Store a new password hash and raise the token version; the user item as it is now."""
+    try:
+        return table.update(
+            keys.user(user_id),
+            keys.USER_SK,
+            set={"passwordHash": hash_password(password)},
+            add={"tokenVersion": 1},
+            when=exists(),
+            label="user",
+        )
+    except ConditionFailed:
+        raise Unauthorized("The account no longer exists.", code="unknown_user") from None
+
+
+def sign_out_everywhere(user_id: str) -> None:
+    """Every token of the user issued until now stops working (the dashboard's cookie included)."""
+    try:
+        table.update(keys.user(user_id), keys.USER_SK, add={"tokenVersion": 1}, when=exists(), label="user")
+    except ConditionFailed:
+        raise Unauthorized("The account behind this token no longer exists.", code="unknown_user") from None
 
 
 def get_user(user_id: str) -> User:

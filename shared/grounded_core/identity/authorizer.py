@@ -2,7 +2,8 @@
 
 A key costs one GetItem (by the SHA-256 of the key); ``lastUsedAt`` is written at most every few
 minutes per key. A user token is verified without the table, then one Query lists the user's
-memberships; the function picks the acting org from ``X-Grounded-Org`` per request, so the
+memberships (and one consistent GetItem of the user checks the token's version is current); the
+function picks the acting org from ``X-Grounded-Org`` per request, so the
 authorizer's cached answer stays right whichever org a request names.
 """
 
@@ -13,12 +14,12 @@ from datetime import datetime, timedelta
 
 from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import Unauthorized
-from grounded_core.identity.accounts import memberships_of
+from grounded_core.identity.accounts import SIGNED_OUT, memberships_of, token_version
 from grounded_core.identity.api_keys import hash_secret, key_kind
 from grounded_core.identity.models import ApiKey
 from grounded_core.identity.principal import Credential
 from grounded_core.identity.session_cookie import SAFE_METHODS
-from grounded_core.identity.tokens import user_id_from_token
+from grounded_core.identity.tokens import verify_token
 from grounded_core.store import keys, table
 
 LAST_USED_EVERY = timedelta(minutes=5)
@@ -55,9 +56,15 @@ def _key_credential(secret: str, now: datetime) -> Credential:
 
 def _user_credential(token: str) -> Credential:
     try:
-        user_id = user_id_from_token(token)
+        claims = verify_token(token)
     except Unauthorized as error:
         return refused(error.message, error.code)
+    user_id = claims.user_id
+    user = table.get(keys.user(user_id), keys.USER_SK, consistent=True)
+    if user is None:
+        return refused("This account no longer exists.", "account_gone")
+    if claims.version < token_version(user):
+        return refused(SIGNED_OUT, "token_revoked")
     memberships = sorted(memberships_of(user_id), key=lambda membership: membership.joined_at)
     roles = {membership.org_id: membership.role.value for membership in memberships}
     return Credential(authenticated=True, kind="user", user_id=user_id, memberships=json.dumps(roles))

@@ -15,6 +15,7 @@ from grounded_core.identity.accounts import (
     EMAIL_TAKEN,
     Session,
     check_password,
+    current_token_version,
     get_org,
     get_user,
     membership_writes,
@@ -110,8 +111,9 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
     org = get_org(invite.org_id)
     joined = iso(now or utc_now())
     writes: list[Write]
+    version = 0
     if user_id:
-        user = get_user(user_id)
+        user, version = get_user(user_id), current_token_version(user_id)
         if user.email.lower() != invite.email:
             raise Forbidden(
                 "This invite was made for another email address: log in with that address to accept it.",
@@ -137,4 +139,4 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
             "member": f"You are already a member of {org.name}.",
         }.get(failed.label, "This invite could not be accepted; try again.")
         raise Conflict(message, code="invite_conflict") from None
-    return Session(token=issue_token(user.id), user=user, org=org)
+    return Session(token=issue_token(user.id, version), user=user, org=org)

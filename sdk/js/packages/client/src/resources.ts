@@ -350,6 +350,14 @@ export class Auth extends Resource {
   logIn(body: t.LogIn, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", "auth/login", { body, options });
   }
+  /** Every token of the signed-in user issued until now stops working (API keys are not sessions). */
+  logOutEverywhere(options?: RequestOptions) {
+    return this.client.call<void>("POST", "auth/logout-all", { options });
+  }
+  /** Signs out every earlier token; the answer carries a fresh one. */
+  changePassword(body: t.PasswordChange, options?: RequestOptions) {
+    return this.client.call<t.AuthSession>("POST", "auth/password", { body, options });
+  }
   /** A new user sends `{ name, password }`; a signed-in user's client sends nothing. */
   acceptInvite(token: string, body: t.Acceptance = {}, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", `invites/${id(token)}/accept`, { body, options });

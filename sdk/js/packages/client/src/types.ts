@@ -73,6 +73,7 @@ export type TurnCreate = Schemas["TurnCreate"];
 export type AuthSession = Schemas["Session"];
 export type SignUp = Schemas["SignUp"];
 export type LogIn = Schemas["LogIn"];
+export type PasswordChange = Schemas["PasswordChange"];
 export type Org = Schemas["Org"];
 export type OrgPatch = Schemas["OrgPatch"];
 export type Membership = Schemas["Membership"];
