@@ -39,6 +39,8 @@ log = logging.getLogger("grounded.local")
 
 ARTIFACT_BUCKET = "grounded-local-artifacts"
 LOCAL_API_ID = "local"
+#: where the local cloud's emails come from (they land in its outbox, GET /_local/outbox)
+LOCAL_SENDER = "no-reply@grounded.local"
 _SKIPPED_IN_ZIPS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -77,6 +79,7 @@ class LocalCloud:
     def __init__(self, template_path: Path, options: CloudOptions | None = None):
         self.template_path = template_path
         self.options = options or CloudOptions()
+        self.options.parameters = {"SenderEmail": LOCAL_SENDER, **self.options.parameters}
         self.resources: dict[str, str] = {}  # logical id -> physical id
         self.queue_ids: list[str] = []
         self.runtime: LambdaRuntime
@@ -102,6 +105,7 @@ class LocalCloud:
         self.queue_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::SQS::Queue"]
         self._deploy(cfn)
         self._finish_deployment(cfn)
+        self._verify_sender()
         self.runtime = LambdaRuntime(self._deployed_functions(template.functions()))
         self._apply_function_environment()
         workarounds.run_real_handlers(self.runtime)
@@ -313,9 +317,35 @@ class LocalCloud:
             },
         }
 
+    def _verify_sender(self) -> None:
+        """SES sends only from verified identities; on AWS its verification email is clicked."""
+        sender = self.options.parameters.get("SenderEmail")
+        if sender:
+            self.client("ses").verify_email_identity(EmailAddress=sender)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """Every email the stack sent through (the emulator's) SES, newest last."""
+        from moto.ses.models import ses_backends
+
+        sent = ses_backends[ACCOUNT_ID][self.options.region].sent_messages
+        return [
+            {
+                "id": message.id,
+                "from": message.source,
+                "to": [address for addresses in message.destinations.values() for address in addresses],
+                "subject": message.subject,
+                "text": message.body,
+            }
+            for message in sent
+            if hasattr(message, "subject")
+        ]
+
     def _local_routes(self) -> dict[tuple[str, str], Any]:
         def status(request: HttpRequest) -> HttpResponse:
             return json_response(200, self.status())
+
+        def outbox(request: HttpRequest) -> HttpResponse:
+            return json_response(200, {"items": self.outbox()})
 
         def fire(request: HttpRequest) -> HttpResponse:
             name = request.path.removeprefix("/_local/schedules/").removesuffix("/fire")
@@ -344,6 +374,7 @@ class LocalCloud:
 
         return {
             ("GET", "/_local/status"): status,
+            ("GET", "/_local/outbox"): outbox,
             ("POST", "/_local/schedules/"): fire,
             ("POST", "/_local/redrive/"): redrive,
         }

@@ -10,12 +10,13 @@ from fastapi.responses import JSONResponse
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
-from grounded_core.identity import accounts, invites, keyring, members
+from grounded_core.identity import accounts, invites, keyring, members, password_reset
 from grounded_core.identity.accounts import LogIn, Me, PasswordChange, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
 from grounded_core.identity.keyring import KeyCreated, KeyRequest
 from grounded_core.identity.members import OrgPatch, RoleChange
 from grounded_core.identity.models import ApiKey, Invite, Membership, Org
+from grounded_core.identity.password_reset import ResetAccepted, ResetConfirm, ResetRequest
 from grounded_core.identity.session_cookie import COOKIE, cleared, cookie_only, with_session_cookie
 from grounded_core.identity.tokens import user_id_from_token
 from grounded_core.pagination import Page
@@ -61,6 +62,24 @@ def log_out_everywhere(request: Request, principal: Caller) -> Response:
 def change_password(body: PasswordChange, request: Request, principal: Caller) -> JSONResponse:
     """A new password: every token issued before is signed out; the answer carries a fresh one."""
     return signed_in(request, accounts.change_password(principal.user_id or "", body))
+
+
+@router.post("/auth/password-reset", status_code=202, response_model=ResetAccepted, **WIRE)
+def ask_for_password_reset(body: ResetRequest, request: Request) -> ResetAccepted:
+    """Always 202, whether or not the address has an account (rate-limited per address and caller)."""
+    return password_reset.request_reset(body, caller_address(request))
+
+
+@router.post("/auth/password-reset/confirm", response_model=Session, **WIRE)
+def confirm_password_reset(body: ResetConfirm, request: Request) -> JSONResponse:
+    """The new password (sign-up's rules); every earlier token is signed out; a fresh session."""
+    return signed_in(request, password_reset.confirm_reset(body))
+
+
+def caller_address(request: Request) -> str:
+    """The caller's source address, as API Gateway saw it."""
+    event = request.scope.get("aws.event") or {}
+    return str(((event.get("requestContext") or {}).get("http") or {}).get("sourceIp") or "unknown")
 
 
 @router.get("/me", response_model=Me, **WIRE)

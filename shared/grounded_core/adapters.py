@@ -156,3 +156,16 @@ def send_task_success(token: str) -> None:
 
 def stop_execution(execution_arn: str, cause: str) -> None:
     aws.client("stepfunctions").stop_execution(executionArn=execution_arn, cause=cause)
+
+
+def send_email(to: str, subject: str, text: str) -> None:
+    """One plain-text email through Amazon SES, from the stack's sender address (``MAIL_FROM``).
+    The local cloud's SES keeps it in its outbox (``GET /_local/outbox``)."""
+    sender = get_settings().mail_from
+    if not sender:
+        raise RuntimeError("no sender address: set the template parameter SenderEmail")
+    aws.client("sesv2").send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": [to]},
+        Content={"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}}},
+    )

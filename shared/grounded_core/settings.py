@@ -36,6 +36,8 @@ class Settings(BaseModel):
     eval_state_machine_arn: str = Field("", alias="EVAL_STATE_MACHINE_ARN")
     #: Secrets Manager names of connector credentials start with this (the stack's own prefix).
     connector_secret_prefix: str = Field("grounded/connectors/", alias="CONNECTOR_SECRET_PREFIX")
+    #: the address password-reset emails come from (an SES identity; template parameter SenderEmail)
+    mail_from: str = Field("", alias="MAIL_FROM")
     #: an OTLP trace is assembled once its root has arrived and no span came for this long
     otel_quiet_seconds: int = Field(5, alias="OTEL_QUIET_SECONDS", ge=1, le=900)
     #: ... and without its root once its first span is this old

@@ -39,3 +39,17 @@ def test_log_in_change_the_password_and_sign_out_everywhere(api: httpx.Client, c
 def test_an_api_key_cannot_sign_anyone_out(client: Grounded) -> None:
     with pytest.raises(PermissionDeniedError):
         client.auth.log_out_everywhere()
+
+
+def test_reset_a_forgotten_password(api: httpx.Client, cloud: Any, org: SdkOrg) -> None:
+    import re
+
+    email = unique_email("sdk-reset")
+    sign_up(api, email=email)
+    with Grounded(api_key="unused", base_url=org.url) as anonymous:
+        anonymous.auth.request_password_reset(email=email)
+        mail = next(m for m in cloud.outbox() if email in m["to"])
+        token = re.search(r"#([A-Za-z0-9_-]+)", mail["text"])
+        assert token
+        session = anonymous.auth.reset_password(token=token.group(1), password="a reset passphrase")
+    assert session.user["email"] == email

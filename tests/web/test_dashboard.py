@@ -94,6 +94,7 @@ class Journey:
     base: str
     key: str = ""
     agent_id: str = ""
+    email: str = ""
 
     def sign_up(self) -> None:
         page = self.page
@@ -103,7 +104,8 @@ class Journey:
         self.watched.visit("login")
         page.get_by_role("link", name="Create an account").click()
         page.get_by_label("Your name").fill("Olivia Owner")
-        page.get_by_label("Work email").fill(f"owner-{uuid.uuid4().hex[:8]}@example.com")
+        self.email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+        page.get_by_label("Work email").fill(self.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_label("Organization name").fill("Acme Support")
         self.watched.visit("signup")
@@ -292,6 +294,24 @@ class Journey:
         page.wait_for_url("**/login**")
         self.watched.assert_clean()
 
+    def reset_a_forgotten_password(self, api: httpx.Client) -> None:
+        page = self.page
+        page.get_by_role("link", name="Forgot your password?").click()
+        page.get_by_label("Email").fill(self.email)
+        self.watched.visit("forgot-password")
+        page.get_by_role("button", name="Send a reset link").click()
+        page.get_by_role("status").get_by_text("reset link is on its way").wait_for()
+        mail = next(m for m in api.get("/_local/outbox").json()["items"] if self.email in m["to"])
+        link = re.search(r"https?://\S+/reset-password#\S+", mail["text"])
+        assert link, mail["text"]
+        page.goto("/reset-password#" + link.group(0).split("#", 1)[1])
+        page.get_by_label("New password").fill("a brand new passphrase")
+        self.watched.visit("reset-password")
+        page.get_by_role("button", name="Set the password and log in").click()
+        page.wait_for_url("**/agents")
+        page.get_by_role("heading", level=1, name="Agents").wait_for()
+        self.watched.assert_clean()
+
 
 def test_a_team_uses_the_dashboard(
     dashboard: tuple[Any, Watched], chromium: Any, cloud: object, api: httpx.Client
@@ -310,3 +330,4 @@ def test_a_team_uses_the_dashboard(
     journey.revoke_the_key(api)
     journey.open_every_other_page()
     journey.log_out()
+    journey.reset_a_forgotten_password(api)

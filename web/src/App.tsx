@@ -5,7 +5,7 @@ import { ApiError, actingOrg, setActingOrg, whenSessionExpires } from "./api";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { AgentPage, Agents } from "./pages/Agents";
-import { AcceptInvite, LogIn, SignUp } from "./pages/Auth";
+import { AcceptInvite, ForgotPassword, LogIn, ResetPassword, SignUp } from "./pages/Auth";
 import { ComparePage, Evals, RunPage, SuitePage } from "./pages/Evals";
 import {
   Connectors,
@@ -51,6 +51,8 @@ export const routes = [
   { path: "/login", element: <LogIn /> },
   { path: "/signup", element: <SignUp /> },
   { path: "/invite/:token", element: <AcceptInvite /> },
+  { path: "/forgot-password", element: <ForgotPassword /> },
+  { path: "/reset-password", element: <ResetPassword /> },
   {
     element: <Layout />,
     children: [

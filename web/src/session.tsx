@@ -25,7 +25,9 @@ function signIn(path: string, body: unknown) {
   return request<Schemas["Session"]>("POST", path, { body, public: true, cookieOnly: true });
 }
 
-export function useSignIn(path: "auth/login" | "auth/signup" | `invites/${string}/accept`) {
+export function useSignIn(
+  path: "auth/login" | "auth/signup" | "auth/password-reset/confirm" | `invites/${string}/accept`,
+) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: unknown) => signIn(path, body),
@@ -34,6 +36,14 @@ export function useSignIn(path: "auth/login" | "auth/signup" | `invites/${string
       // another user's (or no user's) answers must not show: reset keeps mounted views subscribed
       await client.resetQueries();
     },
+  });
+}
+
+/** Ask for a reset link (the answer is the same whether or not the address has an account). */
+export function useAskPasswordReset() {
+  return useMutation({
+    mutationFn: (body: { email: string }) =>
+      request<Schemas["ResetAccepted"]>("POST", "auth/password-reset", { body, public: true }),
   });
 }
 

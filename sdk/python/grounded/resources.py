@@ -480,6 +480,17 @@ class Auth(_Resource):
         body = _body(current_password=current_password, new_password=new_password)
         return self._call("POST", "auth/password", m.AuthSession, json=body)
 
+    def request_password_reset(self, *, email: str) -> None:
+        """Mails a one-hour, single-use reset link if the address has an account (the answer is
+        the same either way)."""
+        self._send("POST", "auth/password-reset", json=_body(email=email))
+
+    def reset_password(self, *, token: str, password: str) -> m.AuthSession:
+        """Sets the password with the mailed token; every earlier token is signed out."""
+        return self._call(
+            "POST", "auth/password-reset/confirm", m.AuthSession, json=_body(token=token, password=password)
+        )
+
 
 class Insights(_Resource):
     def list(

@@ -55,6 +55,8 @@ ROUTE_ACCESS: dict[str, Access] = {
     "POST /api/auth/login": PUBLIC,
     "POST /api/auth/logout": PUBLIC,
     "POST /api/invites/{token}/accept": PUBLIC,
+    "POST /api/auth/password-reset": PUBLIC,
+    "POST /api/auth/password-reset/confirm": PUBLIC,
     "POST /api/auth/logout-all": USER_ONLY,
     "POST /api/auth/password": USER_ONLY,  # a new user has no credential; a logged-in one sends a token
     "GET /api/me": SIGNED_IN,

@@ -305,3 +305,18 @@ OTEL_STATE_SK = "OTLP"  # a trace's assembly state: whose it is, when its last s
 
 def otel_span(span_id: str) -> str:
     return f"{OTEL_SPAN_PREFIX}{span_id}"
+
+
+# ---------------------------------------------------------------- password resets
+
+
+def password_reset(token_hash: str) -> str:
+    return f"RESET#{token_hash}"
+
+
+RESET_SK = "RESET"
+
+
+def reset_window(subject: str) -> str:
+    """A fixed-window counter of reset requests for one address or one caller (hashed)."""
+    return f"RESETLIMIT#{subject}"

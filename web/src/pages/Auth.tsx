@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { Field, FormError } from "../components/ui";
-import { useSignIn } from "../session";
+import { useAskPasswordReset, useSignIn } from "../session";
 
 function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -63,6 +63,9 @@ export function LogIn() {
           {logIn.isPending ? "Logging in…" : "Log in"}
         </button>
       </form>
+      <p className="muted">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <p className="muted">
         New to Grounded? <Link to="/signup">Create an account</Link>
       </p>
@@ -127,6 +130,64 @@ export function AcceptInvite() {
       <button type="button" className="link-button" onClick={() => setExisting(!existing)}>
         {existing ? "I am new to Grounded" : "I already have an account and I am logged in"}
       </button>
+    </AuthFrame>
+  );
+}
+
+export function ForgotPassword() {
+  const ask = useAskPasswordReset();
+  return (
+    <AuthFrame title="Reset your password">
+      {ask.isSuccess ? (
+        <p className="notice" role="status">
+          {ask.data.message}
+        </p>
+      ) : (
+        <form onSubmit={(event) => ask.mutate(values(event) as { email: string })}>
+          <Field label="Email">
+            {(id) => <input id={id} name="email" type="email" autoComplete="email" required />}
+          </Field>
+          <FormError error={ask.error} />
+          <button className="button" type="submit" disabled={ask.isPending}>
+            {ask.isPending ? "Sending…" : "Send a reset link"}
+          </button>
+        </form>
+      )}
+      <p className="muted">
+        <Link to="/login">Back to log in</Link>
+      </p>
+    </AuthFrame>
+  );
+}
+
+/** The emailed link: `/reset-password#<token>` (a fragment never reaches a server's logs). */
+export function ResetPassword() {
+  const navigate = useNavigate();
+  const confirm = useSignIn("auth/password-reset/confirm");
+  const token = window.location.hash.slice(1);
+  return (
+    <AuthFrame title="Choose a new password">
+      {token ? (
+        <form
+          onSubmit={(event) =>
+            confirm.mutate(
+              { token, password: values(event).password },
+              { onSuccess: () => navigate("/agents") },
+            )
+          }
+        >
+          <NewPassword label="New password" />
+          <FormError error={confirm.error} />
+          <button className="button" type="submit" disabled={confirm.isPending}>
+            {confirm.isPending ? "Saving…" : "Set the password and log in"}
+          </button>
+        </form>
+      ) : (
+        <p className="notice" role="alert">
+          This link is incomplete. <Link to="/forgot-password">Ask for a new one</Link>.
+        </p>
+      )}
+      <p className="muted">Signing in with the new password signs out every other session of your account.</p>
     </AuthFrame>
   );
 }

@@ -358,6 +358,14 @@ export class Auth extends Resource {
   changePassword(body: t.PasswordChange, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", "auth/password", { body, options });
   }
+  /** Mails a one-hour, single-use reset link if the address has an account (same answer either way). */
+  requestPasswordReset(body: { email: string }, options?: RequestOptions) {
+    return this.client.call<t.ResetAccepted>("POST", "auth/password-reset", { body, options });
+  }
+  /** Sets the password with the mailed token; every earlier token is signed out. */
+  resetPassword(body: t.ResetConfirm, options?: RequestOptions) {
+    return this.client.call<t.AuthSession>("POST", "auth/password-reset/confirm", { body, options });
+  }
   /** A new user sends `{ name, password }`; a signed-in user's client sends nothing. */
   acceptInvite(token: string, body: t.Acceptance = {}, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", `invites/${id(token)}/accept`, { body, options });
