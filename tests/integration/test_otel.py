@@ -491,3 +491,24 @@ def test_the_snapshot_comes_from_the_resource_and_must_be_the_agent_s(
     answer = _answer(api.post(PATH, content=_raw_export(refused), headers=headers))
     assert answer.partial_success.rejected_spans == 4
     assert f"snapshot {foreign['id']} is not one of agent" in answer.partial_success.error_message
+
+
+def test_spans_of_a_trace_id_a_native_trace_took_are_rejected_and_count_nothing(
+    api: httpx.Client, cloud: Any, owner: Account, agent: dict[str, Any], scoped_key: str
+) -> None:
+    from tests.support.ingest import post_traces, trace, wait_normalized
+
+    spans = run_spans(f"otel-native-{uuid.uuid4().hex[:8]}")
+    native = trace(agent["id"], id=trace_hex(spans[0]))
+    assert post_traces(api, owner.headers, [native]).status_code == 202
+    before = wait_normalized(api, owner.headers, trace_hex(spans[0]))
+    session = api.get(f"/api/sessions/{before['normalization']['sessionId']}", headers=owner.headers).json()
+
+    headers = {**bearer(scoped_key), "content-type": "application/x-protobuf"}
+    answer = _answer(api.post(PATH, content=_raw_export(spans), headers=headers))
+    assert answer.partial_success.rejected_spans == 4
+    assert "taken by a trace sent to /api/traces" in answer.partial_success.error_message
+    time.sleep(1.5)  # past the quiet period: nothing was scheduled, nothing changes
+    cloud.drain()
+    assert api.get(f"/api/traces/{trace_hex(spans[0])}", headers=owner.headers).json()["spans"] == before["spans"]
+    assert api.get(f"/api/sessions/{session['id']}", headers=owner.headers).json()["traces"] == session["traces"]

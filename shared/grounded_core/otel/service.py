@@ -5,7 +5,8 @@ once no span came for the quiet period (:mod:`grounded_core.otel.worker`).
 
 Spans are written before the state that announces them, so the export whose state write is the
 latest is the one whose message assembles, and every span announced before it is already there.
-An export costs one BatchGetItem for its agents, one for its traces' states, BatchWriteItem calls
+An export costs one BatchGetItem for its agents, one for its traces' states and stored traces
+(two keys per trace, 100 keys per call), BatchWriteItem calls
 for its spans and states (25 items each) and one SendMessage per 25 traces.
 """
 
@@ -147,13 +148,19 @@ def _received(org_id: str, batches: list[ResourceBatch], now: datetime, outcome:
 
 
 def _claimable(org_id: str, spans: list[ReceivedSpan], outcome: Outcome) -> dict[str, list[ReceivedSpan]]:
-    """The spans by trace, but for traces another agent already owns (one BatchGetItem)."""
+    """The spans by trace, but for traces another agent owns, or whose id a trace sent through
+    ``/api/traces`` already took (one BatchGetItem for their states and stored traces)."""
     by_trace: dict[str, list[ReceivedSpan]] = defaultdict(list)
     for span in spans:
         by_trace[span.trace_id].append(span)
-    states = table.batch_get([(keys.trace(org_id, t), keys.OTEL_STATE_SK) for t in by_trace], consistent=True)
+    wanted = [(keys.trace(org_id, t), sk) for t in by_trace for sk in (keys.OTEL_STATE_SK, keys.TRACE_SK)]
+    found = table.batch_get(wanted, consistent=True, fields=("agentId", "revision"))
     for trace_id in list(by_trace):
-        state = states.get((keys.trace(org_id, trace_id), keys.OTEL_STATE_SK))
+        state = found.get((keys.trace(org_id, trace_id), keys.OTEL_STATE_SK))
+        stored = found.get((keys.trace(org_id, trace_id), keys.TRACE_SK))
+        if stored is not None and stored.get("revision") is None:  # a native trace has this id
+            outcome.reject(f"trace id {trace_id} is taken by a trace sent to /api/traces", len(by_trace.pop(trace_id)))
+            continue
         agents = {span.agent_id for span in by_trace[trace_id]}
         owner = state["agentId"] if state else next(iter(agents))
         if agents != {owner}:

@@ -97,8 +97,8 @@ def store_revision(
     (a new revision, or one stored before but not applied yet)."""
     if not spans:
         return None
-    if stored is not None and stored.get("agentId") != state.agent_id:
-        logger.error("an OTLP trace id is another agent's trace", extra={"trace_id": trace_id})
+    if stored is not None and (stored.get("agentId") != state.agent_id or stored.get("revision") is None):
+        logger.error("an OTLP trace id is another agent's, or a native trace's", extra={"trace_id": trace_id})
         return None
     revision = len(spans)
     if stored is not None and int(stored.get("revision") or 0) >= revision:
