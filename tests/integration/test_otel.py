@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -57,6 +56,18 @@ def wait_trace(api: httpx.Client, owner: Account, trace_id: str, spans: int) -> 
         return body if done else None
 
     return wait_until(settled, timeout=60, what=f"trace {trace_id} with {spans} spans")
+
+
+def settle(cloud: Any) -> None:
+    """Until no delayed message waits in the normalize queue and every batch is handled."""
+    sqs, queue = cloud.client("sqs"), cloud.resources["NormalizeQueue"]
+
+    def no_delayed() -> bool:
+        attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessagesDelayed"])
+        return attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"] == "0"
+
+    wait_until(no_delayed, timeout=30, what="the delayed assembly messages")
+    cloud.drain()
 
 
 def counted(session: dict[str, Any]) -> dict[str, Any]:
@@ -246,8 +257,7 @@ def test_an_exporter_retry_of_the_same_batch_changes_nothing(
     export(target, again)
     first = wait_session(api, owner, agent["id"], f"{session_id}-again")
     export(target, again)
-    time.sleep(2.5)  # past the quiet period (1 s in tests): the retry's assembly message has come
-    cloud.drain()
+    settle(cloud)  # the retry's delayed assembly message has come and been handled
     assert session_of(api, owner, agent["id"], f"{session_id}-again") == first
 
 
@@ -508,7 +518,6 @@ def test_spans_of_a_trace_id_a_native_trace_took_are_rejected_and_count_nothing(
     answer = _answer(api.post(PATH, content=_raw_export(spans), headers=headers))
     assert answer.partial_success.rejected_spans == 4
     assert "taken by a trace sent to /api/traces" in answer.partial_success.error_message
-    time.sleep(1.5)  # past the quiet period: nothing was scheduled, nothing changes
-    cloud.drain()
+    settle(cloud)  # nothing was scheduled, so nothing changes
     assert api.get(f"/api/traces/{trace_hex(spans[0])}", headers=owner.headers).json()["spans"] == before["spans"]
     assert api.get(f"/api/sessions/{session['id']}", headers=owner.headers).json()["traces"] == session["traces"]
