@@ -158,10 +158,6 @@ def token_version(user_item: dict[str, Any]) -> int:
     return int(user_item.get("tokenVersion") or 0)
 
 
-def current_token_version(user_id: str) -> int:
-    return token_version(table.get(keys.user(user_id), keys.USER_SK, consistent=True) or {})
-
-
 def token_for(user_item: dict[str, Any]) -> str:
     return issue_token(str(user_item["id"]), token_version(user_item))
 
@@ -193,9 +189,7 @@ class PasswordChange(ApiModel):
 def change_password(user_id: str, change: PasswordChange) -> Session:
     """A new password for the signed-in user: every token issued before is signed out, and the
     answer carries a fresh one."""
-    item = table.get(keys.user(user_id), keys.USER_SK, consistent=True)
-    if item is None:
-        raise Unauthorized("The account behind this token no longer exists.", code="unknown_user")
+    item = stored_user(user_id)
     if not password_matches(change.current_password, item["passwordHash"]):
         raise Forbidden("The current password is not right.", code="wrong_password")
     return Session(token=token_for(set_password(user_id, change.new_password)), user=User.from_item(item))
@@ -225,10 +219,15 @@ def sign_out_everywhere(user_id: str) -> None:
 
 
 def get_user(user_id: str) -> User:
-    item = table.get(keys.user(user_id), keys.USER_SK)
+    return User.from_item(stored_user(user_id))
+
+
+def stored_user(user_id: str) -> dict[str, Any]:
+    """The user's item as stored (with its token version), read consistently."""
+    item = table.get(keys.user(user_id), keys.USER_SK, consistent=True)
     if item is None:
         raise Unauthorized("The account behind this token no longer exists.", code="unknown_user")
-    return User.from_item(item)
+    return item
 
 
 def get_org(org_id: str) -> Org:

@@ -15,12 +15,12 @@ from grounded_core.identity.accounts import (
     EMAIL_TAKEN,
     Session,
     check_password,
-    current_token_version,
     get_org,
-    get_user,
     membership_writes,
     new_user_writes,
     normalize_email,
+    stored_user,
+    token_version,
 )
 from grounded_core.identity.api_keys import hash_secret
 from grounded_core.identity.models import Invite, User
@@ -113,7 +113,8 @@ def accept_invite(token: str, user_id: str | None, acceptance: Acceptance, now: 
     writes: list[Write]
     version = 0
     if user_id:
-        user, version = get_user(user_id), current_token_version(user_id)
+        stored = stored_user(user_id)
+        user, version = User.from_item(stored), token_version(stored)
         if user.email.lower() != invite.email:
             raise Forbidden(
                 "This invite was made for another email address: log in with that address to accept it.",

@@ -177,6 +177,7 @@ export function ResetPassword() {
           }
         >
           <NewPassword label="New password" />
+          <p className="muted">Setting a new password signs out every other session of your account.</p>
           <FormError error={confirm.error} />
           <button className="button" type="submit" disabled={confirm.isPending}>
             {confirm.isPending ? "Saving…" : "Set the password and log in"}
@@ -187,7 +188,6 @@ export function ResetPassword() {
           This link is incomplete. <Link to="/forgot-password">Ask for a new one</Link>.
         </p>
       )}
-      <p className="muted">Signing in with the new password signs out every other session of your account.</p>
     </AuthFrame>
   );
 }
