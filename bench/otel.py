@@ -69,9 +69,16 @@ def main() -> None:
     for start in range(0, len(spans), args.batch_spans):
         assert exporter.export(spans[start : start + args.batch_spans]) == SpanExportResult.SUCCESS
     accepted = time.perf_counter()
+    from tests.support.waiting import wait_until
+
     pending = trace_ids
-    while pending := still_pending(org_id, pending):
-        time.sleep(0.5)
+
+    def all_applied() -> bool:
+        nonlocal pending
+        pending = still_pending(org_id, pending)
+        return not pending
+
+    wait_until(all_applied, timeout=900, interval=0.5, what="every exported trace to be normalized")
     finished = time.perf_counter()
 
     report_calls(f"{len(spans)} spans exported over OTLP", PLACES, len(spans), "span")
