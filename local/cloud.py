@@ -29,6 +29,7 @@ from local import workarounds
 from local.apigw import HttpRequest, HttpResponse
 from local.emulator import ACCOUNT_ID, start_emulator
 from local.event_sources import Queue, SqsPoller
+from local.expiry import sweep as sweep_table
 from local.frontdoor import ApiIdentity, FrontDoor, HttpApi, json_response
 from local.runtime import DeployedFunction, FunctionFailed, LambdaRuntime
 from local.schedules import ScheduledRule, Scheduler, parse_schedule, utc_now
@@ -41,6 +42,8 @@ ARTIFACT_BUCKET = "grounded-local-artifacts"
 LOCAL_API_ID = "local"
 #: where the local cloud's emails come from (they land in its outbox, GET /_local/outbox)
 LOCAL_SENDER = "no-reply@grounded.local"
+#: how often `make dev` applies DynamoDB TTL (AWS takes up to a few days; tests sweep on demand)
+TTL_SWEEP_SECONDS = 60.0
 _SKIPPED_IN_ZIPS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -75,6 +78,17 @@ def _zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _moment_asked(request: HttpRequest) -> datetime | None:
+    """The moment a local route is asked to act as of (``?at=<ISO time>``, default now); ``None``
+    when ``at`` is not a timestamp."""
+    at = parse_qs(request.query).get("at", [None])[0]
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else utc_now()
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class LocalCloud:
     def __init__(self, template_path: Path, options: CloudOptions | None = None):
         self.template_path = template_path
@@ -84,6 +98,10 @@ class LocalCloud:
         self.queue_ids: list[str] = []
         self.runtime: LambdaRuntime
         self.pollers: list[SqsPoller] = []
+        self.stream_sources: list[workarounds.StreamEventSource] = []
+        self.ttl_attributes: dict[str, str] = {}  # table logical id -> its TTL attribute
+        self._sweeper: threading.Thread | None = None
+        self._stopping = threading.Event()
         self.scheduler: Scheduler
         self.front_door: FrontDoor
         self._mock: Any = None
@@ -97,10 +115,11 @@ class LocalCloud:
         workarounds.name_every_execution()
         workarounds.cheap_transaction_rollback()
         workarounds.partition_queries()
+        workarounds.keep_no_stream_records()
         template = load_template(self.template_path)
         self.client("s3").create_bucket(Bucket=ARTIFACT_BUCKET)  # where `sam package` would upload code
         translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)
-        cfn, sqs_sources = workarounds.adapt_for_emulator(translated)
+        cfn, sqs_sources, self.stream_sources = workarounds.adapt_for_emulator(translated)
         cfn = workarounds.create_secrets(translated, cfn, self.client("secretsmanager"), self.options.stack_name)
         self.queue_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::SQS::Queue"]
         self._deploy(cfn)
@@ -118,6 +137,8 @@ class LocalCloud:
         )
         if self.options.tick_schedules:
             self.scheduler.start()
+            self._sweeper = threading.Thread(target=self._sweep_every_minute, name="ttl-sweep", daemon=True)
+            self._sweeper.start()
         api = HttpApi(
             template.http_routes(),
             template.authorizers(),
@@ -134,6 +155,7 @@ class LocalCloud:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         self.front_door.stop()
         self.scheduler.stop()
         for poller in self.pollers:
@@ -182,9 +204,10 @@ class LocalCloud:
         for logical_id, resource in cfn["Resources"].items():
             properties = resource.get("Properties", {})
             if resource["Type"] == "AWS::DynamoDB::Table" and "TimeToLiveSpecification" in properties:
-                workarounds.apply_time_to_live(
-                    self.client("dynamodb"), self.resources[logical_id], properties["TimeToLiveSpecification"]
-                )
+                specification = properties["TimeToLiveSpecification"]
+                workarounds.apply_time_to_live(self.client("dynamodb"), self.resources[logical_id], specification)
+                if specification.get("Enabled"):
+                    self.ttl_attributes[logical_id] = specification["AttributeName"]
             elif resource["Type"] == "AWS::StepFunctions::StateMachine":
                 machines.append(self.resources[logical_id].split(":")[-1])
         if machines:
@@ -281,6 +304,30 @@ class LocalCloud:
         the scheduled event's ``time``, to run a schedule as of another moment."""
         self.scheduler.fire(rule_logical_id, at)
 
+    def sweep_expired(self, at: datetime | None = None) -> int:
+        """Apply TTL as DynamoDB does, as of ``at`` (default now): delete every expired item and
+        deliver the removals to the table's stream consumers. How many items were removed."""
+        removed = 0
+        for logical_id, attribute in self.ttl_attributes.items():
+            consumers = [source for source in self.stream_sources if source.table_id == logical_id]
+            removed += sweep_table(
+                self.client("dynamodb"),
+                self.resources[logical_id],
+                attribute,
+                at or utc_now(),
+                consumers,
+                self.invoke,
+                self.options.region,
+            )
+        return removed
+
+    def _sweep_every_minute(self) -> None:
+        while not self._stopping.wait(TTL_SWEEP_SECONDS):
+            try:
+                self.sweep_expired()
+            except Exception:  # the next minute tries again
+                log.exception("TTL sweep failed")
+
     # ------------------------------------------------------------------ waiting and inspecting
     def queue_depth(self, logical_id: str) -> int:
         attributes = self.client("sqs").get_queue_attributes(
@@ -351,14 +398,17 @@ class LocalCloud:
             name = request.path.removeprefix("/_local/schedules/").removesuffix("/fire")
             if name not in self.scheduler.rules:
                 return json_response(404, {"error": f"no schedule {name!r}", "code": "not_found"})
-            at = parse_qs(request.query).get("at", [None])[0]
-            try:
-                moment = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else utc_now()
-            except ValueError:
+            moment = _moment_asked(request)
+            if moment is None:
                 return json_response(400, {"error": "at is not an ISO-8601 timestamp", "code": "bad_request"})
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
             self.fire_schedule(name, moment)
             return json_response(202, {"fired": name, "at": moment.isoformat()})
+
+        def ttl_sweep(request: HttpRequest) -> HttpResponse:
+            moment = _moment_asked(request)
+            if moment is None:
+                return json_response(400, {"error": "at is not an ISO-8601 timestamp", "code": "bad_request"})
+            return json_response(200, {"removed": self.sweep_expired(moment), "at": moment.isoformat()})
 
         def redrive(request: HttpRequest) -> HttpResponse:
             from local.redrive import DEAD_LETTER_OF, move_messages
@@ -377,4 +427,5 @@ class LocalCloud:
             ("GET", "/_local/outbox"): outbox,
             ("POST", "/_local/schedules/"): fire,
             ("POST", "/_local/redrive/"): redrive,
+            ("POST", "/_local/ttl-sweep"): ttl_sweep,
         }

@@ -25,7 +25,9 @@ SERVED_BY_LOCAL_CLOUD = {
     "AWS::ApiGatewayV2::Integration",
     # moto's event source mappings invoke once per message inside SendMessage, ignore
     # batchItemFailures and never redeliver, so nothing reaches a DLQ. local/event_sources.py polls
-    # the queues like Lambda's pollers do instead.
+    # the queues like Lambda's pollers do instead. DynamoDB stream mappings: moto never deletes
+    # what TTL expires; the local cloud's TTL sweep (local/expiry.py) does, and hands the removals
+    # to the stream's functions through their filters.
     "AWS::Lambda::EventSourceMapping",
     # The dashboard's CDN: the front door serves web/dist at / with the template's response
     # headers (local/static_site.py). What only makes sense with the distribution (the bucket
@@ -51,6 +53,19 @@ class SqsEventSource:
     batching_window_seconds: int
     report_batch_item_failures: bool
     maximum_concurrency: int | None
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class StreamEventSource:
+    """A DynamoDB stream mapping taken out of the deployment: the TTL sweep delivers to it."""
+
+    logical_id: str
+    function_id: str
+    table_id: str
+    batch_size: int
+    #: the mapping's FilterCriteria patterns (any one matching lets a record through)
+    patterns: tuple[dict[str, Any], ...]
     enabled: bool
 
 
@@ -102,10 +117,14 @@ def _substitute_state_machine_definitions(resources: dict[str, Any]) -> None:
         properties["DefinitionString"] = {"Fn::Sub": [definition, properties.pop("DefinitionSubstitutions")]}
 
 
-def adapt_for_emulator(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[SqsEventSource]]:
-    """The translated template as moto can deploy it, and the SQS mappings the local cloud polls."""
+def adapt_for_emulator(
+    cfn: dict[str, Any],
+) -> tuple[dict[str, Any], list[SqsEventSource], list[StreamEventSource]]:
+    """The translated template as moto can deploy it, the SQS mappings the local cloud polls and
+    the DynamoDB stream mappings its TTL sweep delivers to."""
     resources = dict(cfn["Resources"])
     sources = []
+    streams = []
     for logical_id, resource in list(resources.items()):
         kind = resource.get("Type")
         if kind not in SERVED_BY_LOCAL_CLOUD and not _is_api_gateway_permission(resource):
@@ -114,8 +133,11 @@ def adapt_for_emulator(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[SqsEve
         properties = resource.get("Properties", {})
         if kind == "AWS::Lambda::EventSourceMapping":
             queue_id = _referenced_id(properties["EventSourceArn"])
+            if cfn["Resources"][queue_id]["Type"] == "AWS::DynamoDB::Table":
+                streams.append(_stream_source(logical_id, queue_id, properties))
+                continue
             if cfn["Resources"][queue_id]["Type"] != "AWS::SQS::Queue":
-                raise ValueError(f"{logical_id}: only SQS event sources run in the local cloud")
+                raise ValueError(f"{logical_id}: only SQS and DynamoDB stream event sources run in the local cloud")
             sources.append(
                 SqsEventSource(
                     logical_id=logical_id,
@@ -139,7 +161,31 @@ def adapt_for_emulator(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[SqsEve
         for name, output in cfn.get("Outputs", {}).items()
         if not any(_mentions(output, logical_id) for logical_id in removed)
     }  # an output naming a resource served locally (the API URL) would fail the whole stack
-    return {**cfn, "Resources": resources, "Outputs": outputs}, sources
+    return {**cfn, "Resources": resources, "Outputs": outputs}, sources, streams
+
+
+def _stream_source(logical_id: str, table_id: str, properties: dict[str, Any]) -> StreamEventSource:
+    filters = (properties.get("FilterCriteria") or {}).get("Filters") or []
+    return StreamEventSource(
+        logical_id=logical_id,
+        function_id=_referenced_id(properties["FunctionName"]),
+        table_id=table_id,
+        batch_size=int(properties.get("BatchSize", 100)),
+        patterns=tuple(json.loads(entry["Pattern"]) for entry in filters),
+        enabled=bool(properties.get("Enabled", True)),
+    )
+
+
+def keep_no_stream_records() -> None:
+    """moto keeps every stream record of a table with a stream in memory for ever (and copies each
+    item to do it), on the hot path of every write. Nothing reads them: the local cloud delivers
+    the only records the template consumes (TTL removals) itself. So it keeps none."""
+    from moto.dynamodb.models.table import StreamShard
+
+    def keep_nothing(self: Any, old: Any, new: Any) -> None:
+        return None
+
+    StreamShard.add = keep_nothing  # type: ignore[method-assign]
 
 
 def serialize_emulator_calls() -> None:

@@ -19,6 +19,10 @@ from grounded_core.identity.models import ApiKey, Invite, Membership, Org
 from grounded_core.identity.password_reset import ResetAccepted, ResetConfirm, ResetRequest
 from grounded_core.identity.session_cookie import COOKIE, cleared, cookie_only, with_session_cookie
 from grounded_core.identity.tokens import user_id_from_token
+from grounded_core.jobs.models import Job
+from grounded_core.lifecycle import account, org_erasure
+from grounded_core.lifecycle.account import AccountDeletion
+from grounded_core.lifecycle.org_erasure import OrgDeletion
 from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
@@ -87,6 +91,14 @@ def me(principal: Caller) -> Me:
     return accounts.describe_caller(principal)
 
 
+@router.delete("/me", status_code=204)
+def delete_my_account(body: AccountDeletion, request: Request, principal: Caller) -> Response:
+    """Deletes the signed-in user (confirmed with their password) and their memberships; 409
+    while they are the last OWNER of an org. Every token of theirs answers 401 from then on."""
+    account.delete_account(principal.user_id or "", body)
+    return cleared(request, Response(status_code=204))
+
+
 @router.get("/org", response_model=Org, **WIRE)
 def get_org(principal: Caller) -> Org:
     return accounts.get_org(principal.org_id)
@@ -94,7 +106,16 @@ def get_org(principal: Caller) -> Org:
 
 @router.patch("/org", response_model=Org, **WIRE)
 def update_org(patch: OrgPatch, principal: Caller) -> Org:
+    """Name, slug and ``retentionDays``; a retention change starts a job (``retentionJobId``)
+    that re-stamps the expiry of what is stored already."""
     return members.update_org(principal, patch)
+
+
+@router.delete("/org", status_code=202, response_model=Job, **WIRE)
+def delete_org(body: OrgDeletion, principal: Caller) -> Job:
+    """OWNER only, confirmed by the org's slug: keys, invites and memberships go at once; a job
+    erases everything else (it is erased last, with the org)."""
+    return org_erasure.request_deletion(principal, body)
 
 
 @router.get("/members", response_model=Page[Membership], **WIRE)

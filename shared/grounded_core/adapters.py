@@ -96,6 +96,23 @@ def delete_objects(keys: list[str]) -> None:
         )
 
 
+def erase_prefix(prefix: str) -> int:
+    """Every object under ``prefix`` for good: each version and delete marker of it (the bucket
+    keeps old versions for a while to undo mistakes; an erasure must not). How many were removed."""
+    client = aws.client("s3")
+    bucket = get_settings().bucket_name
+    removed = 0
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        doomed = [
+            {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+        ]
+        for start in range(0, len(doomed), 1000):
+            client.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True})
+        removed += len(doomed)
+    return removed
+
+
 # ---------------------------------------------------------------- secrets (connector credentials)
 
 

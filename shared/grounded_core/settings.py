@@ -25,6 +25,7 @@ class Settings(BaseModel):
     bucket_name: str = Field("", alias="BUCKET_NAME")
     normalize_queue_url: str = Field("", alias="NORMALIZE_QUEUE_URL")
     sync_queue_url: str = Field("", alias="SYNC_QUEUE_URL")
+    lifecycle_queue_url: str = Field("", alias="LIFECYCLE_QUEUE_URL")
     stage: str = Field("dev", alias="STAGE")
     version: str = Field(__version__, alias="GROUNDED_VERSION")
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, alias="MAX_BODY_BYTES", gt=0)

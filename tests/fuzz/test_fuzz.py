@@ -75,7 +75,7 @@ def fuzz_headers(request: pytest.FixtureRequest, identities: dict[str, dict[str,
 
 #: routes that end the credential that calls them: fuzzed with a throwaway user's token, or every
 #: later call of the identity would only see 401
-SIGNING_OUT = {("POST", "/api/auth/logout-all")}
+SIGNING_OUT = {("POST", "/api/auth/logout-all"), ("DELETE", "/api/org"), ("DELETE", "/api/me")}
 
 
 @pytest.fixture(scope="module")

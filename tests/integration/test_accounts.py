@@ -188,7 +188,10 @@ def test_an_existing_user_accepts_while_logged_in_and_picks_the_org_per_request(
     assert api.get("/api/me", headers=bearer(guest.token, host.org["id"])).json()["role"] == "ADMIN"
     # and an org they do not belong to is not found
     stranger = sign_up(api)
-    assert api.get("/api/org", headers=bearer(guest.token, stranger.org["id"])).status_code == 404
+    elsewhere = api.get("/api/org", headers=bearer(guest.token, stranger.org["id"]))
+    assert elsewhere.status_code == 401  # the same answer for an org that does not exist
+    assert elsewhere.json()["code"] == "not_a_member"
+    assert api.get("/api/org", headers=bearer(guest.token, "org_made_up")).json()["code"] == "not_a_member"
 
 
 def test_the_last_owner_can_be_neither_demoted_nor_removed(api: httpx.Client) -> None:

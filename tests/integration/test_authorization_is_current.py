@@ -53,10 +53,27 @@ def test_a_removed_member_is_out_at_the_next_request(api: httpx.Client, owner: A
     assert api.delete(f"/api/members/{member.user['id']}", headers=owner.headers).status_code in {200, 204}
 
     after = api.get("/api/agents", headers={**member.headers, "X-Grounded-Org": owner.org["id"]})
-    assert after.status_code in {403, 404}
-    assert api.post(
-        "/api/invites", json={"email": unique_email(), "role": "ADMIN"}, headers=member.headers
-    ).status_code in {403, 404}
+    assert after.status_code == 401
+    assert after.json()["code"] == "no_org"  # it was their only org
+    for headers in (member.headers, {**member.headers, "X-Grounded-Org": owner.org["id"]}):
+        invite = api.post("/api/invites", json={"email": unique_email(), "role": "ADMIN"}, headers=headers)
+        assert invite.status_code == 401, invite.text
+    assert api.get("/api/me", headers=member.headers).json()["code"] == "no_org"  # a user of no org now
+
+
+def test_a_removed_member_keeps_the_other_orgs(api: httpx.Client, owner: Account) -> None:
+    elsewhere = sign_up(api)
+    token = api.post(
+        "/api/invites", json={"email": elsewhere.user["email"], "role": "MEMBER"}, headers=owner.headers
+    ).json()["token"]
+    assert api.post(f"/api/invites/{token}/accept", headers=elsewhere.headers).status_code == 200
+    in_owner_org = {**elsewhere.headers, "X-Grounded-Org": owner.org["id"]}
+    assert api.get("/api/agents", headers=in_owner_org).status_code == 200
+
+    assert api.delete(f"/api/members/{elsewhere.user['id']}", headers=owner.headers).status_code == 204
+    assert api.get("/api/agents", headers=in_owner_org).status_code == 401
+    own = api.get("/api/agents", headers={**elsewhere.headers, "X-Grounded-Org": elsewhere.org["id"]})
+    assert own.status_code == 200
 
 
 def test_an_invite_never_grants_more_than_its_maker_holds(api: httpx.Client, owner: Account) -> None:

@@ -209,11 +209,12 @@ def test_a_trace_that_cannot_load_fails_alone_in_its_message(
     from grounded_core.clock import iso, utc_now
     from grounded_core.ingest.models import TraceIn
     from grounded_core.ingest.service import trace_item
+    from grounded_core.lifecycle.retention import KEEP_FOREVER
     from grounded_core.store import keys, table
 
     org = owner.org["id"]
     good, broken = f"good-{uuid.uuid4().hex[:8]}", f"broken-{uuid.uuid4().hex[:8]}"
-    item, _ = trace_item(org, good, TraceIn.model_validate(trace(agent["id"])), iso(utc_now()))
+    item, _ = trace_item(org, good, TraceIn.model_validate(trace(agent["id"])), iso(utc_now()), KEEP_FOREVER)
     table.batch_put(
         [
             item,

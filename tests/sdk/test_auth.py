@@ -53,3 +53,25 @@ def test_reset_a_forgotten_password(api: httpx.Client, cloud: Any, org: SdkOrg) 
         assert token
         session = anonymous.auth.reset_password(token=token.group(1), password="a reset passphrase")
     assert session.user["email"] == email
+
+
+def test_retention_deletion_of_an_org_and_of_an_account(api: httpx.Client, org: SdkOrg) -> None:
+    from grounded import ConflictError
+
+    owner = sign_up(api)
+    with Grounded(api_key=owner.token, base_url=org.url) as user:
+        updated = user.org.update(retention_days=30)
+        assert updated.retention_days == 30
+        assert updated.retention_job_id
+        assert user.jobs.wait(updated.retention_job_id).status == "succeeded"
+        assert user.org.update(retention_days=None).retention_days is None
+        assert user.org.get().slug == owner.org["slug"]
+
+        with pytest.raises(ConflictError):
+            user.auth.delete_account(password=PASSWORD)  # the last OWNER of the org
+        job = user.org.delete(confirm=owner.org["slug"])
+        assert job.type == "org.delete"
+        user.auth.delete_account(password=PASSWORD)
+        with pytest.raises(AuthenticationError) as gone:
+            user.org.get()
+        assert gone.value.code == "account_gone"

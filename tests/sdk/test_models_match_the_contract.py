@@ -40,6 +40,7 @@ SERVER_NAME = {
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
     "AuthSession": "Session",
+    "Org": "Org",
     "ItemResult": "ItemResult",
     "BatchResult": "BatchAnswer",
 }

@@ -44,12 +44,13 @@ def test_the_emulator_gets_no_http_api_or_event_source_mapping_and_real_substitu
     template = load_template(FIXTURE)
     cfn = translate(package(template, lambda folder: f"s3://bucket/{folder.name}.zip"), "us-east-1", "123456789012")
 
-    adapted, sources = adapt_for_emulator(cfn)
+    adapted, sources, streams = adapt_for_emulator(cfn)
 
     kinds = {resource["Type"] for resource in adapted["Resources"].values()}
     assert not any(kind.startswith("AWS::ApiGatewayV2") for kind in kinds)
     assert "AWS::Lambda::EventSourceMapping" not in kinds
     [source] = sources
+    assert streams == []
     assert (source.function_id, source.queue_id, source.batch_size, source.report_batch_item_failures) == (
         "WorkerFunction",
         "WorkQueue",

@@ -312,6 +312,26 @@ class Journey:
         page.get_by_role("heading", level=1, name="Agents").wait_for()
         self.watched.assert_clean()
 
+    def keep_data_30_days_then_delete_the_org(self) -> None:
+        page = self.page
+        page.get_by_role("link", name="Settings", exact=True).click()
+        retention = page.get_by_role("form", name="Data retention")
+        retention.get_by_label("Keep everything forever").uncheck()
+        retention.get_by_label("Keep for (days, 1 to 3650)").fill("30")
+        retention.get_by_role("button", name="Save retention").click()
+        retention.get_by_role("status").get_by_text("succeeded").wait_for()
+        deletion = page.get_by_role("form", name="Delete this organization")
+        button = deletion.get_by_role("button", name="Delete organization")
+        assert button.is_disabled()
+        label = deletion.get_by_text(re.compile(r"^Type .+ to confirm$")).inner_text()
+        deletion.get_by_label(label).fill(label.removeprefix("Type ").removesuffix(" to confirm"))
+        self.watched.visit("settings-danger-zone")
+        self.watched.expect(r"GET .*/api/me -> 401")  # after the deletion, no org: the app goes to log-in
+        button.click()
+        page.wait_for_url("**/login?deleted=org")
+        page.get_by_role("status").get_by_text("being deleted").wait_for()
+        self.watched.visit("org-deleted")
+
 
 def test_a_team_uses_the_dashboard(
     dashboard: tuple[Any, Watched], chromium: Any, cloud: object, api: httpx.Client
@@ -331,3 +351,4 @@ def test_a_team_uses_the_dashboard(
     journey.open_every_other_page()
     journey.log_out()
     journey.reset_a_forgotten_password(api)
+    journey.keep_data_30_days_then_delete_the_org()

@@ -90,5 +90,6 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>("POST", path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, { body }),
   put: <T>(path: string, body: unknown) => request<T>("PUT", path, { body }),
-  delete: <T>(path: string) => request<T>("DELETE", path),
+  /** A delete may carry a body: deleting an org or an account is confirmed in it. */
+  delete: <T>(path: string, body?: unknown) => request<T>("DELETE", path, { body }),
 };

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
-import { Grounded, NotFoundError, UnprocessableEntityError } from "@grounded/client";
+import {
+  AuthenticationError,
+  ConflictError,
+  Grounded,
+  NotFoundError,
+  UnprocessableEntityError,
+} from "@grounded/client";
 import { env, waitFor } from "./env.js";
 
 const grounded = new Grounded({ apiKey: env.apiKey, baseUrl: env.baseUrl });
@@ -33,6 +39,28 @@ describe("@grounded/client against the local cloud", () => {
     const mine = [];
     for await (const listed of grounded.agents.list({ limit: 1 })) mine.push(listed.id);
     assert.ok(mine.includes(agent.id));
+  });
+
+  test("a user's org: retention with its job, deletion, then the account", async () => {
+    const anonymous = new Grounded({ apiKey: "unused", baseUrl: env.baseUrl });
+    const email = `js-${randomUUID().slice(0, 8)}@example.com`;
+    const password = "correct horse battery";
+    const signedUp = await anonymous.auth.signUp({ email, password, name: "Js", orgName: "Js Org" });
+    const user = new Grounded({ apiKey: signedUp.token ?? "", baseUrl: env.baseUrl });
+    const kept = await user.org.update({ retentionDays: 14 });
+    assert.equal(kept.retentionDays, 14);
+    const job = await waitFor(async () => {
+      const found = await user.jobs.get(kept.retentionJobId ?? "");
+      return found.status === "succeeded" && found;
+    }, "the re-stamping job");
+    assert.equal(job.type, "org.retention");
+    const lastOwner = await user.auth.deleteAccount({ password }).catch((e: unknown) => e);
+    assert.ok(lastOwner instanceof ConflictError);
+    const deletion = await user.org.delete({ confirm: signedUp.org?.slug ?? "" });
+    assert.equal(deletion.type, "org.delete");
+    await user.auth.deleteAccount({ password });
+    const gone = await user.me().catch((e: unknown) => e);
+    assert.ok(gone instanceof AuthenticationError);
   });
 
   test("errors are typed, with the code, the message and the request id", async () => {

@@ -462,11 +462,35 @@ class AsyncAuth(_AsyncResource):
         the same either way)."""
         await self._send("POST", "auth/password-reset", json=_body(email=email))
 
+    async def delete_account(self, *, password: str) -> None:
+        """Deletes the user and their memberships (refused while they are an org's last OWNER);
+        every token of theirs stops working."""
+        await self._send("DELETE", "me", json=_body(password=password))
+
     async def reset_password(self, *, token: str, password: str) -> m.AuthSession:
         """Sets the password with the mailed token; every earlier token is signed out."""
         return await self._call(
             "POST", "auth/password-reset/confirm", m.AuthSession, json=_body(token=token, password=password)
         )
+
+
+class AsyncOrg(_AsyncResource):
+    """The org the client acts in (a user token picks it with ``org_id`` on the client)."""
+
+    async def get(self) -> m.Org:
+        return await self._call("GET", "org", m.Org)
+
+    async def update(self, *, name: Any = NOT_GIVEN, slug: Any = NOT_GIVEN, retention_days: Any = NOT_GIVEN) -> m.Org:
+        """``retention_days=None`` keeps everything forever; a change starts a job re-stamping what
+        is stored (``retention_job_id``: follow it with ``jobs.wait``)."""
+        return await self._call(
+            "PATCH", "org", m.Org, json=_changes(name=name, slug=slug, retention_days=retention_days)
+        )
+
+    async def delete(self, *, confirm: str) -> m.Job:
+        """OWNER only, ``confirm`` is the org's slug. Keys and members are cut off at once; the job
+        erases everything else (and itself, last: it cannot be followed to the end)."""
+        return await self._call("DELETE", "org", m.Job, json=_body(confirm=confirm))
 
 
 class AsyncInsights(_AsyncResource):

@@ -89,6 +89,7 @@ class Grounded(_BaseClient):
         self.policies = resources.Policies(self)
         self.keys = resources.Keys(self)
         self.auth = resources.Auth(self)
+        self.org = resources.Org(self)
         self.insights = resources.Insights(self)
 
     @overload
@@ -191,6 +192,7 @@ class AsyncGrounded(_BaseClient):
         self.policies = async_resources.AsyncPolicies(self)
         self.keys = async_resources.AsyncKeys(self)
         self.auth = async_resources.AsyncAuth(self)
+        self.org = async_resources.AsyncOrg(self)
         self.insights = async_resources.AsyncInsights(self)
 
     @overload

@@ -214,6 +214,14 @@ class ApiKey(Model):
     key: str | None = None  # only when created or rotated
 
 
+class Org(Model):
+    id: str
+    name: str
+    slug: str
+    retention_days: int | None = None
+    retention_job_id: str | None = None
+
+
 class AuthSession(Model):
     """What logging in (or changing the password) answers: the user token and whom it is for."""
 

@@ -27,12 +27,16 @@ class Access:
     kinds: frozenset[PrincipalKind] = field(default=USERS_AND_SECRET_KEYS)
     #: about the whole org (its members, keys, settings): never for a key limited to one agent
     org_wide: bool = False
+    #: about the signed-in user's own account, which needs no org (a user of none may still use it)
+    account: bool = False
 
 
 PUBLIC = Access(public=True)
 SIGNED_IN = Access()
-#: about the signed-in user's own account: never for an API key
+#: for a signed-in user acting in an org, never for an API key
 USER_ONLY = Access(kinds=frozenset({"user"}))
+#: about the signed-in user's own account (needs no org): never for an API key
+ACCOUNT = Access(kinds=frozenset({"user"}), account=True)
 ADMIN = Access(scope=ADMIN_SCOPE, org_wide=True)
 ORG_MEMBERS = Access(org_wide=True)
 
@@ -57,8 +61,10 @@ ROUTE_ACCESS: dict[str, Access] = {
     "POST /api/invites/{token}/accept": PUBLIC,
     "POST /api/auth/password-reset": PUBLIC,
     "POST /api/auth/password-reset/confirm": PUBLIC,
-    "POST /api/auth/logout-all": USER_ONLY,
-    "POST /api/auth/password": USER_ONLY,  # a new user has no credential; a logged-in one sends a token
+    "POST /api/auth/logout-all": ACCOUNT,
+    "POST /api/auth/password": ACCOUNT,  # a new user has no credential; a logged-in one sends a token
+    "DELETE /api/me": ACCOUNT,
+    "DELETE /api/org": USER_ONLY,  # and only an OWNER (checked by the service: keys have no role)
     "GET /api/me": SIGNED_IN,
     "GET /api/org": SIGNED_IN,
     "PATCH /api/org": ADMIN,
@@ -157,10 +163,11 @@ def _authorizer_context(request: Request) -> dict[str, Any]:
     return ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda") or {}
 
 
-def principal_of(request: Request) -> Principal:
+def principal_of(request: Request, org_required: bool = True) -> Principal:
     """Who is calling, in the org it acts in (from the authorizer's context and the org header);
-    a credential that resolved to no one raises (401, or 403/404 for a user's org)."""
-    return Credential.from_context(_authorizer_context(request)).principal(request.headers.get(ORG_HEADER))
+    a credential that resolved to no one, or a user naming an org they are not in, raises 401."""
+    credential = Credential.from_context(_authorizer_context(request))
+    return credential.principal(request.headers.get(ORG_HEADER), org_required=org_required)
 
 
 def enforce_access(request: Request, rules: dict[str, Access]) -> None:
@@ -171,7 +178,7 @@ def enforce_access(request: Request, rules: dict[str, Access]) -> None:
     if access.public:
         request.state.principal = None
         return
-    principal = principal_of(request)
+    principal = principal_of(request, org_required=not access.account)
     if principal.kind not in access.kinds:
         message = (
             "Publishable keys may only send telemetry and traces."

@@ -3,12 +3,18 @@ counts its owners and every change to an OWNER is a transaction conditional on t
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, field_validator
 
 from grounded_core.errors import Conflict, NotFound
 from grounded_core.identity.accounts import check_slug, get_org
 from grounded_core.identity.models import Membership, Org, Slug
 from grounded_core.identity.principal import Principal, Role
+from grounded_core.ids import new_id
+from grounded_core.jobs.service import create_job
+from grounded_core.lifecycle.restamp import RESTAMP_JOB, start_restamp
+from grounded_core.lifecycle.retention import check_days
 from grounded_core.model import ApiModel
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists, gt
@@ -19,6 +25,10 @@ LAST_OWNER = "An org needs at least one OWNER: make someone else OWNER first."
 class OrgPatch(ApiModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     slug: str | None = None
+    #: null keeps everything forever; else 1-3650 days
+    retention_days: int | None = None
+
+    _retention = field_validator("retention_days")(check_days)
 
     @field_validator("slug")
     @classmethod
@@ -32,20 +42,33 @@ class RoleChange(ApiModel):
 
 def update_org(principal: Principal, patch: OrgPatch) -> Org:
     org = get_org(principal.org_id)
+    changes = patch.model_dump(exclude_unset=True)
+    retention_changed = "retention_days" in changes and changes["retention_days"] != org.retention_days
+    job_id = new_id("job") if retention_changed else None
     operations: list[Write] = []
     if patch.slug and patch.slug != org.slug:
         taken = Slug(slug=patch.slug, org_id=org.id).to_item()
         operations += [Put(taken, absent(), label="slug"), Delete(*Slug(slug=org.slug, org_id=org.id).key_pair())]
-    updated = org.patched(patch.model_dump(exclude_unset=True))
+    updated = org.patched(changes | ({"retention_job_id": job_id} if job_id else {}))
     # the slug it had when read: a concurrent slug change fails here instead of orphaning a slug
-    rename = {"name": updated.name, "slug": updated.slug}
-    operations.append(Update(keys.org(org.id), keys.ORG_SK, set=rename, when=eq("slug", org.slug), label="org"))
+    fields: dict[str, Any] = {"name": updated.name, "slug": updated.slug}
+    remove: tuple[str, ...] = ()
+    if job_id:
+        fields["retentionJobId"] = job_id
+        if updated.retention_days is None:
+            remove = ("retentionDays",)
+        else:
+            fields["retentionDays"] = updated.retention_days
+    change = Update(keys.org(org.id), keys.ORG_SK, set=fields, remove=remove, when=eq("slug", org.slug), label="org")
+    operations.append(change)
     try:
         table.transact(operations)
     except ConditionFailed as failed:
         if failed.label == "slug":
             raise Conflict(f"The org slug '{patch.slug}' is taken.", code="slug_taken") from None
         raise Conflict("The org changed meanwhile; try again.", code="org_changed") from None
+    if job_id:
+        start_restamp(create_job(org.id, RESTAMP_JOB, job_id=job_id))
     return updated
 
 

@@ -37,6 +37,10 @@ class Org(StoredModel):
     slug: str
     created_at: str
     owner_count: int = Field(1, exclude=True)  # kept by transactions so the last OWNER stays
+    #: days traces, payloads, sessions, turns and telemetry are kept; absent (null): forever
+    retention_days: int | None = None
+    #: the job re-stamping stored data after the latest retention change
+    retention_job_id: str | None = None
 
     def keys(self) -> dict[str, str]:
         return {"PK": keys.org(self.id), "SK": keys.ORG_SK}

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from grounded_core.errors import Forbidden, NotFound, Unauthorized
+from grounded_core.errors import Forbidden, Unauthorized
 
 
 class Role(StrEnum):
@@ -146,18 +146,23 @@ class Credential(BaseModel):
         values["authenticated"] = str(context.get("authenticated", "")).lower() == "true"
         return cls.model_validate(values)
 
-    def principal(self, acting_org: str | None) -> Principal:
-        """The principal for one request; users pick their org with ``X-Grounded-Org``."""
+    def principal(self, acting_org: str | None, org_required: bool = True) -> Principal:
+        """The principal for one request; users pick their org with ``X-Grounded-Org``. A route
+        about the user's own account (``org_required=False``) serves a user of no org too."""
         if not self.authenticated or self.kind is None:
             message = self.reason or "A valid API key or token is required."
             raise Unauthorized(message, code=self.reason_code or "unauthenticated")
         if self.kind == "user":
             roles: dict[str, str] = json.loads(self.memberships or "{}")
+            if not org_required and (not roles or (acting_org and acting_org not in roles)):
+                return Principal(kind="user", org_id="", user_id=self.user_id, scopes=frozenset())
             if not roles:
-                raise Forbidden("You are not a member of any org.", code="no_org")
+                raise Unauthorized("You are not (or no longer) a member of any org.", code="no_org")
             org_id = acting_org or next(iter(roles))
             if org_id not in roles:
-                raise NotFound(f"No org {org_id}.", code="org_not_found")
+                # 401, not 404: a member removed from an org is signed out of it at once; the same
+                # answer for an org that does not exist, so it reveals nothing about other orgs
+                raise Unauthorized(f"You are not (or no longer) a member of org {org_id}.", code="not_a_member")
             role = Role(roles[org_id])
             return Principal(kind="user", org_id=org_id, user_id=self.user_id, role=role, scopes=ROLE_SCOPES[role])
         return Principal(

@@ -23,6 +23,15 @@ from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn, turns_of
 from grounded_core.insights import detect as insights
 from grounded_core.jobs.service import find_job, finish_job, start_job
+from grounded_core.lifecycle.retention import (
+    KEEP_FOREVER,
+    TTL,
+    OrgState,
+    Retention,
+    org_item_key,
+    org_state,
+    state_of,
+)
 from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
 from grounded_core.pricing.overrides import prices_for
@@ -32,6 +41,7 @@ from grounded_core.sessions.store import (
     add_counters,
     erase_session_items,
     find_or_create_session,
+    forget_stitch_keys,
     rollup_updates,
     session_counters,
     touch,
@@ -77,8 +87,14 @@ def handle_message(message: dict[str, Any]) -> None:
     if kind == "traces":
         normalize_traces(org_id, message["ids"])
     elif kind == "events":
+        org = org_state(org_id)
+        if org.closed:
+            logger.info("events of a deleted org dropped", extra={"org_id": org_id})
+            return
         failed: list[str] = []
-        each_alone("events", message["events"], lambda event: attach_event(org_id, event), _event_name, failed)
+        each_alone(
+            "events", message["events"], lambda event: attach_event(org_id, event, org.retention), _event_name, failed
+        )
         if failed:
             raise ItemsFailed("events", failed)
     elif kind == "otel":
@@ -143,8 +159,8 @@ def _token_counters(trace: TraceIn) -> dict[str, int]:
     }
 
 
-def _turn_item(org_id: str, session_id: str, turn: Turn) -> dict[str, Any]:
-    return turn.patched({"org_id": org_id, "session_id": session_id}).to_item()
+def _turn_item(org_id: str, session_id: str, turn: Turn, retention: Retention) -> dict[str, Any]:
+    return retention.stamp(turn.patched({"org_id": org_id, "session_id": session_id}).to_item(), turn.timestamp)
 
 
 def _event_name(event: Any) -> str:
@@ -167,6 +183,8 @@ class Work:
     snapshot_id: str
     stitched: Stitched
     turns: list[Turn]
+    #: the trace's stitch keys (partition keys): forgotten if their session turns out gone
+    stitch_pks: list[str]
 
     @property
     def moved_from(self) -> str | None:
@@ -182,12 +200,20 @@ class Work:
         return self.pending.trace_id
 
 
-def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
+def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = None) -> None:
     """Normalize a message's traces with batched reads and writes; each trace's effects are still
     applied on their own, exactly once per revision (its transaction with the APPLIED marker). A
-    trace that fails does not stop the others (:func:`each_alone`)."""
+    trace that fails does not stop the others (:func:`each_alone`). What is written carries its
+    expiry under the org's retention; nothing is written for an org being deleted."""
+    wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
+    found = table.batch_get(wanted if org else [org_item_key(org_id), *wanted], consistent=True)
+    org = org or state_of(found.get(org_item_key(org_id)))
+    if org.closed:
+        logger.info("traces of a deleted org dropped", extra={"org_id": org_id, "traces": len(trace_ids)})
+        return
+    retention = org.retention
     failed: list[str] = []
-    pending = _pending_traces(org_id, trace_ids, failed)
+    pending = _pending_traces(org_id, trace_ids, found, failed)
     snapshots = SnapshotResolver(org_id)
     sessions: dict[tuple[str, ...], Stitched] = {}
 
@@ -198,7 +224,7 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
         else:
             snapshot_id = trace.resource.snapshot_id or snapshots.resolve(trace.agent_id, trace.started_at)
         if snapshot_id is None:
-            _mark_unresolved(org_id, trace_id, trace.agent_id)
+            _mark_unresolved(org_id, trace_id, trace.agent_id, retention.expiry(trace.started_at))
             return None
         keys_of_trace = stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
         memo = (trace.agent_id, *(f"{key.kind}:{key.value}" for key in keys_of_trace))
@@ -206,18 +232,19 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
             seed = SessionSeed(
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
-            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace)
-        return Work(entry, snapshot_id, sessions[memo], turns_of(trace_id, trace))
+            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention)
+        pks = [keys.stitch(org_id, trace.agent_id, key.kind, key.value) for key in keys_of_trace]
+        return Work(entry, snapshot_id, sessions[memo], turns_of(trace_id, trace), pks)
 
     work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
-    turn_items = {id(w): [_turn_item(org_id, w.stitched.session_id, turn) for turn in w.turns] for w in work}
+    turn_items = {id(w): [_turn_item(org_id, w.stitched.session_id, turn, retention) for turn in w.turns] for w in work}
     table.batch_put(item for items in turn_items.values() for item in items)
     table.batch_delete(key for w in work for key in _stale_turns(org_id, w, turn_items[id(w)]))
     last_seen: dict[str, str] = {}
     applied = []
 
     def apply(entry: Work) -> None:
-        if _apply_trace(org_id, entry, [item["SK"] for item in turn_items[id(entry)]]):
+        if _apply_trace(org_id, entry, [item["SK"] for item in turn_items[id(entry)]], retention):
             trace, session_id = entry.pending.trace, entry.stitched.session_id
             seen = trace.ended_at or trace.started_at
             last_seen[session_id] = max(seen, last_seen.get(session_id, seen))
@@ -228,8 +255,8 @@ def normalize_traces(org_id: str, trace_ids: list[str]) -> None:
         if entry.moved_from:
             _drop_if_empty(org_id, entry.moved_from)
     for session_id, seen in last_seen.items():
-        touch(org_id, session_id, seen)
-    insights.after_traces(org_id, applied)
+        touch(org_id, session_id, seen, retention)
+    insights.after_traces(org_id, applied, retention)
     if failed:
         raise ItemsFailed("traces", failed)
 
@@ -256,10 +283,11 @@ def _alone(entries: Iterable[Any], work: Callable[[Any], R], failed: list[str]) 
     return each_alone("traces", entries, work, lambda entry: str(entry.trace_id), failed)
 
 
-def _pending_traces(org_id: str, trace_ids: list[str], failed: list[str]) -> list[Pending]:
-    """The traces still to apply (one BatchGetItem for their items and markers)."""
-    wanted = [(keys.trace(org_id, trace_id), sk) for trace_id in trace_ids for sk in (keys.TRACE_SK, keys.APPLIED_SK)]
-    found = table.batch_get(wanted, consistent=True)
+def _pending_traces(
+    org_id: str, trace_ids: list[str], found: dict[tuple[str, str], dict[str, Any]], failed: list[str]
+) -> list[Pending]:
+    """The traces still to apply, from their items and markers (``found``: one BatchGetItem,
+    which also read the org's state)."""
 
     def load(trace_id: str) -> Pending | None:
         item = found.get((keys.trace(org_id, trace_id), keys.TRACE_SK))
@@ -302,7 +330,7 @@ def _only(counters: dict[str, int], names: Iterable[str]) -> dict[str, int]:
     return {name: counters[name] for name in names if counters.get(name)}
 
 
-def _apply_trace(org_id: str, work: Work, turn_keys: list[str]) -> bool:
+def _apply_trace(org_id: str, work: Work, turn_keys: list[str], retention: Retention) -> bool:
     """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before.
     A later revision adds only what changed since the one applied, conditioned on that one."""
     trace_id, trace, before = work.trace_id, work.pending.trace, work.pending.before
@@ -327,8 +355,9 @@ def _apply_trace(org_id: str, work: Work, turn_keys: list[str]) -> bool:
         turn_keys=turn_keys,
         rolled_up_at=rolled_up_at,
     )
+    marker_item = retention.stamp(marker.to_item(), trace.started_at)
     operations: list[Write] = [
-        Put(marker.to_item(), absent() if before is None else eq("revision", before.revision), label=APPLIED),
+        Put(marker_item, absent() if before is None else eq("revision", before.revision), label=APPLIED),
         session_counters(
             org_id, work.stitched.session_id, _only(session_change, SESSION_COUNTERS), {"snapshotId": work.snapshot_id}
         ),
@@ -352,8 +381,10 @@ def _apply_trace(org_id: str, work: Work, turn_keys: list[str]) -> bool:
     try:
         table.transact(operations)
     except ConditionFailed as failed:
+        if failed.label == "session":  # erased or expired: its keys go too, the retry starts a new one
+            forget_stitch_keys(work.stitch_pks, work.stitched.session_id)
         if failed.label != APPLIED:
-            raise  # a session was erased meanwhile: the message is tried again
+            raise  # the message is tried again
         return False  # a concurrent delivery applied it (or a later revision) first
     return True
 
@@ -369,9 +400,11 @@ def _moved_out(org_id: str, session_id: str, counters: dict[str, int]) -> Update
     return replace(update, when=exists(), label="moved_out")
 
 
-def _mark_unresolved(org_id: str, trace_id: str, agent_id: str) -> None:
-    """No snapshot yet: keep the trace, say why, and remember it for when a snapshot appears."""
-    table.put(Unresolved(org_id=org_id, agent_id=agent_id, trace_id=trace_id).to_item())
+def _mark_unresolved(org_id: str, trace_id: str, agent_id: str, expires: int | None) -> None:
+    """No snapshot yet: keep the trace, say why, and remember it for when a snapshot appears
+    (the marker expires with the trace)."""
+    marker = Unresolved(org_id=org_id, agent_id=agent_id, trace_id=trace_id).to_item()
+    table.put(marker if expires is None else {**marker, TTL: expires})
     _set_normalization(org_id, trace_id, {"state": "unresolved", "reason": "no_snapshot"})
 
 
@@ -390,7 +423,7 @@ def renormalize_agent(org_id: str, agent_id: str, job_id: str | None = None) -> 
     return len(trace_ids)
 
 
-def attach_event(org_id: str, raw: dict[str, Any]) -> None:
+def attach_event(org_id: str, raw: dict[str, Any], retention: Retention = KEEP_FOREVER) -> None:
     event = EventIn.model_validate(raw)
     seed = SessionSeed(
         agent_id=event.agent_id,
@@ -399,8 +432,10 @@ def attach_event(org_id: str, raw: dict[str, Any]) -> None:
         anonymous_id=event.anonymous_id,
         external_id=event.session_id,
     )
-    stitched = find_or_create_session(org_id, seed, stitch_keys(event.session_id, event.anonymous_id, None, None))
+    keys_of_event = stitch_keys(event.session_id, event.anonymous_id, None, None)
+    stitched = find_or_create_session(org_id, seed, keys_of_event, retention)
     item = Event.model_validate({**raw, "org_id": org_id, "in_session": stitched.session_id}).to_item()
+    item = retention.stamp(item, event.timestamp)
     counters = {"events": 1, "errorEvents": 1 if event.type == "error" else 0}
     operations: list[Write] = [
         Put(item, absent(), label=APPLIED),
@@ -410,8 +445,11 @@ def attach_event(org_id: str, raw: dict[str, Any]) -> None:
     try:
         table.transact(operations)
     except ConditionFailed as failed:
+        if failed.label == "session":  # erased or expired: its keys go too, the retry starts a new one
+            pks = [keys.stitch(org_id, event.agent_id, key.kind, key.value) for key in keys_of_event]
+            forget_stitch_keys(pks, stitched.session_id)
         if failed.label != APPLIED:
             raise
         return  # attached before (a redelivery)
-    touch(org_id, stitched.session_id, event.timestamp)
-    insights.after_event(org_id, event, stitched.session_id)
+    touch(org_id, stitched.session_id, event.timestamp, retention)
+    insights.after_event(org_id, event, stitched.session_id, retention)

@@ -58,5 +58,10 @@ def join_payloads(body: dict[str, Any], payloads: dict[str, Any]) -> dict[str, A
     return joined
 
 
+def org_payloads(org_id: str) -> str:
+    """The prefix of every object an org has in the payload bucket."""
+    return f"orgs/{org_id}/"
+
+
 def payload_key(org_id: str, trace_id: str) -> str:
-    return f"orgs/{org_id}/traces/{trace_id}.json"
+    return f"{org_payloads(org_id)}traces/{trace_id}.json"

@@ -22,6 +22,7 @@ from grounded_core.ids import new_id
 from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
 from grounded_core.ingest.payloads import payload_key, split_payloads
 from grounded_core.ingest.records import StoredTrace
+from grounded_core.lifecycle.retention import OrgState, Retention, org_item_key, state_of
 from grounded_core.policies.limiter import Item, admit
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -85,13 +86,20 @@ def _parse_each(
 
 def _check_agents(
     principal: Principal, parsed: list[tuple[int, Any]], results: list[ItemResult | None]
-) -> list[tuple[int, Any]]:
-    """Drop items for an agent the key may not write, or that does not exist in the org."""
+) -> tuple[list[tuple[int, Any]], OrgState]:
+    """Drop items for an agent the key may not write, or that does not exist in the org; and the
+    org's state (its retention), read in the same BatchGetItem."""
     agent_ids = {item.agent_id for _, item in parsed if principal.agent_id in (None, item.agent_id)}
-    found = table.batch_get([(keys.org(principal.org_id), keys.agent(agent)) for agent in agent_ids])
+    org = org_item_key(principal.org_id)
+    found = table.batch_get([org, *((keys.org(principal.org_id), keys.agent(agent)) for agent in agent_ids)])
+    state = state_of(found.get(org))
     kept = []
     for index, item in parsed:
-        if principal.agent_id is not None and item.agent_id != principal.agent_id:
+        if state.closed:  # being deleted: its content is not taken any more (a sync still running)
+            results[index] = ItemResult(
+                index=index, status="rejected", code="org_deleted", error="This org is being deleted."
+            )
+        elif principal.agent_id is not None and item.agent_id != principal.agent_id:
             results[index] = ItemResult(
                 index=index, status="rejected", code="agent_scope", error="This key is limited to another agent."
             )
@@ -101,7 +109,7 @@ def _check_agents(
             )
         else:
             kept.append((index, item))
-    return kept
+    return kept, state
 
 
 def _rate_limit(
@@ -139,9 +147,10 @@ def _parse_trace(now: datetime) -> Callable[[dict[str, Any]], TraceIn]:
 
 
 def trace_item(
-    org_id: str, trace_id: str, trace: TraceIn, received_at: str, **extra: Any
+    org_id: str, trace_id: str, trace: TraceIn, received_at: str, retention: Retention, **extra: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The trace's table item (times in UTC, large fields as markers) and the fields for S3."""
+    """The trace's table item (times in UTC, large fields as markers, its expiry under the org's
+    retention) and the fields for S3."""
     body = trace.model_dump(mode="json", by_alias=True)
     body["id"] = trace_id
     body["startedAt"] = _utc(trace.started_at)
@@ -158,7 +167,7 @@ def trace_item(
         "payloadKey": payload_key(org_id, trace_id) if payloads else None,
         **extra,
     }
-    return StoredTrace.model_validate(stored).to_item(), payloads
+    return retention.stamp(StoredTrace.model_validate(stored).to_item(), body["startedAt"]), payloads
 
 
 def accept_traces(
@@ -168,7 +177,7 @@ def accept_traces(
     (connector imports) skips the agent's rate-limit policies, which are about live traffic."""
     moment = now or utc_now()
     results, parsed = _parse_each(raw_items, _parse_trace(moment))
-    parsed = _check_agents(principal, parsed, results)
+    parsed, org = _check_agents(principal, parsed, results)
     if limited:
         parsed = _rate_limit(principal, parsed, results, moment)
     snapshots = {
@@ -202,7 +211,7 @@ def accept_traces(
             if stored.get("normalization", {}).get("state") == "pending":
                 to_queue.append(trace_id)
         elif trace_id not in to_write:
-            to_write[trace_id] = trace_item(principal.org_id, trace_id, trace, received)
+            to_write[trace_id] = trace_item(principal.org_id, trace_id, trace, received, org.retention)
             to_queue.append(trace_id)
     for item, payloads in to_write.values():
         if payloads:
@@ -239,7 +248,7 @@ def accept_events(
     made by the worker when it attaches the event to its session."""
     moment = now or utc_now()
     results, parsed = _parse_each(raw_items, _parse_event(moment))
-    parsed = _check_agents(principal, parsed, results)
+    parsed, _ = _check_agents(principal, parsed, results)
     if limited:
         parsed = _rate_limit(principal, parsed, results, moment)
     events = []

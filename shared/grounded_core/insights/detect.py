@@ -9,23 +9,27 @@ from grounded_core.ingest.models import EventIn, TraceIn
 from grounded_core.ingest.turns import Turn
 from grounded_core.insights import rules
 from grounded_core.insights.store import flag, recent_session_costs
+from grounded_core.lifecycle.retention import KEEP_FOREVER, Retention
 from grounded_core.store import keys, table
 
 
-def after_traces(org_id: str, applied: list[tuple[TraceIn, str, list[Turn]]]) -> None:
-    """``applied``: each trace just applied, with its session and turns."""
+def after_traces(
+    org_id: str, applied: list[tuple[TraceIn, str, list[Turn]]], retention: Retention = KEEP_FOREVER
+) -> None:
+    """``applied``: each trace just applied, with its session and turns (insights expire under the
+    org's ``retention``, like the sessions they are about)."""
     sessions: dict[str, set[str]] = defaultdict(set)
     for trace, session_id, turns in applied:
         sessions[trace.agent_id].add(session_id)
         if (reason := rules.trace_error(trace)) is not None:
-            flag(org_id, trace.agent_id, session_id, "errors", reason)
+            flag(org_id, trace.agent_id, session_id, "errors", reason, retention)
         if (reason := rules.slow_turn(turns)) is not None:
-            flag(org_id, trace.agent_id, session_id, "slow_turn", reason)
+            flag(org_id, trace.agent_id, session_id, "slow_turn", reason, retention)
     for agent_id, session_ids in sessions.items():
-        _check_costs(org_id, agent_id, session_ids)
+        _check_costs(org_id, agent_id, session_ids, retention)
 
 
-def _check_costs(org_id: str, agent_id: str, session_ids: set[str]) -> None:
+def _check_costs(org_id: str, agent_id: str, session_ids: set[str], retention: Retention) -> None:
     """One Query for the agent's recent sessions and one BatchGetItem for these sessions' totals."""
     recent = recent_session_costs(org_id, agent_id)
     found = table.batch_get([(keys.session(org_id, s), keys.SESSION_SK) for s in session_ids], consistent=True)
@@ -33,11 +37,11 @@ def _check_costs(org_id: str, agent_id: str, session_ids: set[str]) -> None:
         session_id = str(item["id"])
         others = [entry["costNanos"] for entry in recent if entry["id"] != session_id]
         if (reason := rules.cost_outlier(int(item.get("costNanos", 0)), others)) is not None:
-            flag(org_id, agent_id, session_id, "cost_outlier", reason)
+            flag(org_id, agent_id, session_id, "cost_outlier", reason, retention)
 
 
-def after_event(org_id: str, event: EventIn, session_id: str) -> None:
+def after_event(org_id: str, event: EventIn, session_id: str, retention: Retention = KEEP_FOREVER) -> None:
     found = rules.frustration(event)
     if found is not None:
         rule, reason = found
-        flag(org_id, event.agent_id, session_id, rule, reason)
+        flag(org_id, event.agent_id, session_id, rule, reason, retention)

@@ -9,6 +9,7 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.insights.rules import Rule
+from grounded_core.lifecycle.retention import KEEP_FOREVER, Retention
 from grounded_core.model import StoredModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
@@ -35,7 +36,15 @@ class Insight(StoredModel):
         }
 
 
-def flag(org_id: str, agent_id: str, session_id: str, rule: Rule, reason: str, now: datetime | None = None) -> bool:
+def flag(
+    org_id: str,
+    agent_id: str,
+    session_id: str,
+    rule: Rule,
+    reason: str,
+    retention: Retention = KEEP_FOREVER,
+    now: datetime | None = None,
+) -> bool:
     """Flag a session for a rule, once; ``False`` when it already was."""
     insight = Insight(
         id=new_id("ins"),
@@ -48,7 +57,7 @@ def flag(org_id: str, agent_id: str, session_id: str, rule: Rule, reason: str, n
         detected_at=iso(now or utc_now()),
     )
     try:
-        table.put(insight.to_item(), when=absent())
+        table.put(retention.stamp(insight.to_item(), insight.detected_at), when=absent())
     except ConditionFailed:
         return False  # flagged before
     return True

@@ -17,8 +17,11 @@ from grounded_core.store.conditions import ConditionFailed, absent, exists, lt, 
 from grounded_core.store.listing import query_page
 
 
-def create_job(org_id: str, job_type: str, now: datetime | None = None, **refs: str | None) -> Job:
-    job = Job(id=new_id("job"), org_id=org_id, type=job_type, created_at=iso(now or utc_now()), **refs)
+def create_job(
+    org_id: str, job_type: str, now: datetime | None = None, job_id: str | None = None, **refs: str | None
+) -> Job:
+    """A queued job (``job_id`` when the caller named it before, say in the write that starts it)."""
+    job = Job(id=job_id or new_id("job"), org_id=org_id, type=job_type, created_at=iso(now or utc_now()), **refs)
     table.put(job.to_item(), when=absent())
     return job
 

@@ -23,6 +23,7 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import check_times
+from grounded_core.lifecycle.retention import OrgState, org_item_key, state_of
 from grounded_core.otel.mapping import (
     AGENT_KEY,
     SNAPSHOT_KEY,
@@ -101,14 +102,21 @@ def _spans_of(resource_spans: ResourceSpans) -> Any:
             yield scope, span
 
 
-def _check_owners(principal: Principal, batches: list[ResourceBatch], outcome: Outcome) -> list[ResourceBatch]:
-    """Keep the batches whose agent exists (one BatchGetItem) and whose snapshot is the agent's."""
+def _check_owners(
+    principal: Principal, batches: list[ResourceBatch], outcome: Outcome
+) -> tuple[list[ResourceBatch], OrgState]:
+    """Keep the batches whose agent exists (one BatchGetItem, which also reads the org's state)
+    and whose snapshot is the agent's."""
     agents = {batch.agent_id for batch in batches if batch.agent_id}
-    found = table.batch_get([(keys.org(principal.org_id), keys.agent(agent)) for agent in agents])
+    org = org_item_key(principal.org_id)
+    found = table.batch_get([org, *((keys.org(principal.org_id), keys.agent(agent)) for agent in agents)])
+    state = state_of(found.get(org))
     snapshots = {s: find_snapshot(principal.org_id, s) for s in {b.snapshot_id for b in batches if b.snapshot_id}}
     kept = []
     for batch in batches:
-        if batch.agent_id is None:
+        if state.closed:
+            outcome.reject("this org is being deleted", len(batch.spans))
+        elif batch.agent_id is None:
             outcome.reject(NO_AGENT, len(batch.spans))
         elif (keys.org(principal.org_id), keys.agent(batch.agent_id)) not in found:
             outcome.reject(f"no agent {batch.agent_id} in this org", len(batch.spans))
@@ -116,7 +124,7 @@ def _check_owners(principal: Principal, batches: list[ResourceBatch], outcome: O
             outcome.reject(f"snapshot {batch.snapshot_id} is not one of agent {batch.agent_id}'s", len(batch.spans))
         else:
             kept.append(batch)
-    return kept
+    return kept, state
 
 
 def _received(org_id: str, batches: list[ResourceBatch], now: datetime, outcome: Outcome) -> list[ReceivedSpan]:
@@ -184,10 +192,15 @@ def accept_export(
     """Store the export's valid spans and schedule their traces' assembly; say what was refused."""
     moment = now or utc_now()
     outcome = Outcome()
-    batches = _check_owners(principal, _batches(principal, header_agent, request), outcome)
+    batches, org = _check_owners(principal, _batches(principal, header_agent, request), outcome)
     by_trace = _claimable(principal.org_id, _received(principal.org_id, batches, moment, outcome), outcome)
     export, received_at, ttl = new_id("exp"), iso(moment), int(moment.timestamp()) + SPAN_RETENTION_SECONDS
-    spans = [span.to_item(ttl=ttl) for spans in by_trace.values() for span in spans]
+    # kept for the assembly window, or less when the org's retention is shorter
+    spans = [
+        org.retention.at_most(span.to_item(ttl=ttl), span.span.started_at)
+        for spans in by_trace.values()
+        for span in spans
+    ]
     # spans first, states after: a state names only spans already stored
     table.batch_put(spans)
     table.batch_put(_state(principal.org_id, t, s[0].agent_id, export, received_at, ttl) for t, s in by_trace.items())

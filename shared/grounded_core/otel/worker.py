@@ -18,6 +18,8 @@ from grounded_core import adapters
 from grounded_core.clock import parse_iso, utc_now
 from grounded_core.ingest.normalize import ItemsFailed, each_alone, normalize_traces
 from grounded_core.ingest.service import trace_item
+from grounded_core.lifecycle.erase import erase_traces
+from grounded_core.lifecycle.retention import ORG_STATE_FIELDS, Retention, org_item_key, state_of
 from grounded_core.observability import logger
 from grounded_core.otel.assemble import assemble
 from grounded_core.otel.models import AssemblyState, Due, ReceivedSpan
@@ -32,7 +34,7 @@ MAX_DELAY_SECONDS = 900
 #: (its normalization is "pending" again until the new revision is applied)
 KEPT_ON_REVISION = ("GSI1PK", "GSI1SK")
 #: what is read of a trace's state and stored item before assembling (not the stored spans)
-STATE_FIELDS = ("agentId", "lastExport", "lastSpanAt", "revision", *KEPT_ON_REVISION)
+STATE_FIELDS = ("agentId", "lastExport", "lastSpanAt", "revision", *KEPT_ON_REVISION, *ORG_STATE_FIELDS)
 
 
 def wait_seconds(last_span_at: str, spans: list[ReceivedSpan] | None, now: datetime) -> int:
@@ -53,7 +55,11 @@ def assemble_due(org_id: str, entries: list[dict[str, Any]], now: datetime | Non
     moment = now or utc_now()
     due = [Due.model_validate(entry) for entry in entries]
     wanted = [(keys.trace(org_id, d.id), sk) for d in due for sk in (keys.OTEL_STATE_SK, keys.TRACE_SK)]
-    found = table.batch_get(wanted, consistent=True, fields=STATE_FIELDS)
+    found = table.batch_get([org_item_key(org_id), *wanted], consistent=True, fields=STATE_FIELDS)
+    org = state_of(found.get(org_item_key(org_id)))
+    if org.closed:  # deleted while its spans waited: they go now, not in a week
+        erase_traces(org_id, [entry.id for entry in due])
+        return
     later: dict[int, list[Due]] = {}
     quiet: list[tuple[Due, AssemblyState]] = []
     for entry in due:
@@ -74,12 +80,12 @@ def assemble_due(org_id: str, entries: list[dict[str, Any]], now: datetime | Non
             later.setdefault(min(wait, MAX_DELAY_SECONDS), []).append(due_entry)  # the root may still come
             return None
         stored = found.get((keys.trace(org_id, due_entry.id), keys.TRACE_SK))
-        return store_revision(org_id, due_entry.id, state, spans, stored)
+        return store_revision(org_id, due_entry.id, state, spans, stored, org.retention)
 
     assembled = each_alone("traces", quiet, assemble_one, lambda entry: entry[0].id, failed)
     for delay, entries_later in later.items():
         schedule(org_id, entries_later, delay)
-    normalize_traces(org_id, [trace_id for trace_id in assembled if trace_id])
+    normalize_traces(org_id, [trace_id for trace_id in assembled if trace_id], org)
     if failed:
         raise ItemsFailed("traces", failed)
 
@@ -91,7 +97,12 @@ def received_spans(org_id: str, trace_id: str, agent_id: str) -> list[ReceivedSp
 
 
 def store_revision(
-    org_id: str, trace_id: str, state: AssemblyState, spans: list[ReceivedSpan], stored: dict[str, Any] | None
+    org_id: str,
+    trace_id: str,
+    state: AssemblyState,
+    spans: list[ReceivedSpan],
+    stored: dict[str, Any] | None,
+    retention: Retention,
 ) -> str | None:
     """Store the trace as assembled from ``spans``; its id when there is something to normalize
     (a new revision, or one stored before but not applied yet)."""
@@ -105,7 +116,8 @@ def store_revision(
         return trace_id  # stored before; normalizing again is a no-op once applied
     kept = {name: stored[name] for name in KEPT_ON_REVISION if stored and name in stored}
     first_seen = min(span.received_at for span in spans)
-    item, payloads = trace_item(org_id, trace_id, assemble(trace_id, spans), first_seen, revision=revision)
+    trace = assemble(trace_id, spans)
+    item, payloads = trace_item(org_id, trace_id, trace, first_seen, retention, revision=revision)
     if payloads:
         adapters.put_json(item["payloadKey"], payloads)
     with contextlib.suppress(ConditionFailed):  # a concurrent assembly stored this or a later revision

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot, get_agent
 from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import Conflict, Invalid, NotFound
@@ -14,6 +13,8 @@ from grounded_core.ids import new_id
 from grounded_core.ingest.models import MAX_CLOCK_SKEW
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import Turn
+from grounded_core.lifecycle.erase import erase_session
+from grounded_core.lifecycle.retention import org_state
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.policies.limiter import Item, admit_one
 from grounded_core.pricing.cost import price_call, usd
@@ -23,7 +24,6 @@ from grounded_core.sessions.store import (
     STITCH_TAKEN,
     SessionSeed,
     create_session,
-    erase_session_items,
     get_session_item,
     rollup_updates,
     session_counters,
@@ -64,8 +64,9 @@ def start_session(principal: Principal, request: SessionCreate, now: datetime | 
         keys.stitch(principal.org_id, request.agent_id, k.kind, k.value)
         for k in stitch_keys(request.external_id, request.anonymous_id, None, None)
     ]
+    retention = org_state(principal.org_id).retention
     try:
-        return create_session(principal.org_id, seed, pks, request.metadata).view()
+        return create_session(principal.org_id, seed, pks, request.metadata, retention).view()
     except ConditionFailed as failed:
         if failed.label != STITCH_TAKEN:
             raise
@@ -136,7 +137,8 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
         "costNanos": cost or 0,
         "unpricedCalls": 1 if usage and usage.total and cost is None else 0,
     }
-    item = turn.to_item()
+    retention = org_state(principal.org_id).retention
+    item = retention.stamp(turn.to_item(), timestamp)
     rollups = rollup_updates(
         principal.org_id, session.agent_id, timestamp, {k: v for k, v in counters.items() if k != "unpricedCalls"}
     )
@@ -144,7 +146,7 @@ def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: da
         table.transact([Put(item), session_counters(principal.org_id, session_id, counters), *rollups])
     except ConditionFailed:  # the session's condition: it was erased meanwhile
         raise NotFound(f"No session {session_id}.", code="session_not_found") from None
-    touch(principal.org_id, session_id, timestamp)
+    touch(principal.org_id, session_id, timestamp, retention)
     return turn
 
 
@@ -193,14 +195,4 @@ def delete_session(principal: Principal, session_id: str) -> None:
     OTLP spans, S3 bodies and markers), stitch keys. Daily rollups keep their counts (they hold no
     personal data)."""
     _session(principal, session_id)
-    org_id = principal.org_id
-    doomed: list[tuple[str, str]] = []
-    payloads = []
-    for trace in _session_traces(org_id, session_id):
-        doomed += [(item["PK"], item["SK"]) for item in table.query_all(keys.trace(org_id, trace["id"]))]
-        if trace.get("payloadKey"):
-            payloads.append(trace["payloadKey"])
-    if payloads:
-        adapters.delete_objects(payloads)
-    table.batch_delete(doomed)
-    erase_session_items(org_id, session_id)
+    erase_session(principal.org_id, session_id)

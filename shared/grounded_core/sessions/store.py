@@ -11,9 +11,10 @@ from grounded_core.clock import parse_iso
 from grounded_core.errors import Conflict
 from grounded_core.ids import new_id
 from grounded_core.ingest.stitching import StitchKey
+from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention
 from grounded_core.sessions.models import Session, Stitch
 from grounded_core.store import keys, table
-from grounded_core.store.conditions import ConditionFailed, Put, Update, Write, absent, exists, lt
+from grounded_core.store.conditions import ConditionFailed, Put, Update, Write, absent, eq, exists, lt
 
 #: the label of a new session's first stitch key: it failing means another session has that key
 STITCH_TAKEN = "stitch_taken"
@@ -64,13 +65,16 @@ def session_counters(
     return replace(update, when=exists(), label="session")
 
 
-def touch(org_id: str, session_id: str, timestamp: str) -> None:
-    """Move ``lastSeenAt`` forward (never back), whatever order items arrive in."""
+def touch(org_id: str, session_id: str, timestamp: str, retention: Retention = KEEP_FOREVER) -> None:
+    """Move ``lastSeenAt`` forward (never back), whatever order items arrive in; the session
+    expires ``retention`` after its latest activity."""
+    expires = retention.expiry(timestamp)
+    fields: dict[str, Any] = {"lastSeenAt": timestamp} | ({TTL: expires} if expires is not None else {})
     with contextlib.suppress(ConditionFailed):  # already later, or the session was erased
         table.update(
             keys.session(org_id, session_id),
             keys.SESSION_SK,
-            set={"lastSeenAt": timestamp},
+            set=fields,
             when=exists() & (absent("lastSeenAt") | lt("lastSeenAt", timestamp)),
         )
 
@@ -80,17 +84,31 @@ def get_session_item(org_id: str, session_id: str) -> Session | None:
     return Session.from_item(item) if item else None
 
 
-def register_stitch_keys(org_id: str, session_id: str, pks: list[str]) -> None:
+def register_stitch_keys(
+    org_id: str, session_id: str, pks: list[str], retention: Retention = KEEP_FOREVER, timestamp: str | None = None
+) -> None:
     """Point more keys at a session; a key already pointing elsewhere keeps its session."""
     for pk in pks:
         with contextlib.suppress(ConditionFailed):
-            table.put(Stitch(key=pk, session_id=session_id).to_item(), when=absent())
+            table.put(retention.stamp(Stitch(key=pk, session_id=session_id).to_item(), timestamp), when=absent())
     if pks:
         table.update(keys.session(org_id, session_id), keys.SESSION_SK, add={"stitchKeys": set(pks)})
 
 
+def forget_stitch_keys(pks: list[str], session_id: str) -> None:
+    """Drop the keys that still point at ``session_id`` (a session that expired or was erased
+    before its keys): the next item with one of them starts a new session."""
+    for pk in pks:
+        with contextlib.suppress(ConditionFailed):
+            table.delete(pk, keys.STITCH_SK, when=eq("sessionId", session_id))
+
+
 def create_session(
-    org_id: str, seed: SessionSeed, stitch_pks: list[str], metadata: dict[str, Any] | None = None
+    org_id: str,
+    seed: SessionSeed,
+    stitch_pks: list[str],
+    metadata: dict[str, Any] | None = None,
+    retention: Retention = KEEP_FOREVER,
 ) -> Session:
     """A new session and its first stitch key in one transaction (a taken key fails the condition
     labelled :data:`STITCH_TAKEN`), with the day's session count."""
@@ -108,17 +126,20 @@ def create_session(
     )
     operations: list[Write] = []
     if stitch_pks:
-        operations.append(Put(Stitch(key=stitch_pks[0], session_id=session.id).to_item(), absent(), label=STITCH_TAKEN))
-    operations.append(Put(session.to_item(), absent(), label="session"))
+        first = Stitch(key=stitch_pks[0], session_id=session.id).to_item()
+        operations.append(Put(retention.stamp(first, seed.started_at), absent(), label=STITCH_TAKEN))
+    operations.append(Put(retention.stamp(session.to_item(), seed.started_at), absent(), label="session"))
     operations += rollup_updates(org_id, seed.agent_id, seed.started_at, {"sessions": 1})
     if seed.snapshot_id:
         operations.append(add_counters(keys.snapshot_stats(org_id, seed.snapshot_id), keys.TOTAL_SK, {"sessions": 1}))
     table.transact(operations)
-    register_stitch_keys(org_id, session.id, stitch_pks[1:])
+    register_stitch_keys(org_id, session.id, stitch_pks[1:], retention, seed.started_at)
     return session
 
 
-def find_or_create_session(org_id: str, seed: SessionSeed, stitch_keys: list[StitchKey]) -> Stitched:
+def find_or_create_session(
+    org_id: str, seed: SessionSeed, stitch_keys: list[StitchKey], retention: Retention = KEEP_FOREVER
+) -> Stitched:
     """The session the strongest matching key points at, or a new one. Concurrent workers with
     the same new key race on a conditional put: one creates, the others read what it made."""
     direct = next((k for k in stitch_keys if k.kind == "session" and k.value.startswith("ses_")), None)
@@ -133,21 +154,24 @@ def find_or_create_session(org_id: str, seed: SessionSeed, stitch_keys: list[Sti
             if (pk, keys.STITCH_SK) in found:
                 session_id = found[(pk, keys.STITCH_SK)]["sessionId"]
                 missing = [other for other in pks if (other, keys.STITCH_SK) not in found]
-                register_stitch_keys(org_id, session_id, missing)
+                register_stitch_keys(org_id, session_id, missing, retention, seed.started_at)
                 return Stitched(session_id, key.rule, created=False)
         if attempt == 0:
             try:
-                session = create_session(org_id, seed, pks)
+                session = create_session(org_id, seed, pks, retention=retention)
             except (ConditionFailed, Conflict):
                 continue  # another worker created it a moment ago (or raced us): read theirs
             return Stitched(session.id, stitch_keys[0].rule, created=True)
     raise Conflict("Could not settle the session for this item; it will be retried.", code="stitch_race")
 
 
-def erase_session_items(org_id: str, session_id: str) -> None:
-    """The session's own items (totals, turns, events) and its stitch keys; not its traces."""
-    items = table.query_all(keys.session(org_id, session_id))
-    doomed = [(item["PK"], item["SK"]) for item in items]
+def erase_session_items(org_id: str, session_id: str) -> int:
+    """The session's own items (totals, turns, events) and its stitch keys; not its traces. The
+    session item goes last (it lists the session): an erasure cut short is found and finished."""
+    items = table.query_all(keys.session(org_id, session_id), consistent=True)
+    doomed = [(item["PK"], item["SK"]) for item in items if item["SK"] != keys.SESSION_SK]
     stitched = [item.get("stitchKeys", []) for item in items if item["SK"] == keys.SESSION_SK]
     doomed += [(pk, keys.STITCH_SK) for pk in (stitched[0] if stitched else [])]
     table.batch_delete(doomed)
+    table.batch_delete([(item["PK"], item["SK"]) for item in items if item["SK"] == keys.SESSION_SK])
+    return len(doomed) + (1 if stitched else 0)

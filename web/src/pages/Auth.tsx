@@ -47,6 +47,13 @@ export function LogIn() {
           Your session has ended. Log in again to continue.
         </p>
       ) : null}
+      {params.get("deleted") ? (
+        <p className="notice" role="status">
+          {params.get("deleted") === "org"
+            ? "The organization is being deleted: its keys and members were cut off, and its data is being erased."
+            : "Your account was deleted."}
+        </p>
+      ) : null}
       <form
         onSubmit={(event) =>
           logIn.mutate(values(event), { onSuccess: () => navigate(params.get("next") || "/agents") })

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { api, type Schemas } from "../api";
 import { DataTable, ListTable } from "../components/DataTable";
 import {
@@ -16,7 +16,7 @@ import {
   Preformatted,
 } from "../components/ui";
 import { useChange, useList, useOne } from "../queries";
-import { useCan, useMe } from "../session";
+import { useCan, useLogOut, useMe } from "../session";
 import { AgentSelect } from "./Sessions";
 
 type Membership = Schemas["Membership"];
@@ -316,10 +316,14 @@ export function Keys() {
 export function Settings() {
   const org = useOne<Org>("org");
   const isAdmin = useCan("ADMIN");
+  const isOwner = useCan("OWNER");
   const update = useChange((body: Record<string, string>) => api.patch<Org>("org", body), ["org", "me"]);
   return (
     <>
-      <PageHeader title="Settings" subtitle="This organization." />
+      <PageHeader
+        title="Settings"
+        subtitle="This organization, how long it keeps what it records, and your account."
+      />
       <Card title="Organization">
         <Loaded query={org}>
           {(found) => (
@@ -344,7 +348,143 @@ export function Settings() {
           )}
         </Loaded>
       </Card>
+      <Loaded query={org}>{(found) => <Retention org={found} editable={isAdmin} />}</Loaded>
+      {isOwner ? <Loaded query={org}>{(found) => <DeleteOrg org={found} />}</Loaded> : null}
+      <DeleteAccount />
     </>
+  );
+}
+
+/** How long traces, payloads, sessions, turns and telemetry are kept (rollups always stay). */
+function Retention({ org, editable }: { org: Org; editable: boolean }) {
+  const [forever, setForever] = useState(org.retentionDays == null);
+  const change = useChange(
+    (days: number | null) => api.patch<Org>("org", { retentionDays: days }),
+    ["org", "jobs"],
+  );
+  const job = useOne<Job>(org.retentionJobId ? `jobs/${org.retentionJobId}` : null, (found) =>
+    found && (found.status === "queued" || found.status === "running") ? 1000 : false,
+  );
+  const save = (event: FormEvent<HTMLFormElement>) => {
+    const values = formValues(event);
+    change.mutate(forever ? null : Number(values.days));
+  };
+  return (
+    <Card title="Data retention">
+      <form className="stack-form" onSubmit={save} aria-label="Data retention">
+        <p className="muted">
+          Traces and their payloads, sessions, turns and telemetry older than this are deleted by DynamoDB's
+          TTL. Daily rollups (counts, tokens, cost) stay, so analytics keep their history.
+        </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={forever}
+            disabled={!editable}
+            onChange={(event) => setForever(event.target.checked)}
+          />{" "}
+          Keep everything forever
+        </label>
+        {forever ? null : (
+          <Field label="Keep for (days, 1 to 3650)">
+            {(id) => (
+              <input
+                id={id}
+                name="days"
+                type="number"
+                min={1}
+                max={3650}
+                required
+                defaultValue={org.retentionDays ?? 30}
+                disabled={!editable}
+              />
+            )}
+          </Field>
+        )}
+        {editable ? (
+          <button className="button" type="submit" disabled={change.isPending}>
+            Save retention
+          </button>
+        ) : null}
+        {job.data ? (
+          <p className="muted" role="status">
+            Re-stamping stored data:{" "}
+            <Badge tone={job.data.status === "succeeded" ? "good" : "info"}>{job.data.status}</Badge>{" "}
+            {job.data.progress?.done ?? 0} sessions and traces looked at
+          </p>
+        ) : null}
+        <FormError error={change.error} />
+      </form>
+    </Card>
+  );
+}
+
+/** OWNER only: typing the slug deletes the org; keys and members are cut off at once. */
+function DeleteOrg({ org }: { org: Org }) {
+  const navigate = useNavigate();
+  const logOut = useLogOut();
+  const [typed, setTyped] = useState("");
+  const erase = useChange(() => api.delete<Job>("org", { confirm: typed }), []);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    erase.mutate(undefined, {
+      onSuccess: () => logOut.mutate(undefined, { onSettled: () => navigate("/login?deleted=org") }),
+    });
+  };
+  return (
+    <Card title="Delete this organization">
+      <form className="stack-form danger-zone" onSubmit={submit} aria-label="Delete this organization">
+        <p className="muted">
+          Every trace, session, eval, connector (and its credentials), key and membership of{" "}
+          <strong>{org.name}</strong> is erased. Its API keys stop working at once; members keep their other
+          organizations. This cannot be undone.
+        </p>
+        <Field label={`Type ${org.slug} to confirm`}>
+          {(id) => (
+            <input
+              id={id}
+              value={typed}
+              onChange={(event) => setTyped(event.target.value)}
+              autoComplete="off"
+            />
+          )}
+        </Field>
+        <button className="button danger" type="submit" disabled={typed !== org.slug || erase.isPending}>
+          Delete organization
+        </button>
+        <FormError error={erase.error} />
+      </form>
+    </Card>
+  );
+}
+
+/** Anyone's own account: refused (409) while they are an org's last OWNER. */
+function DeleteAccount() {
+  const navigate = useNavigate();
+  const logOut = useLogOut();
+  const erase = useChange((password: string) => api.delete<void>("me", { password }), []);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    const values = formValues(event);
+    erase.mutate(values.password ?? "", {
+      onSuccess: () => logOut.mutate(undefined, { onSettled: () => navigate("/login?deleted=account") }),
+    });
+  };
+  return (
+    <Card title="Your account">
+      <form className="stack-form danger-zone" onSubmit={submit} aria-label="Delete my account">
+        <p className="muted">
+          Deleting your account removes you from every organization. The last owner of an organization must
+          make someone else owner, or delete the organization, first.
+        </p>
+        <Field label="Your password">
+          {(id) => <input id={id} name="password" type="password" autoComplete="current-password" required />}
+        </Field>
+        <button className="button danger" type="submit" disabled={erase.isPending}>
+          Delete my account
+        </button>
+        <FormError error={erase.error} />
+      </form>
+    </Card>
   );
 }
 

@@ -914,7 +914,12 @@ export interface paths {
         get: operations["me_api_me_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete My Account
+         * @description Deletes the signed-in user (confirmed with their password) and their memberships; 409
+         *     while they are the last OWNER of an org. Every token of theirs answers 401 from then on.
+         */
+        delete: operations["delete_my_account_api_me_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -972,12 +977,20 @@ export interface paths {
         get: operations["get_org_api_org_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete Org
+         * @description OWNER only, confirmed by the org's slug: keys, invites and memberships go at once; a job
+         *     erases everything else (it is erased last, with the org).
+         */
+        delete: operations["delete_org_api_org_delete"];
         options?: never;
         head?: never;
         /**
          * Update Org
-         * @description Needs `admin`.
+         * @description Name, slug and ``retentionDays``; a retention change starts a job (``retentionJobId``)
+         *     that re-stamps the expiry of what is stored already.
+         *
+         *     Needs `admin`.
          */
         patch: operations["update_org_api_org_patch"];
         trace?: never;
@@ -1337,6 +1350,11 @@ export interface components {
             status?: "accepted";
             /** Traceid */
             traceId: string;
+        };
+        /** AccountDeletion */
+        AccountDeletion: {
+            /** Password */
+            password: string;
         };
         /** Agent */
         Agent: {
@@ -2133,13 +2151,24 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+            /** Retentiondays */
+            retentionDays?: number | null;
+            /** Retentionjobid */
+            retentionJobId?: string | null;
             /** Slug */
             slug: string;
+        };
+        /** OrgDeletion */
+        OrgDeletion: {
+            /** Confirm */
+            confirm: string;
         };
         /** OrgPatch */
         OrgPatch: {
             /** Name */
             name?: string | null;
+            /** Retentiondays */
+            retentionDays?: number | null;
             /** Slug */
             slug?: string | null;
         };
@@ -8906,6 +8935,100 @@ export interface operations {
             };
         };
     };
+    delete_my_account_api_me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeletion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     list_members_api_members_get: {
         parameters: {
             query?: never;
@@ -9204,6 +9327,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    delete_org_api_org_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgDeletion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
                 };
             };
             /** @description Malformed request (not JSON, a bad cursor) */

@@ -366,6 +366,10 @@ export class Auth extends Resource {
   resetPassword(body: t.ResetConfirm, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", "auth/password-reset/confirm", { body, options });
   }
+  /** Deletes the signed-in user and their memberships (409 while an org's last OWNER). */
+  deleteAccount(body: t.AccountDeletion, options?: RequestOptions) {
+    return this.client.call<void>("DELETE", "me", { body, options });
+  }
   /** A new user sends `{ name, password }`; a signed-in user's client sends nothing. */
   acceptInvite(token: string, body: t.Acceptance = {}, options?: RequestOptions) {
     return this.client.call<t.AuthSession>("POST", `invites/${id(token)}/accept`, { body, options });
@@ -376,8 +380,13 @@ export class Orgs extends Resource {
   get(options?: RequestOptions) {
     return this.client.call<t.Org>("GET", "org", { options });
   }
+  /** `retentionDays: null` keeps everything forever; a change starts a re-stamping job (`retentionJobId`). */
   update(body: t.OrgPatch, options?: RequestOptions) {
     return this.client.call<t.Org>("PATCH", "org", { body, options });
+  }
+  /** OWNER only, `confirm` is the org's slug: keys and members are cut off at once, a job erases the rest. */
+  delete(body: t.OrgDeletion, options?: RequestOptions) {
+    return this.client.call<t.Job>("DELETE", "org", { body, options });
   }
 }
 

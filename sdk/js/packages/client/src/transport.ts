@@ -112,12 +112,18 @@ export class Transport {
     return this.options.root;
   }
 
-  private headers(method: string, idempotencyKey: string | undefined, extra?: Record<string, string>) {
+  private headers(
+    method: string,
+    hasBody: boolean,
+    idempotencyKey: string | undefined,
+    extra?: Record<string, string>,
+  ) {
     const headers: Record<string, string> = { accept: "application/json" };
     if (typeof window === "undefined") headers["user-agent"] = USER_AGENT; // browsers forbid setting it
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     if (this.options.orgId) headers["x-grounded-org"] = this.options.orgId;
-    if (method !== "GET" && method !== "DELETE") headers["content-type"] = "application/json";
+    // a DELETE may carry a body too (deleting an org or an account is confirmed in it)
+    if (hasBody || (method !== "GET" && method !== "DELETE")) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     return { ...headers, ...extra };
   }
@@ -128,7 +134,7 @@ export class Transport {
     const verb = method.toUpperCase();
     const url = `${this.options.root}/${path.replace(/^\/+/, "")}${queryString(query)}`;
     const idempotencyKey = verb === "POST" ? crypto.randomUUID() : undefined;
-    const headers = this.headers(verb, idempotencyKey, options.headers);
+    const headers = this.headers(verb, body !== undefined, idempotencyKey, options.headers);
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const payload = body === undefined ? undefined : JSON.stringify(body);

@@ -1,0 +1,26 @@
+"""The lifecycle worker (SQS LifecycleQueue, one message per invocation): retention re-stamping
+and org erasure jobs. A message that fails is retried by SQS and, after maxReceiveCount,
+dead-lettered (LifecycleDeadLetterAlarm)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from grounded_core.lifecycle.worker import handle_message
+from grounded_core.observability import logger
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> Any:
+    def time_left() -> float:
+        return float(context.get_remaining_time_in_millis()) / 1000
+
+    def handle_record(record: SQSRecord) -> None:
+        handle_message(json.loads(record.body), time_left)
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

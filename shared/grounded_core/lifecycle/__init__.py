@@ -1,0 +1,1 @@
+"""What happens to data over time: retention, re-stamping expiry, erasing an org or an account."""

@@ -1,0 +1,47 @@
+"""Looking at the emulator's table and bucket directly, as an operator would (tests only: the
+product never scans)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from grounded_core.store.table import from_dynamo
+
+
+def items_of_org(cloud: Any, org_id: str) -> list[dict[str, Any]]:
+    """Every item that belongs to the org: its id in a key (table or index) or in ``orgId``."""
+    deserializer = TypeDeserializer()
+    client = cloud.client("dynamodb")
+    arguments: dict[str, Any] = {
+        "TableName": cloud.resources["Table"],
+        "FilterExpression": "contains(PK, :o) OR contains(GSI1PK, :o) OR contains(GSI2PK, :o) OR orgId = :o",
+        "ExpressionAttributeValues": {":o": {"S": org_id}},
+    }
+    found = []
+    while True:
+        page = client.scan(**arguments)
+        found += [from_dynamo({k: deserializer.deserialize(v) for k, v in item.items()}) for item in page["Items"]]
+        if not page.get("LastEvaluatedKey"):
+            return found
+        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def payload_versions(cloud: Any, prefix: str) -> int:
+    """Object versions and delete markers under ``prefix`` in the payload bucket."""
+    answer = cloud.client("s3").list_object_versions(Bucket=cloud.resources["PayloadBucket"], Prefix=prefix)
+    return len(answer.get("Versions", [])) + len(answer.get("DeleteMarkers", []))
+
+
+def live_payloads(cloud: Any, prefix: str) -> int:
+    answer = cloud.client("s3").list_objects_v2(Bucket=cloud.resources["PayloadBucket"], Prefix=prefix)
+    return int(answer["KeyCount"])
+
+
+def by_family(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Items grouped by what they are: the sort key's prefix (``TURN``, ``EVT``, ``TRACE`` …)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(str(item["SK"]).split("#", 1)[0], []).append(item)
+    return groups
