@@ -119,6 +119,8 @@ bench: install
 	$(BIN)/python bench/evals.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/partitions.py
+	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/authorizer.py
 	cd $(JS) && npm run build --silent && npm run size --silent

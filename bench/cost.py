@@ -4,7 +4,8 @@ prices (us-east-1, November 2026, arm64). Every assumption is printed with the f
     .venv/bin/python bench/cost.py [--traces 200]
 
 Counted (real boto3 calls against the emulator, by the function they ran in): ingesting and
-normalizing a batch of traces, a 100-case endpoint eval run, and a 30-day dashboard read. Priced:
+normalizing a batch of traces, a 100-case endpoint eval run, and a 30-day dashboard read; from them,
+the monthly bill of a small team (10k traces a day) and a large one (10M a day). Priced:
 Lambda requests and GB-seconds, HTTP API requests, DynamoDB on-demand read and write units, SQS
 requests, S3 requests, Step Functions state transitions.
 """
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,7 @@ DURATIONS = {
 }
 ASSUMPTIONS = [
     "a trace: one LLM span and one tool span, ~1.5 KB stored; sent in batches of 100 (one HTTP request per batch)",
-    "the authorizer's 60 s cache: one authorizer invocation per key per minute (not per request); left out",
+    "the authorizer runs for every request (no cache: a revocation applies to the next request); counted",
     "DynamoDB items up to 1 KB (1 WRU to write, 0.5 RRU to read eventually / 1 strongly); transactions cost 2x",
     "Lambda durations and memory as in DURATIONS (estimates for AWS; the emulator's timings are not AWS's)",
     "an endpoint eval case: the target answers in ~300 ms inside the steps function's invocation",
@@ -59,6 +61,110 @@ ASSUMPTIONS = [
     " SQS requests per trace, not counted above (the local pollers are not Lambda's)",
     "prices: AWS list prices us-east-1, no free tier, HTTP API first tier, SQS standard, Step Functions standard",
 ]
+
+
+MONTH_DAYS = 30
+#: fixed monthly prices (us-east-1 list, November 2026)
+MONTHLY_PRICES = {
+    "dynamodb_gb_month": 0.25,
+    "pitr_gb_month": 0.20,  # point-in-time recovery, on in the template
+    "secret_month": 0.40,
+    "alarm_month": 0.10,
+    "xray_trace_recorded": 5.00 / 1e6,
+    "cloudfront_request": 0.0100 / 1e4,
+}
+STACK_SECRETS = 2  # the JWT and cursor secrets
+ALARMS = 6  # the template's CloudWatch alarms
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    traces_per_day: int
+    eval_runs_per_day: int
+    dashboard_users: int
+    retention_days: int
+    connectors: int
+
+
+TEAMS = (
+    Team("small team", traces_per_day=10_000, eval_runs_per_day=20, dashboard_users=3, retention_days=30, connectors=2),
+    Team(
+        "large team",
+        traces_per_day=10_000_000,
+        eval_runs_per_day=200,
+        dashboard_users=25,
+        retention_days=30,
+        connectors=10,
+    ),
+)
+#: a dashboard "open all day": 8 hours, a page every 2 minutes, ~3 API reads a page (each priced as
+#: the 30-day overview, the heaviest read) and ~2 CloudFront requests for the page itself
+PAGES_PER_USER_DAY = 8 * 30
+READS_PER_PAGE = 3
+MONTHLY_ASSUMPTIONS = [
+    "monthly bills: 30 days; traces kept 30 days (retentionDays), so storage holds 30 days of traces",
+    f"the dashboard open all day: {PAGES_PER_USER_DAY} pages per user a day, {READS_PER_PAGE} API reads a page,"
+    " each priced as the 30-day overview (the heaviest read)",
+    "X-Ray (Tracing: Active): the default sampling rule, 1 request a second plus 5% of the rest, per function",
+    "not counted: CloudWatch Logs ingestion (LogLevel WARNING by default keeps it small), data transfer out,"
+    " the Lambda free tier",
+]
+
+
+@dataclass(frozen=True)
+class Units:
+    """What one of each thing costs, measured above."""
+
+    trace: float
+    eval_run: float
+    dashboard_read: float
+    stored_bytes: float
+
+
+def xray_recorded(requests: float) -> float:
+    reservoir = 86_400 * MONTH_DAYS  # one a second
+    return min(requests, reservoir) + 0.05 * max(0.0, requests - reservoir)
+
+
+def monthly_bill(team: Team, unit: Units) -> dict[str, float]:
+    traces = team.traces_per_day * MONTH_DAYS
+    reads = team.dashboard_users * PAGES_PER_USER_DAY * READS_PER_PAGE * MONTH_DAYS
+    stored_gb = team.traces_per_day * team.retention_days * unit.stored_bytes / 1024**3
+    ingest_requests, normalize_invocations = traces / 100, traces / 250  # batches of 100; 10 messages of 25
+    return {
+        "ingest + normalize": traces * unit.trace,
+        "eval runs (100 cases)": team.eval_runs_per_day * MONTH_DAYS * unit.eval_run,
+        "dashboard reads": reads * unit.dashboard_read,
+        "dashboard pages (CloudFront)": reads / READS_PER_PAGE * 2 * MONTHLY_PRICES["cloudfront_request"],
+        "DynamoDB storage + PITR": stored_gb * (MONTHLY_PRICES["dynamodb_gb_month"] + MONTHLY_PRICES["pitr_gb_month"]),
+        "X-Ray traces": sum(xray_recorded(n) for n in (ingest_requests, normalize_invocations, reads))
+        * MONTHLY_PRICES["xray_trace_recorded"],
+        "secrets (stack + connectors)": (STACK_SECRETS + team.connectors) * MONTHLY_PRICES["secret_month"],
+        "alarms": ALARMS * MONTHLY_PRICES["alarm_month"],
+    }
+
+
+def print_monthly_bill(team: Team, unit: Units) -> None:
+    bill = monthly_bill(team, unit)
+    print(
+        f"\nMonthly bill, {team.name} ({team.traces_per_day:,} traces/day, {team.eval_runs_per_day} eval runs/day,"
+        f" {team.dashboard_users} dashboard users, {team.retention_days}-day retention): ${sum(bill.values()):,.2f}"
+    )
+    for line, dollars in bill.items():
+        print(f"    {line:<30} ${dollars:>12,.2f}")
+
+
+def stored_bytes(cloud: Any, org_id: str) -> float:
+    """What the org's items take in the table and its two indexes (ALL projection: an indexed item
+    is stored again per index), with DynamoDB's 100 bytes of overhead per item and index entry."""
+    from tests.support.lifecycle import items_of_org
+
+    total = 0.0
+    for item in items_of_org(cloud, org_id):
+        size = len(json.dumps(item, default=str)) + 100
+        total += size * (1 + ("GSI1PK" in item) + ("GSI2PK" in item))
+    return total
 
 
 class Meter:
@@ -192,6 +298,10 @@ def main() -> None:
         + ", ".join(f"{w}.{o} {c / (batches * 100):.3f}" for (w, _, o), c in sorted(calls.items()))
     )
 
+    org_id = api.get("/api/org", headers=headers).json()["id"]
+    per_trace_bytes = stored_bytes(cloud, org_id) / (batches * 100)
+    print(f"    stored per trace (table + both indexes, sessions and rollups included): {per_trace_bytes:,.0f} bytes")
+
     # 2. a 100-case endpoint eval run
     fake = FakeAgent({f"q{n}": f"a{n}" for n in range(100)}).start()
     suite = api.post("/api/evals/suites", json={"agentId": agent, "name": "cost"}, headers=headers).json()
@@ -208,6 +318,7 @@ def main() -> None:
     polls = meter.invocations["EvalsFunction"] - 1
     meter.invocations["EvalsFunction"] = 1  # the create; the polling above is this script's, not the run's
     total, parts = meter.dollars(http_requests=1, transitions=100 + 3)
+    eval_run = total
     print(
         f"\nA 100-case endpoint eval run: ${total:.4f} (state transitions 103, steps invocations "
         f"{meter.invocations['EvalStepsFunction']}; {polls} status polls by this script left out)"
@@ -222,8 +333,14 @@ def main() -> None:
         f"\nA 30-day dashboard read: ${total * 1e6:,.2f} per million reads "
         f"(DynamoDB {dict(meter.units)}, invocations {dict(meter.invocations)})"
     )
+    dashboard_read = total
+    unit = Units(
+        trace=per_million / 1e6, eval_run=eval_run, dashboard_read=dashboard_read, stored_bytes=per_trace_bytes
+    )
+    for team in TEAMS:
+        print_monthly_bill(team, unit)
     print("\nAssumptions:")
-    for line in ASSUMPTIONS:
+    for line in ASSUMPTIONS + MONTHLY_ASSUMPTIONS:
         print(f"  - {line}")
     cloud.stop()
 

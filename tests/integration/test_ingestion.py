@@ -92,7 +92,9 @@ def test_re_sending_a_trace_with_its_id_changes_nothing(
     assert (again["traces"], again["turns"]) == (session["traces"], session["turns"]) == (1, 2)
 
 
-def test_a_trace_waits_unresolved_until_its_agent_gets_a_snapshot(api: httpx.Client, owner: Account) -> None:
+def test_a_trace_waits_unresolved_until_its_agent_gets_a_snapshot(
+    api: httpx.Client, owner: Account, cloud: Any
+) -> None:
     fresh = create_agent(api, owner.headers, name="no-snapshot-yet")
     trace_id = post_traces(api, owner.headers, [trace(fresh["id"])]).json()["results"][0]["traceId"]
 
@@ -102,6 +104,15 @@ def test_a_trace_waits_unresolved_until_its_agent_gets_a_snapshot(api: httpx.Cli
     snapshot = create_snapshot(api, owner.headers, fresh["id"])
     done = wait_normalized(api, owner.headers, trace_id)
     assert done["normalization"]["snapshotId"] == snapshot["id"]
+    markers = cloud.client("dynamodb").query(
+        TableName=cloud.resources["Table"],
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :marker)",
+        ExpressionAttributeValues={
+            ":pk": {"S": f"ORG#{owner.org['id']}#AGENT#{fresh['id']}"},
+            ":marker": {"S": "UNRESOLVED#"},
+        },
+    )["Items"]
+    assert markers == []  # cleared in the transaction that applied the trace
 
 
 def test_browser_telemetry_and_backend_traces_share_one_session(

@@ -175,6 +175,9 @@ class Pending:
     trace: TraceIn
     revision: int
     before: Applied | None
+    #: it may have an unresolved marker to clear (it waited for a snapshot; or, assembled from
+    #: OTLP spans, an earlier revision did)
+    maybe_marked: bool = False
 
 
 @dataclass
@@ -301,7 +304,8 @@ def _pending_traces(
             if item.get("normalization", {}).get("state") != "normalized":
                 _set_normalization(org_id, trace_id, before.normalization)
             return None
-        return Pending(trace_id, _load_trace(item), revision, before)
+        marked = item.get("normalization", {}).get("state") == "unresolved" or item.get("revision") is not None
+        return Pending(trace_id, _load_trace(item), revision, before, marked)
 
     loaded = each_alone("traces", dict.fromkeys(trace_ids), load, str, failed)
     return [entry for entry in loaded if entry is not None]
@@ -370,8 +374,9 @@ def _apply_trace(org_id: str, work: Work, turn_keys: list[str], retention: Reten
                 "GSI1SK": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
             },
         ),
-        Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()),
     ]
+    if work.pending.maybe_marked:  # a delete costs a write unit (two in a transaction) even of nothing
+        operations.append(Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()))
     if work.moved_from and before and _still_there(org_id, work.moved_from):  # else erased: nothing to take back
         operations.append(_moved_out(org_id, work.moved_from, _only(before.counters, SESSION_COUNTERS)))
     if rollup := _only(delta, ROLLUP_COUNTERS):
