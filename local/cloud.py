@@ -128,6 +128,8 @@ class LocalCloud:
         self.runtime = LambdaRuntime(self._deployed_functions(template.functions()))
         self._apply_function_environment()
         workarounds.run_real_handlers(self.runtime)
+        self.runtime.load_all()
+        workarounds.make_shared_clients_first()
         self.pollers = [self._poller(source) for source in sqs_sources if source.enabled]
         for poller in self.pollers:
             poller.start()

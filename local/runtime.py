@@ -106,6 +106,13 @@ class LambdaRuntime:
                 self._handlers[function.name] = getattr(module, function.source.attribute)
             return self._handlers[function.name]
 
+    def load_all(self) -> None:
+        """Import every handler now, one after the other, before anything is served: in AWS each
+        container imports its handler alone; here concurrent first requests would otherwise race
+        through the same first imports in one process."""
+        for function in self.functions():
+            self._handler(function)
+
     def invoke(self, function: str, event: Any) -> Any:
         """Run the handler; a raised exception becomes :class:`FunctionFailed`."""
         _give_thread_an_event_loop()

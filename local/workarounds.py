@@ -402,3 +402,15 @@ def partition_queries() -> None:
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
     Table._grounded_partitions = True  # type: ignore[attr-defined]
+
+
+def make_shared_clients_first() -> None:
+    """Every function of the local cloud shares one process, so they share the core's cached AWS
+    clients and table resource (one per container on AWS). They are made here, once, before any
+    request: boto3's session machinery is not meant to build the same client from many threads at
+    the same moment, which a burst of first requests would otherwise do."""
+    from grounded_core import aws
+
+    aws.table()
+    for service in ("sqs", "s3", "secretsmanager"):
+        aws.client(service)
