@@ -43,7 +43,7 @@ LOCAL_API_ID = "local"
 #: where the local cloud's emails come from (they land in its outbox, GET /_local/outbox)
 LOCAL_SENDER = "no-reply@grounded.local"
 #: how often `make dev` applies DynamoDB TTL (AWS takes up to a few days; tests sweep on demand)
-TTL_SWEEP_SECONDS = 60.0
+TTL_SWEEP_SECONDS = 300.0
 _SKIPPED_IN_ZIPS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -139,7 +139,7 @@ class LocalCloud:
         )
         if self.options.tick_schedules:
             self.scheduler.start()
-            self._sweeper = threading.Thread(target=self._sweep_every_minute, name="ttl-sweep", daemon=True)
+            self._sweeper = threading.Thread(target=self._sweep_now_and_then, name="ttl-sweep", daemon=True)
             self._sweeper.start()
         api = HttpApi(
             template.http_routes(),
@@ -323,11 +323,11 @@ class LocalCloud:
             )
         return removed
 
-    def _sweep_every_minute(self) -> None:
+    def _sweep_now_and_then(self) -> None:
         while not self._stopping.wait(TTL_SWEEP_SECONDS):
             try:
                 self.sweep_expired()
-            except Exception:  # the next minute tries again
+            except Exception:  # the next sweep tries again
                 log.exception("TTL sweep failed")
 
     # ------------------------------------------------------------------ waiting and inspecting

@@ -3,7 +3,7 @@ each removal to the table's stream consumers as a ``REMOVE`` record made by the 
 their mappings' filter patterns, in batches of their ``BatchSize``.
 
 On AWS an expired item disappears within a few days of its expiry; here it goes at the next sweep
-(every minute under ``make dev``, or when a test or ``POST /_local/ttl-sweep?at=…`` asks, with
+(every 5 minutes under ``make dev``, or when a test or ``POST /_local/ttl-sweep?at=…`` asks, with
 ``at`` standing in for "now" so a test can see what a retention of days removes).
 """
 
