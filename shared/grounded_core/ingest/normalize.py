@@ -1,13 +1,17 @@
 """The normalize worker's logic: traces and telemetry become sessions, turns, costs and rollups.
 
 Idempotent by construction: a trace's effects are applied in one transaction together with its
-``APPLIED`` marker (a conditional put), so a redelivered or duplicated message changes nothing;
+``APPLIED`` marker (a conditional put), so a redelivered or duplicated message changes nothing —
+the new traces of a message in one transaction together, with their counters summed per session,
+rollup day and snapshot, falling back to one transaction per trace when that cannot be done;
 a telemetry event is counted in the same transaction that writes it (also conditional). Turns
 have ids derived from the trace, so writing them again overwrites them with themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -45,6 +49,7 @@ from grounded_core.sessions.store import (
     rollup_updates,
     session_counters,
     touch,
+    utc_day,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists
@@ -118,8 +123,15 @@ def _load_trace(item: dict[str, Any]) -> TraceIn:
     return TraceIn.model_validate(body)
 
 
-def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:
-    table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, set={"normalization": state})
+def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any], started_at: str | None = None) -> None:
+    """The stored trace's normalization state (and, normalized, its place in its session's
+    timeline); never brings back a trace erased meanwhile."""
+    fields: dict[str, Any] = {"normalization": state}
+    if state.get("state") == "normalized" and started_at:
+        fields["GSI1PK"] = keys.session(org_id, state["sessionId"])
+        fields["GSI1SK"] = f"{keys.TRACE_IN_SESSION_PREFIX}{started_at}#{trace_id}"
+    with contextlib.suppress(ConditionFailed):
+        table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, set=fields, when=exists())
 
 
 def trace_cost(trace: TraceIn, org_id: str) -> tuple[int, int]:
@@ -243,17 +255,12 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
     turn_items = {id(w): [_turn_item(org_id, w.stitched.session_id, turn, retention) for turn in w.turns] for w in work}
     table.batch_put(item for items in turn_items.values() for item in items)
     table.batch_delete(key for w in work for key in _stale_turns(org_id, w, turn_items[id(w)]))
+    prepared = _alone(work, lambda w: _effects(org_id, w, [i["SK"] for i in turn_items[id(w)]], retention), failed)
+    applied = _apply_all(org_id, prepared, failed)
     last_seen: dict[str, str] = {}
-    applied = []
-
-    def apply(entry: Work) -> None:
-        if _apply_trace(org_id, entry, [item["SK"] for item in turn_items[id(entry)]], retention):
-            trace, session_id = entry.pending.trace, entry.stitched.session_id
-            seen = trace.ended_at or trace.started_at
-            last_seen[session_id] = max(seen, last_seen.get(session_id, seen))
-            applied.append((trace, session_id, entry.turns))
-
-    _alone(work, apply, failed)
+    for trace, session_id, _ in applied:
+        seen = trace.ended_at or trace.started_at
+        last_seen[session_id] = max(seen, last_seen.get(session_id, seen))
     for entry in work:
         if entry.moved_from:
             _drop_if_empty(org_id, entry.moved_from)
@@ -301,8 +308,8 @@ def _pending_traces(
         revision = int(item.get("revision") or 0)
         before = None if marker is None else Applied.from_item(marker)
         if before is not None and revision <= before.revision:  # done: repair what a re-send reset
-            if item.get("normalization", {}).get("state") != "normalized":
-                _set_normalization(org_id, trace_id, before.normalization)
+            if item.get("normalization", {}).get("state") != "normalized" or "GSI1PK" not in item:
+                _set_normalization(org_id, trace_id, before.normalization, str(item["startedAt"]))
             return None
         marked = item.get("normalization", {}).get("state") == "unresolved" or item.get("revision") is not None
         return Pending(trace_id, _load_trace(item), revision, before, marked)
@@ -334,9 +341,27 @@ def _only(counters: dict[str, int], names: Iterable[str]) -> dict[str, int]:
     return {name: counters[name] for name in names if counters.get(name)}
 
 
-def _apply_trace(org_id: str, work: Work, turn_keys: list[str], retention: Retention) -> bool:
-    """The trace's effects and its APPLIED marker in one transaction; ``False`` if applied before.
-    A later revision adds only what changed since the one applied, conditioned on that one."""
+@dataclass
+class Effects:
+    """What applying one trace (revision) writes: its APPLIED marker (conditional), what it adds to
+    its session, rollup day and snapshot, other writes of its own, and its normalization state."""
+
+    work: Work
+    marker: Put
+    session: dict[str, int]
+    rollup: dict[str, int]
+    rolled_up_at: str
+    snapshot: dict[str, int]
+    own: list[Write]
+    state: dict[str, Any]
+
+    @property
+    def trace_id(self) -> str:
+        return self.work.trace_id
+
+
+def _effects(org_id: str, work: Work, turn_keys: list[str], retention: Retention) -> Effects:
+    """A later revision adds only what changed since the one applied, conditioned on that one."""
     trace_id, trace, before = work.trace_id, work.pending.trace, work.pending.before
     counters = trace_counters(trace, org_id, len(work.turns))
     delta = {name: value - (before.counters.get(name, 0) if before else 0) for name, value in counters.items()}
@@ -360,29 +385,35 @@ def _apply_trace(org_id: str, work: Work, turn_keys: list[str], retention: Reten
         rolled_up_at=rolled_up_at,
     )
     marker_item = retention.stamp(marker.to_item(), trace.started_at)
-    operations: list[Write] = [
-        Put(marker_item, absent() if before is None else eq("revision", before.revision), label=APPLIED),
-        session_counters(
-            org_id, work.stitched.session_id, _only(session_change, SESSION_COUNTERS), {"snapshotId": work.snapshot_id}
-        ),
-        Update(
-            keys.trace(org_id, trace_id),
-            keys.TRACE_SK,
-            set={
-                "normalization": state,
-                "GSI1PK": keys.session(org_id, work.stitched.session_id),
-                "GSI1SK": f"{keys.TRACE_IN_SESSION_PREFIX}{trace.started_at}#{trace_id}",
-            },
-        ),
-    ]
+    own: list[Write] = []
     if work.pending.maybe_marked:  # a delete costs a write unit (two in a transaction) even of nothing
-        operations.append(Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()))
+        own.append(Delete(*Unresolved(org_id=org_id, agent_id=trace.agent_id, trace_id=trace_id).key_pair()))
     if work.moved_from and before and _still_there(org_id, work.moved_from):  # else erased: nothing to take back
-        operations.append(_moved_out(org_id, work.moved_from, _only(before.counters, SESSION_COUNTERS)))
-    if rollup := _only(delta, ROLLUP_COUNTERS):
-        operations += rollup_updates(org_id, trace.agent_id, rolled_up_at, rollup)
-    if snapshot := _only(delta, SNAPSHOT_COUNTERS):
-        operations.append(add_counters(keys.snapshot_stats(org_id, work.snapshot_id), keys.TOTAL_SK, snapshot))
+        own.append(_moved_out(org_id, work.moved_from, _only(before.counters, SESSION_COUNTERS)))
+    return Effects(
+        work=work,
+        marker=Put(marker_item, absent() if before is None else eq("revision", before.revision), label=APPLIED),
+        session=_only(session_change, SESSION_COUNTERS),
+        rollup=_only(delta, ROLLUP_COUNTERS),
+        rolled_up_at=rolled_up_at,
+        snapshot=_only(delta, SNAPSHOT_COUNTERS),
+        own=own,
+        state=state,
+    )
+
+
+def _apply_trace(org_id: str, effects: Effects) -> bool:
+    """One trace's effects and its APPLIED marker in one transaction; ``False`` if applied before."""
+    work = effects.work
+    operations: list[Write] = [
+        effects.marker,
+        session_counters(org_id, work.stitched.session_id, effects.session, {"snapshotId": work.snapshot_id}),
+        *effects.own,
+    ]
+    if effects.rollup:
+        operations += rollup_updates(org_id, work.pending.trace.agent_id, effects.rolled_up_at, effects.rollup)
+    if effects.snapshot:
+        operations.append(add_counters(keys.snapshot_stats(org_id, work.snapshot_id), keys.TOTAL_SK, effects.snapshot))
     try:
         table.transact(operations)
     except ConditionFailed as failed:
@@ -392,6 +423,71 @@ def _apply_trace(org_id: str, work: Work, turn_keys: list[str], retention: Reten
             raise  # the message is tried again
         return False  # a concurrent delivery applied it (or a later revision) first
     return True
+
+
+def _apply_together(org_id: str, batch: list[Effects]) -> bool:
+    """New traces of a message in one transaction: their APPLIED markers, and each session's, each
+    rollup day's and each snapshot's counters summed and written once. All or nothing: ``False``
+    (nothing written) when any condition fails or the transaction cannot be made, and the traces
+    are then applied one by one, exactly once each, as before."""
+    sessions: dict[str, Counter[str]] = defaultdict(Counter)
+    snapshot_of: dict[str, str] = {}
+    rollups: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
+    snapshots: dict[str, Counter[str]] = defaultdict(Counter)
+    for effects in batch:
+        work = effects.work
+        sessions[work.stitched.session_id].update(effects.session)
+        snapshot_of.setdefault(work.stitched.session_id, work.snapshot_id)
+        day = utc_day(effects.rolled_up_at)
+        for agent in (work.pending.trace.agent_id, None):
+            rollups[(agent, day)].update(effects.rollup)
+        snapshots[work.snapshot_id].update(effects.snapshot)
+    operations: list[Write] = [effects.marker for effects in batch] + [w for e in batch for w in e.own]
+    for session_id, counters in sessions.items():
+        operations.append(session_counters(org_id, session_id, dict(counters), {"snapshotId": snapshot_of[session_id]}))
+    for (agent, day), counters in rollups.items():
+        if any(counters.values()):
+            operations.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))
+    for snapshot_id, counters in snapshots.items():
+        if any(counters.values()):
+            operations.append(add_counters(keys.snapshot_stats(org_id, snapshot_id), keys.TOTAL_SK, dict(counters)))
+    if len(operations) > table.MAX_TRANSACTION_ITEMS:
+        return False
+    try:
+        table.transact(operations)
+    except Exception as error:  # atomic: nothing was written
+        logger.info("message applied trace by trace", extra={"reason": type(error).__name__})
+        return False
+    return True
+
+
+def _apply_all(org_id: str, prepared: list[Effects], failed: list[str]) -> list[tuple[TraceIn, str, list[Turn]]]:
+    """Apply the message's traces — the new ones together when they can be, the rest (and all of
+    them when they cannot) one by one — and link each applied one; what was applied."""
+    applied = []
+
+    def done(effects: Effects) -> None:
+        _link(org_id, effects)
+        applied.append((effects.work.pending.trace, effects.work.stitched.session_id, effects.work.turns))
+
+    def apply(effects: Effects) -> None:
+        if _apply_trace(org_id, effects):
+            done(effects)
+
+    new = [effects for effects in prepared if effects.work.pending.before is None]
+    together = len(new) > 1 and _apply_together(org_id, new)
+    if together:
+        _alone(new, done, failed)
+    done_together = {id(effects) for effects in new} if together else set()
+    _alone([effects for effects in prepared if id(effects) not in done_together], apply, failed)
+    return applied
+
+
+def _link(org_id: str, effects: Effects) -> None:
+    """The stored trace shows its normalization and joins its session's timeline (after its effects
+    were applied: a redelivery repairs it if this never ran)."""
+    trace = effects.work.pending.trace
+    _set_normalization(org_id, effects.work.trace_id, effects.state, trace.started_at)
 
 
 def _still_there(org_id: str, session_id: str) -> bool:
