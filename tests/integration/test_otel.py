@@ -42,8 +42,9 @@ def wait_session(
 ) -> dict[str, Any]:
     def settled() -> dict[str, Any] | None:
         found = session_of(api, owner, agent_id, external_id)
-        matches = found and found["traces"] == traces and all(found.get(k) == v for k, v in expected.items())
-        return found if matches else None
+        if found is None or found["traces"] != traces or not found.get("lastSeenAt"):
+            return None  # not counted yet, or not touched yet (lastSeenAt moves just after the counters)
+        return found if all(found.get(k) == v for k, v in expected.items()) else None
 
     return wait_until(settled, timeout=60, what=f"session {external_id}")
 

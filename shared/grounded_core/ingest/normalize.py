@@ -256,7 +256,8 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
     table.batch_put(item for items in turn_items.values() for item in items)
     table.batch_delete(key for w in work for key in _stale_turns(org_id, w, turn_items[id(w)]))
     prepared = _alone(work, lambda w: _effects(org_id, w, [i["SK"] for i in turn_items[id(w)]], retention), failed)
-    applied = _apply_all(org_id, prepared, failed)
+    applied_effects = _apply_all(org_id, prepared, failed)
+    applied = [(e.work.pending.trace, e.work.stitched.session_id, e.work.turns) for e in applied_effects]
     last_seen: dict[str, str] = {}
     for trace, session_id, _ in applied:
         seen = trace.ended_at or trace.started_at
@@ -266,6 +267,8 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
             _drop_if_empty(org_id, entry.moved_from)
     for session_id, seen in last_seen.items():
         touch(org_id, session_id, seen, retention)
+    # last: a trace shown normalized has its session complete (a redelivery repairs a missing link)
+    _alone(applied_effects, lambda effects: _link(org_id, effects), failed)
     insights.after_traces(org_id, applied, retention)
     if failed:
         raise ItemsFailed("traces", failed)
@@ -461,26 +464,15 @@ def _apply_together(org_id: str, batch: list[Effects]) -> bool:
     return True
 
 
-def _apply_all(org_id: str, prepared: list[Effects], failed: list[str]) -> list[tuple[TraceIn, str, list[Turn]]]:
+def _apply_all(org_id: str, prepared: list[Effects], failed: list[str]) -> list[Effects]:
     """Apply the message's traces — the new ones together when they can be, the rest (and all of
-    them when they cannot) one by one — and link each applied one; what was applied."""
-    applied = []
-
-    def done(effects: Effects) -> None:
-        _link(org_id, effects)
-        applied.append((effects.work.pending.trace, effects.work.stitched.session_id, effects.work.turns))
-
-    def apply(effects: Effects) -> None:
-        if _apply_trace(org_id, effects):
-            done(effects)
-
+    them when they cannot) one by one; what was applied (by this delivery)."""
     new = [effects for effects in prepared if effects.work.pending.before is None]
     together = len(new) > 1 and _apply_together(org_id, new)
-    if together:
-        _alone(new, done, failed)
     done_together = {id(effects) for effects in new} if together else set()
-    _alone([effects for effects in prepared if id(effects) not in done_together], apply, failed)
-    return applied
+    rest = [effects for effects in prepared if id(effects) not in done_together]
+    one_by_one = _alone(rest, lambda effects: effects if _apply_trace(org_id, effects) else None, failed)
+    return (new if together else []) + [effects for effects in one_by_one if effects is not None]
 
 
 def _link(org_id: str, effects: Effects) -> None:
