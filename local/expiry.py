@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from local.workarounds import StreamEventSource
+from local.workarounds import StreamEventSource, table_items
 
 log = logging.getLogger("grounded.local")
 TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
@@ -34,21 +34,11 @@ def matches(pattern: Any, value: Any) -> bool:
     return bool(pattern == value)
 
 
-def expired_items(dynamodb: Any, table: str, attribute: str, at: datetime) -> list[dict[str, Any]]:
-    """Every item whose expiry attribute (a number of epoch seconds) is before ``at``."""
-    found: list[dict[str, Any]] = []
-    arguments: dict[str, Any] = {
-        "TableName": table,
-        "FilterExpression": "#ttl < :now",
-        "ExpressionAttributeNames": {"#ttl": attribute},
-        "ExpressionAttributeValues": {":now": {"N": str(int(at.timestamp()))}},
-    }
-    while True:
-        page = dynamodb.scan(**arguments)
-        found.extend(page.get("Items", []))
-        if not page.get("LastEvaluatedKey"):
-            return found
-        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+def expired(items: list[dict[str, Any]], attribute: str, at: datetime) -> list[dict[str, Any]]:
+    """The items (DynamoDB JSON) whose expiry attribute, a number of epoch seconds, is before ``at``
+    (an item without it, or with another type, never expires — as DynamoDB does)."""
+    now = at.timestamp()
+    return [item for item in items if "N" in item.get(attribute, {}) and float(item[attribute]["N"]) < now]
 
 
 def remove_record(item: dict[str, Any], table_arn: str, region: str, sequence: int) -> dict[str, Any]:
@@ -79,8 +69,9 @@ def sweep(
     invoke: Callable[[str, Any], Any],
     region: str,
 ) -> int:
-    """Delete what expired before ``at`` and deliver the removals; how many items were removed."""
-    items = expired_items(dynamodb, table, attribute, at)
+    """Delete what expired before ``at`` and deliver the removals; how many items were removed.
+    The emulator's state is read directly (as DynamoDB's TTL process reads its own): no Scan."""
+    items = expired(table_items(region, table), attribute, at)
     for start in range(0, len(items), 25):
         chunk = items[start : start + 25]
         requests = [{"DeleteRequest": {"Key": {"PK": item["PK"], "SK": item["SK"]}}} for item in chunk]

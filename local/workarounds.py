@@ -188,6 +188,10 @@ def keep_no_stream_records() -> None:
     StreamShard.add = keep_nothing  # type: ignore[method-assign]
 
 
+#: held while the emulator applies one request (and while the local cloud reads its state directly)
+EMULATOR_LOCK = threading.RLock()
+
+
 def serialize_emulator_calls() -> None:
     """moto's backends are plain Python objects without locks: two threads doing a conditional put
     on the same key could both pass the condition. AWS applies each request atomically, so the
@@ -198,7 +202,7 @@ def serialize_emulator_calls() -> None:
 
     if getattr(BotocoreStubber, "_grounded_serialized", False):
         return
-    lock = threading.RLock()
+    lock = EMULATOR_LOCK
     original = BotocoreStubber.process_request
 
     def process_request(self: Any, request: Any) -> Any:
@@ -414,3 +418,15 @@ def make_shared_clients_first() -> None:
     aws.table()
     for service in ("sqs", "s3", "secretsmanager"):
         aws.client(service)
+
+
+def table_items(region: str, table_name: str) -> list[dict[str, Any]]:
+    """Every item of a table as the emulator holds it (DynamoDB JSON), read from its state under the
+    emulator's lock — what DynamoDB's own TTL process sees; no API request, no Scan."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from local.emulator import ACCOUNT_ID
+
+    with EMULATOR_LOCK:
+        table = dynamodb_backends[ACCOUNT_ID][region].get_table(table_name)
+        return [item.to_json()["Attributes"] for item in table.all_items()]

@@ -11,21 +11,18 @@ from grounded_core.store.table import from_dynamo
 
 
 def items_of_org(cloud: Any, org_id: str) -> list[dict[str, Any]]:
-    """Every item that belongs to the org: its id in a key (table or index) or in ``orgId``."""
+    """Every item that belongs to the org: its id in a key (table or index) or in ``orgId`` — read
+    from the emulator's state, as an operator's export would show it (never through a Scan)."""
+    from local.workarounds import table_items
+
     deserializer = TypeDeserializer()
-    client = cloud.client("dynamodb")
-    arguments: dict[str, Any] = {
-        "TableName": cloud.resources["Table"],
-        "FilterExpression": "contains(PK, :o) OR contains(GSI1PK, :o) OR contains(GSI2PK, :o) OR orgId = :o",
-        "ExpressionAttributeValues": {":o": {"S": org_id}},
-    }
+    keys = ("PK", "GSI1PK", "GSI2PK")
     found = []
-    while True:
-        page = client.scan(**arguments)
-        found += [from_dynamo({k: deserializer.deserialize(v) for k, v in item.items()}) for item in page["Items"]]
-        if not page.get("LastEvaluatedKey"):
-            return found
-        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    for raw in table_items(cloud.options.region, cloud.resources["Table"]):
+        item = from_dynamo({k: deserializer.deserialize(v) for k, v in raw.items()})
+        if any(org_id in str(item.get(key, "")) for key in keys) or item.get("orgId") == org_id:
+            found.append(item)
+    return found
 
 
 def payload_versions(cloud: Any, prefix: str) -> int:

@@ -250,6 +250,12 @@ class Journey:
         newcomer.wait_for_url("**/agents")
         newcomer.get_by_role("link", name="support-bot").wait_for()
         invited.visit("agents-as-member")
+        newcomer.get_by_role("link", name="Settings", exact=True).click()
+        retention = newcomer.get_by_role("form", name="Data retention")
+        retention.get_by_label("Keep everything forever").wait_for()
+        assert retention.get_by_label("Keep everything forever").is_disabled()  # a MEMBER sees, cannot change
+        assert newcomer.get_by_role("form", name="Delete this organization").count() == 0  # OWNER only
+        invited.visit("settings-as-member")
         other.close()
         page.reload()
         page.get_by_role("cell", name="Max Member").wait_for()
@@ -320,6 +326,12 @@ class Journey:
         retention.get_by_label("Keep for (days, 1 to 3650)").fill("30")
         retention.get_by_role("button", name="Save retention").click()
         retention.get_by_role("status").get_by_text("succeeded").wait_for()
+        account = page.get_by_role("form", name="Delete my account")
+        account.get_by_label("Your password").fill("a brand new passphrase")
+        self.watched.expect(r"DELETE .*/api/me -> 409")  # the last OWNER of the org: refused, said why
+        account.get_by_role("button", name="Delete my account").click()
+        account.get_by_role("alert").get_by_text("last OWNER").wait_for()
+        self.watched.visit("settings-account-refused")
         deletion = page.get_by_role("form", name="Delete this organization")
         button = deletion.get_by_role("button", name="Delete organization")
         assert button.is_disabled()
