@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
 
 from bench.counting import bench_cloud  # noqa: E402
+from bench.write_units import WriteMeter  # noqa: E402
 from tests.fakes.agent import FakeAgent  # noqa: E402
 
 PRICES = {
@@ -180,6 +181,8 @@ class Meter:
     def install(self, cloud: Any) -> None:
         from botocore.client import BaseClient
 
+        self.writes = WriteMeter(cloud, self.where.get)
+        self.writes.install()
         original_call, original_invoke, meter = BaseClient._make_api_call, cloud.runtime.invoke, self
 
         def make_api_call(client: Any, operation: str, params: Any) -> Any:
@@ -208,18 +211,9 @@ class Meter:
     def bill(service: str, operation: str, params: dict[str, Any]) -> Counter[str]:
         """Billed units of one call (read units in halves, counted as floats)."""
 
-        def kb(item: Any) -> int:
-            return max(1, math.ceil(len(json.dumps(item, default=str)) / 1024))
-
         bill: Counter[str] = Counter()
-        if service == "dynamodb":
-            if operation == "TransactWriteItems":
-                bill["dynamodb_wru"] += sum(2 * kb(next(iter(op.values()))) for op in params["TransactItems"])
-            elif operation == "BatchWriteItem":
-                bill["dynamodb_wru"] += sum(kb(r) for rs in params["RequestItems"].values() for r in rs)
-            elif operation in ("PutItem", "UpdateItem", "DeleteItem"):
-                bill["dynamodb_wru"] += kb(params.get("Item") or params.get("Key"))
-            elif operation == "BatchGetItem":
+        if service == "dynamodb":  # write units: WriteMeter (item sizes and indexes)
+            if operation == "BatchGetItem":
                 keys = sum(len(spec["Keys"]) for spec in params["RequestItems"].values())
                 bill["dynamodb_rru"] += 2 * keys
             elif operation == "GetItem":
@@ -233,12 +227,14 @@ class Meter:
         return bill
 
     def reset(self) -> None:
+        self.writes.reset()
         self.calls.clear()
         self.units.clear()
         self.invocations.clear()
 
     def dollars(self, http_requests: int, transitions: int = 0) -> tuple[float, dict[str, float]]:
         parts = {name: count * PRICES[name] for name, count in self.units.items() if name in PRICES}
+        parts["dynamodb_wru"] = self.writes.total() * PRICES["dynamodb_wru"]
         parts["dynamodb_rru"] = self.units["dynamodb_rru"] / 2 * PRICES["dynamodb_rru"]  # counted in half units
         parts["http_api_request"] = http_requests * PRICES["http_api_request"]
         invocations = {n: c for n, c in self.invocations.items() if n in DURATIONS}
@@ -249,6 +245,15 @@ class Meter:
         )
         parts["sfn_transition"] = transitions * PRICES["sfn_transition"]
         return sum(parts.values()), parts
+
+
+def print_write_units(writes: WriteMeter, traces: int) -> None:
+    """Write units per trace by function, where (table or index) and kind of item."""
+    paths = ("TracesFunction", "NormalizeFunction")
+    normalize = writes.total(("NormalizeFunction",)) / traces
+    print(f"    DynamoDB write units per trace: {writes.total(paths) / traces:.2f} (normalize path {normalize:.2f})")
+    for (function, where, what), count in sorted(writes.by(paths).items(), key=lambda row: -row[1]):
+        print(f"      {function:<18} {where:<6} {what:<14} {count / traces:>6.2f}")
 
 
 def main() -> None:
@@ -298,6 +303,7 @@ def main() -> None:
         + ", ".join(f"{w}.{o} {c / (batches * 100):.3f}" for (w, _, o), c in sorted(calls.items()))
     )
 
+    print_write_units(meter.writes, batches * 100)
     org_id = api.get("/api/org", headers=headers).json()["id"]
     per_trace_bytes = stored_bytes(cloud, org_id) / (batches * 100)
     print(f"    stored per trace (table + both indexes, sessions and rollups included): {per_trace_bytes:,.0f} bytes")

@@ -18,7 +18,7 @@ from tests.support.waiting import wait_until
 
 DAY = 86_400
 #: what retention governs: traces, their markers, sessions, turns, telemetry, stitch keys, insights
-CONTENT = {"TRACE", "APPLIED", "SESSION", "TURN", "EVT", "STITCH"}
+CONTENT = {"TRACE", "APPLIED", "SESSION", "T", "EVT", "STITCH"}  # T: a trace's item in its session (turns)
 
 
 def expiry(timestamp: str, days: int) -> int:
@@ -76,7 +76,7 @@ def test_retention_stamps_existing_and_new_content_and_ttl_removes_it(api: httpx
     stamped = content_of(cloud, owner.org["id"], old_session, old_trace)
     for family in ("TRACE", "APPLIED"):
         assert [item["ttl"] for item in stamped[family]] == [expiry(at(0), 1)], family
-    for item in stamped["TURN"] + stamped["EVT"]:
+    for item in stamped["T"] + stamped["EVT"]:
         assert item["ttl"] == expiry(item["timestamp"], 1), item["SK"]
     [session] = stamped["SESSION"]
     assert session["ttl"] == expiry(session["lastSeenAt"], 1)

@@ -157,3 +157,49 @@ def test_an_agent_scoped_key_sees_only_its_agents_sessions(
     assert api.get(f"/api/sessions/{theirs['id']}", headers=scoped).status_code == 403
     assert api.post("/api/sessions", json={"agentId": other["id"]}, headers=scoped).status_code == 403
     assert all(s["agentId"] == agent["id"] for s in api.get("/api/sessions", headers=scoped).json()["items"])
+
+
+def test_a_session_normalized_by_an_older_version_still_shows_and_erases_its_traces(
+    api: httpx.Client, owner: Account, agent: dict[str, Any], cloud: Any
+) -> None:
+    """Before traces had an item in their session, a trace joined its session's timeline through an
+    index entry on the stored trace and its turns were items of the session's own. Such a session
+    (made here by rewriting a new one into the old shape, as an operator's restore would hold it)
+    still shows its trace, and erasing it erases the trace."""
+    body = trace(agent["id"], sessionId="from-before", input="old question", output="old answer")
+    trace_id = post_traces(api, owner.headers, [body]).json()["results"][0]["traceId"]
+    session_id = wait_normalized(api, owner.headers, trace_id)["normalization"]["sessionId"]
+    timeline = api.get(f"/api/sessions/{session_id}/timeline", headers=owner.headers).json()["items"]
+    assert [entry["kind"] for entry in timeline] == ["trace", "turn", "turn"]
+    listed = api.get("/api/traces", params={"sessionId": session_id}, headers=owner.headers).json()["items"]
+    assert [(item["id"], item["normalization"]["state"]) for item in listed] == [(trace_id, "normalized")]
+
+    dynamodb, table = cloud.client("dynamodb"), cloud.resources["Table"]
+    session_pk = f"ORG#{owner.org['id']}#SESSION#{session_id}"
+    placed = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :t)",
+        ExpressionAttributeValues={":pk": {"S": session_pk}, ":t": {"S": "T#"}},
+    )["Items"]
+    [old_shape] = placed
+    dynamodb.delete_item(TableName=table, Key={"PK": old_shape["PK"], "SK": old_shape["SK"]})
+    dynamodb.update_item(
+        TableName=table,
+        Key={"PK": {"S": f"ORG#{owner.org['id']}#TRACE#{trace_id}"}, "SK": {"S": "TRACE"}},
+        UpdateExpression="SET GSI1PK = :pk, GSI1SK = :sk",
+        ExpressionAttributeValues={":pk": {"S": session_pk}, ":sk": old_shape["SK"]},
+    )
+    turn = {"role": {"S": "user"}, "content": {"S": "old question"}, "timestamp": old_shape["timestamp"]}
+    dynamodb.put_item(
+        TableName=table,
+        Item={"PK": {"S": session_pk}, "SK": {"S": f"TURN#{old_shape['timestamp']['S']}#{trace_id}:0"}, **turn},
+    )
+
+    timeline = api.get(f"/api/sessions/{session_id}/timeline", headers=owner.headers).json()["items"]
+    assert [(entry["kind"], entry["data"].get("id")) for entry in timeline if entry["kind"] == "trace"] == [
+        ("trace", trace_id)
+    ]
+    assert [entry["data"]["content"] for entry in timeline if entry["kind"] == "turn"] == ["old question"]
+
+    assert api.delete(f"/api/sessions/{session_id}", headers=owner.headers).status_code == 204
+    assert api.get(f"/api/traces/{trace_id}", headers=owner.headers).status_code == 404

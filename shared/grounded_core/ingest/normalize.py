@@ -4,8 +4,10 @@ Idempotent by construction: a trace's effects are applied in one transaction tog
 ``APPLIED`` marker (a conditional put), so a redelivered or duplicated message changes nothing —
 the new traces of a message in one transaction together, with their counters summed per session,
 rollup day and snapshot, falling back to one transaction per trace when that cannot be done;
-a telemetry event is counted in the same transaction that writes it (also conditional). Turns
-have ids derived from the trace, so writing them again overwrites them with themselves.
+a telemetry event is counted in the same transaction that writes it (also conditional). A trace's
+place in its session (its summary and turns, one item) has keys derived from the trace, so
+writing it again overwrites it with itself. The marker is the trace's normalization state: the
+stored trace is not written again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from grounded_core.ingest.payloads import join_payloads
 from grounded_core.ingest.records import Applied, Event, Unresolved
 from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
-from grounded_core.ingest.turns import Turn, turns_of
+from grounded_core.ingest.turns import TraceInSession, Turn, turns_of, within_budget
 from grounded_core.insights import detect as insights
 from grounded_core.jobs.service import find_job, finish_job, start_job
 from grounded_core.lifecycle.retention import (
@@ -123,15 +125,11 @@ def _load_trace(item: dict[str, Any]) -> TraceIn:
     return TraceIn.model_validate(body)
 
 
-def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any], started_at: str | None = None) -> None:
-    """The stored trace's normalization state (and, normalized, its place in its session's
-    timeline); never brings back a trace erased meanwhile."""
-    fields: dict[str, Any] = {"normalization": state}
-    if state.get("state") == "normalized" and started_at:
-        fields["GSI1PK"] = keys.session(org_id, state["sessionId"])
-        fields["GSI1SK"] = f"{keys.TRACE_IN_SESSION_PREFIX}{started_at}#{trace_id}"
+def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:
+    """The stored trace's normalization state while it is not applied (``unresolved``); never
+    brings back a trace erased meanwhile. Once applied, its ``APPLIED`` marker says so."""
     with contextlib.suppress(ConditionFailed):
-        table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, set=fields, when=exists())
+        table.update(keys.trace(org_id, trace_id), keys.TRACE_SK, set={"normalization": state}, when=exists())
 
 
 def trace_cost(trace: TraceIn, org_id: str) -> tuple[int, int]:
@@ -171,8 +169,25 @@ def _token_counters(trace: TraceIn) -> dict[str, int]:
     }
 
 
-def _turn_item(org_id: str, session_id: str, turn: Turn, retention: Retention) -> dict[str, Any]:
-    return retention.stamp(turn.patched({"org_id": org_id, "session_id": session_id}).to_item(), turn.timestamp)
+def _in_session_item(org_id: str, work: Work, retention: Retention) -> dict[str, Any]:
+    """The trace's item in its session: its summary and turns (expiring with the trace)."""
+    trace = work.pending.trace
+    placed = TraceInSession(
+        id=work.trace_id,
+        agent_id=trace.agent_id,
+        name=trace.name,
+        status=trace.status,
+        timestamp=trace.started_at,
+        ended_at=trace.ended_at,
+        error=trace.error,
+        span_count=len(trace.spans),
+        cost_nanos=work.counters["costNanos"],
+        unpriced_calls=work.counters["unpricedCalls"],
+        turns=within_budget(work.turns),
+        org_id=org_id,
+        session_id=work.stitched.session_id,
+    )
+    return retention.stamp(placed.to_item(), trace.started_at)
 
 
 def _event_name(event: Any) -> str:
@@ -200,6 +215,8 @@ class Work:
     turns: list[Turn]
     #: the trace's stitch keys (partition keys): forgotten if their session turns out gone
     stitch_pks: list[str]
+    #: what the trace adds to its session, rollup day and snapshot (:func:`trace_counters`)
+    counters: dict[str, int]
 
     @property
     def moved_from(self) -> str | None:
@@ -249,39 +266,45 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
             )
             sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention)
         pks = [keys.stitch(org_id, trace.agent_id, key.kind, key.value) for key in keys_of_trace]
-        return Work(entry, snapshot_id, sessions[memo], turns_of(trace_id, trace), pks)
+        turns = turns_of(trace_id, trace)
+        return Work(entry, snapshot_id, sessions[memo], turns, pks, trace_counters(trace, org_id, len(turns)))
 
     work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
-    turn_items = {id(w): [_turn_item(org_id, w.stitched.session_id, turn, retention) for turn in w.turns] for w in work}
-    table.batch_put(item for items in turn_items.values() for item in items)
-    table.batch_delete(key for w in work for key in _stale_turns(org_id, w, turn_items[id(w)]))
-    prepared = _alone(work, lambda w: _effects(org_id, w, [i["SK"] for i in turn_items[id(w)]], retention), failed)
+    placed = {id(w): _in_session_item(org_id, w, retention) for w in work}
+    table.batch_put(placed.values())
+    table.batch_delete(key for w in work for key in _stale_items(org_id, w, placed[id(w)]["SK"]))
+    # before the counters: a trace shown normalized (its marker written) has its session complete
+    _touch_sessions(org_id, work, retention)
+    prepared = _alone(work, lambda w: _effects(org_id, w, [placed[id(w)]["SK"]], retention), failed)
     applied_effects = _apply_all(org_id, prepared, failed)
     applied = [(e.work.pending.trace, e.work.stitched.session_id, e.work.turns) for e in applied_effects]
-    last_seen: dict[str, str] = {}
-    for trace, session_id, _ in applied:
-        seen = trace.ended_at or trace.started_at
-        last_seen[session_id] = max(seen, last_seen.get(session_id, seen))
     for entry in work:
         if entry.moved_from:
             _drop_if_empty(org_id, entry.moved_from)
-    for session_id, seen in last_seen.items():
-        touch(org_id, session_id, seen, retention)
-    # last: a trace shown normalized has its session complete (a redelivery repairs a missing link)
-    _alone(applied_effects, lambda effects: _link(org_id, effects), failed)
     insights.after_traces(org_id, applied, retention)
     if failed:
         raise ItemsFailed("traces", failed)
 
 
-def _stale_turns(org_id: str, work: Work, turn_items: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Turns an earlier revision wrote that this one no longer has (their time moved, or the
-    trace moved to another session)."""
+def _stale_items(org_id: str, work: Work, placed_sk: str) -> list[tuple[str, str]]:
+    """What an earlier revision wrote in its session that this one no longer has (its start
+    moved, or the trace moved to another session; markers of older versions list turn items)."""
     if work.pending.before is None:
         return []
     session_pk = keys.session(org_id, work.moved_from or work.stitched.session_id)
-    kept = set() if work.moved_from else {item["SK"] for item in turn_items}
+    kept = set() if work.moved_from else {placed_sk}
     return [(session_pk, sk) for sk in work.pending.before.turn_keys if sk not in kept]
+
+
+def _touch_sessions(org_id: str, work: list[Work], retention: Retention) -> None:
+    """Each session's ``lastSeenAt`` moved to its latest trace of the message (one write each)."""
+    last_seen: dict[str, str] = {}
+    for entry in work:
+        trace = entry.pending.trace
+        seen = trace.ended_at or trace.started_at
+        last_seen[entry.stitched.session_id] = max(seen, last_seen.get(entry.stitched.session_id, seen))
+    for session_id, seen in last_seen.items():
+        touch(org_id, session_id, seen, retention)
 
 
 def _drop_if_empty(org_id: str, session_id: str) -> None:
@@ -310,10 +333,8 @@ def _pending_traces(
             return None
         revision = int(item.get("revision") or 0)
         before = None if marker is None else Applied.from_item(marker)
-        if before is not None and revision <= before.revision:  # done: repair what a re-send reset
-            if item.get("normalization", {}).get("state") != "normalized" or "GSI1PK" not in item:
-                _set_normalization(org_id, trace_id, before.normalization, str(item["startedAt"]))
-            return None
+        if before is not None and revision <= before.revision:
+            return None  # applied (a redelivery, or a re-send)
         marked = item.get("normalization", {}).get("state") == "unresolved" or item.get("revision") is not None
         return Pending(trace_id, _load_trace(item), revision, before, marked)
 
@@ -347,7 +368,7 @@ def _only(counters: dict[str, int], names: Iterable[str]) -> dict[str, int]:
 @dataclass
 class Effects:
     """What applying one trace (revision) writes: its APPLIED marker (conditional), what it adds to
-    its session, rollup day and snapshot, other writes of its own, and its normalization state."""
+    its session, rollup day and snapshot, and other writes of its own."""
 
     work: Work
     marker: Put
@@ -356,7 +377,6 @@ class Effects:
     rolled_up_at: str
     snapshot: dict[str, int]
     own: list[Write]
-    state: dict[str, Any]
 
     @property
     def trace_id(self) -> str:
@@ -366,7 +386,7 @@ class Effects:
 def _effects(org_id: str, work: Work, turn_keys: list[str], retention: Retention) -> Effects:
     """A later revision adds only what changed since the one applied, conditioned on that one."""
     trace_id, trace, before = work.trace_id, work.pending.trace, work.pending.before
-    counters = trace_counters(trace, org_id, len(work.turns))
+    counters = work.counters
     delta = {name: value - (before.counters.get(name, 0) if before else 0) for name, value in counters.items()}
     session_change = counters if work.moved_from else delta
     rolled_up_at = before.rolled_up_at if before and before.rolled_up_at else trace.started_at
@@ -401,7 +421,6 @@ def _effects(org_id: str, work: Work, turn_keys: list[str], retention: Retention
         rolled_up_at=rolled_up_at,
         snapshot=_only(delta, SNAPSHOT_COUNTERS),
         own=own,
-        state=state,
     )
 
 
@@ -473,13 +492,6 @@ def _apply_all(org_id: str, prepared: list[Effects], failed: list[str]) -> list[
     rest = [effects for effects in prepared if id(effects) not in done_together]
     one_by_one = _alone(rest, lambda effects: effects if _apply_trace(org_id, effects) else None, failed)
     return (new if together else []) + [effects for effects in one_by_one if effects is not None]
-
-
-def _link(org_id: str, effects: Effects) -> None:
-    """The stored trace shows its normalization and joins its session's timeline (after its effects
-    were applied: a redelivery repairs it if this never ran)."""
-    trace = effects.work.pending.trace
-    _set_normalization(org_id, effects.work.trace_id, effects.state, trace.started_at)
 
 
 def _still_there(org_id: str, session_id: str) -> bool:

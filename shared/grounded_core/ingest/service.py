@@ -170,6 +170,10 @@ def trace_item(
     return retention.stamp(StoredTrace.model_validate(stored).to_item(), body["startedAt"]), payloads
 
 
+#: a trace's stored item and its marker (there once it was applied)
+TRACE_AND_MARKER = (keys.TRACE_SK, keys.APPLIED_SK)
+
+
 def accept_traces(
     principal: Principal, raw_items: list[Any], now: datetime | None = None, limited: bool = True
 ) -> list[ItemResult]:
@@ -192,9 +196,11 @@ def accept_traces(
             results[index] = ItemResult(index=index, status="rejected", code="snapshot_mismatch", error=message)
         else:
             valid.append((index, trace, trace.id or new_id("trc")))
-    existing = table.batch_get(
-        [(keys.trace(principal.org_id, trace_id), keys.TRACE_SK) for _, t, trace_id in valid if t.id], consistent=True
+    found = table.batch_get(
+        [(keys.trace(principal.org_id, trace_id), sk) for _, t, trace_id in valid if t.id for sk in TRACE_AND_MARKER],
+        consistent=True,
     )
+    existing = {key: item for key, item in found.items() if key[1] == keys.TRACE_SK}
     to_write: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     to_queue: list[str] = []
     received = iso(moment)
@@ -208,7 +214,8 @@ def accept_traces(
             continue
         results[index] = ItemResult(index=index, status="accepted", trace_id=trace_id)
         if stored is not None:  # a re-send: nothing new, but finish its queueing if that was lost
-            if stored.get("normalization", {}).get("state") == "pending":
+            applied = (keys.trace(principal.org_id, trace_id), keys.APPLIED_SK) in found
+            if not applied and stored.get("normalization", {}).get("state") == "pending":
                 to_queue.append(trace_id)
         elif trace_id not in to_write:
             to_write[trace_id] = trace_item(principal.org_id, trace_id, trace, received, org.retention)

@@ -15,6 +15,9 @@ from grounded_core.pricing.cost import Usage
 from grounded_core.store import keys
 
 MAX_TURN_CONTENT = 16_000
+#: the text a trace's turns may hold together in its session item (DynamoDB items hold 400 KB; a
+#: trace with many long tool outputs keeps the rest in the trace itself)
+MAX_TRACE_TURNS_BYTES = 200_000
 _TEXT_KEYS = ("content", "text", "message", "question", "query", "prompt", "input", "answer", "output", "response")
 
 
@@ -120,3 +123,47 @@ def turns_of(trace_id: str, trace: TraceIn) -> list[Turn]:
         model = next((span.model for span in trace.spans if span.kind == "llm" and span.model), None)
         add("assistant", trace.output, ended, model=model, usage=_sum_usage(trace.spans), latency_ms=latency)
     return turns
+
+
+class TraceInSession(StoredModel):
+    """A trace's place in its session: its summary and its conversation turns, one item in the
+    session's partition sorted by the trace's start — the timeline reads it with the session's own
+    items, and the session's traces are listed from it (no index entry to write per trace)."""
+
+    id: str
+    agent_id: str
+    name: str
+    status: str
+    #: when the trace started (its place in the timeline)
+    timestamp: str
+    ended_at: str | None = None
+    error: str | None = None
+    span_count: int = 0
+    cost_nanos: int = 0
+    unpriced_calls: int = 0
+    turns: list[Turn] = Field(default_factory=list)
+    org_id: str | None = Field(None, exclude=True)
+    session_id: str | None = Field(None, exclude=True)
+
+    def keys(self) -> dict[str, str]:
+        if not (self.org_id and self.session_id):
+            raise ValueError("a trace's session item is kept in its session: give it org_id and session_id")
+        return {"PK": keys.session(self.org_id, self.session_id), "SK": keys.trace_in_session(self.timestamp, self.id)}
+
+    def turn_entries(self) -> list[dict[str, Any]]:
+        """Its turns as the timeline shows them."""
+        return [turn.model_dump(mode="json", by_alias=True, exclude_none=True) for turn in self.turns]
+
+
+def within_budget(turns: list[Turn], budget: int = MAX_TRACE_TURNS_BYTES) -> list[Turn]:
+    """The turns with their text cut (``truncated``) once together they pass ``budget`` bytes."""
+    kept = []
+    for turn in turns:
+        text = turn.content.encode()
+        if len(text) <= budget:
+            kept.append(turn)
+        else:
+            cut = text[: max(0, budget)].decode(errors="ignore")
+            kept.append(turn.model_copy(update={"content": cut, "truncated": True}))
+        budget -= min(len(text), max(0, budget))
+    return kept

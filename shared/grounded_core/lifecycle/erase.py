@@ -34,8 +34,12 @@ def erase_traces(org_id: str, trace_ids: Iterable[str]) -> int:
 
 
 def session_trace_ids(org_id: str, session_id: str) -> list[str]:
-    items = table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
-    return [str(item["id"]) for item in items]
+    """The session's traces: their items in its partition, and (normalized by an older version)
+    their index entries."""
+    pk = keys.session(org_id, session_id)
+    placed = table.query_all(pk, keys.TRACE_IN_SESSION_PREFIX, consistent=True)
+    linked = table.query_all(pk, keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
+    return list(dict.fromkeys(str(item["id"]) for item in [*placed, *linked]))
 
 
 def erase_session(org_id: str, session_id: str) -> int:

@@ -30,8 +30,8 @@ from grounded_core.store.conditions import ConditionFailed, absent, lt
 
 #: SQS delays a message by at most 15 minutes; a longer wait is asked for again
 MAX_DELAY_SECONDS = 900
-#: carried over from the previous revision, so a trace never drops out of its session meanwhile
-#: (its normalization is "pending" again until the new revision is applied)
+#: carried over from the previous revision: a trace normalized by an older version is linked to its
+#: session by these (newer ones by their item in the session), and must not drop out of it meanwhile
 KEPT_ON_REVISION = ("GSI1PK", "GSI1SK")
 #: what is read of a trace's state and stored item before assembling (not the stored spans)
 STATE_FIELDS = ("agentId", "lastExport", "lastSpanAt", "revision", *KEPT_ON_REVISION, *ORG_STATE_FIELDS)

@@ -12,7 +12,8 @@ from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.ingest.models import MAX_CLOCK_SKEW
 from grounded_core.ingest.stitching import stitch_keys
-from grounded_core.ingest.turns import Turn
+from grounded_core.ingest.traces import legacy_session_traces
+from grounded_core.ingest.turns import TraceInSession, Turn
 from grounded_core.lifecycle.erase import erase_session
 from grounded_core.lifecycle.retention import org_state
 from grounded_core.pagination import Page, PageRequest
@@ -165,25 +166,53 @@ def end_session(principal: Principal, session_id: str, now: datetime | None = No
     return Session.from_item(item).view()
 
 
-def _session_traces(org_id: str, session_id: str) -> list[dict[str, Any]]:
-    return table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
-
-
 def timeline(principal: Principal, session_id: str) -> list[TimelineEntry]:
-    """Turns, trace summaries and telemetry events, in time order (two queries)."""
-    _session(principal, session_id)
+    """Turns, trace summaries and telemetry events, in time order: one query of the session's
+    partition (each trace's item there holds its summary and turns)."""
+    items = table.query_all(keys.session(principal.org_id, session_id))
+    session = next((Session.from_item(item) for item in items if item["SK"] == keys.SESSION_SK), None)
+    if session is None:
+        raise NotFound(f"No session {session_id}.", code="session_not_found")
+    principal.require_agent(session.agent_id)
     entries = []
-    for item in table.query_all(keys.session(principal.org_id, session_id)):
-        if item["SK"].startswith(keys.TURN_PREFIX):
-            entries.append(TimelineEntry(kind="turn", timestamp=item["timestamp"], data=_public(item)))
-        elif item["SK"].startswith(keys.EVENT_PREFIX):
-            entries.append(TimelineEntry(kind="event", timestamp=item["timestamp"], data=_public(item)))
-    for trace in _session_traces(principal.org_id, session_id):
+    placed = [TraceInSession.from_item(item) for item in items if item["SK"].startswith(keys.TRACE_IN_SESSION_PREFIX)]
+    for item in items:
+        if item["SK"].startswith((keys.TURN_PREFIX, keys.EVENT_PREFIX)):
+            kind = "turn" if item["SK"].startswith(keys.TURN_PREFIX) else "event"
+            entries.append(TimelineEntry(kind=kind, timestamp=item["timestamp"], data=_public(item)))
+    for trace in placed:
+        entries.append(TimelineEntry(kind="trace", timestamp=trace.timestamp, data=_summary(trace)))
+        entries += [TimelineEntry(kind="turn", timestamp=turn["timestamp"], data=turn) for turn in trace.turn_entries()]
+    if session.traces > len(placed):  # some normalized before traces had an item in their session
+        entries += _legacy_traces(principal.org_id, session_id, {trace.id for trace in placed})
+    return sorted(entries, key=lambda entry: (entry.timestamp, entry.kind))
+
+
+def _summary(trace: TraceInSession) -> dict[str, Any]:
+    return {
+        "id": trace.id,
+        "name": trace.name,
+        "status": trace.status,
+        "startedAt": trace.timestamp,
+        "endedAt": trace.ended_at,
+        "error": trace.error,
+        "spanCount": trace.span_count,
+        "costUsd": usd(trace.cost_nanos),
+    }
+
+
+def _legacy_traces(org_id: str, session_id: str, shown: set[str]) -> list[TimelineEntry]:
+    """Summaries of traces linked to the session by their index entry (their turns are items of
+    the session's own)."""
+    entries = []
+    for trace in legacy_session_traces(org_id, session_id):
+        if trace["id"] in shown:
+            continue
         summary = {key: trace.get(key) for key in ("id", "name", "status", "startedAt", "endedAt", "error")}
         summary["spanCount"] = len(trace["spans"]) if isinstance(trace.get("spans"), list) else None
         summary["costUsd"] = usd(trace.get("normalization", {}).get("costNanos"))
         entries.append(TimelineEntry(kind="trace", timestamp=trace["startedAt"], data=summary))
-    return sorted(entries, key=lambda entry: (entry.timestamp, entry.kind))
+    return entries
 
 
 def _public(item: dict[str, Any]) -> dict[str, Any]:

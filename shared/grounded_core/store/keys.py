@@ -110,6 +110,11 @@ def turn_sort(timestamp: str, turn_id: str) -> str:
     return f"TURN#{timestamp}#{turn_id}"
 
 
+def trace_in_session(started_at: str, trace_id: str) -> str:
+    """A trace's item in its session's partition (its summary and turns), sorted by its start."""
+    return f"{TRACE_IN_SESSION_PREFIX}{started_at}#{trace_id}"
+
+
 def event_sort(timestamp: str, event_id: str) -> str:
     return f"EVT#{timestamp}#{event_id}"
 

@@ -41,7 +41,7 @@ def time_bound(value: str | None, field: str) -> str | None:
 
 def newest_between(
     pk: str,
-    index: str,
+    index: str | None,
     prefix: str,
     since: str | None,
     until: str | None,
