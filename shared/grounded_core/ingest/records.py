@@ -68,6 +68,6 @@ class StoredTrace(TraceView, StoredModel):
         return {
             "PK": keys.trace(self.org_id, self.id),
             "SK": keys.TRACE_SK,
-            "GSI2PK": keys.org_traces(self.org_id),
+            "GSI2PK": keys.sharded(keys.org_traces(self.org_id), self.id),
             "GSI2SK": f"{self.started_at}#{self.id}",
         }

@@ -15,7 +15,7 @@ from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import matching
-from grounded_core.store.listing import newest_between
+from grounded_core.store.listing import newest_across, newest_between
 
 INTERNAL = keys.STORAGE_ATTRIBUTES | {"orgId", "payloadKey"}
 
@@ -81,7 +81,8 @@ def list_traces(
     wanted = matching(agentId=agent_id, status=status)
     org_id = principal.org_id
     if not session_id:
-        items, cursor = newest_between(keys.org_traces(org_id), "GSI2", "", since, until, page, wanted)
+        listing = keys.every_shard(keys.org_traces(org_id))
+        items, cursor = newest_across(listing, "GSI2", "", since, until, page, wanted)
         return Page(items=views(org_id, [i["id"] for i in items], {i["id"]: i for i in items}), nextCursor=cursor)
     pk = keys.session(org_id, session_id)
     placed, cursor = newest_between(pk, None, keys.TRACE_IN_SESSION_PREFIX, since, until, page, wanted)

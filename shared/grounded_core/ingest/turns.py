@@ -164,6 +164,6 @@ def within_budget(turns: list[Turn], budget: int = MAX_TRACE_TURNS_BYTES) -> lis
             kept.append(turn)
         else:
             cut = text[: max(0, budget)].decode(errors="ignore")
-            kept.append(turn.model_copy(update={"content": cut, "truncated": True}))
+            kept.append(turn.patched({"content": cut, "truncated": True}))
         budget -= min(len(text), max(0, budget))
     return kept

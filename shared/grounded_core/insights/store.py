@@ -14,7 +14,7 @@ from grounded_core.model import StoredModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, absent, matching
-from grounded_core.store.listing import query_page, time_bound
+from grounded_core.store.listing import newest_across, query_page, time_bound
 
 
 class Insight(StoredModel):
@@ -84,6 +84,7 @@ def list_insights(
 
 
 def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:
-    """The agent's latest sessions (id and cost), newest first: one Query."""
-    items, _ = table.query(keys.agent_sessions(org_id, agent_id), index="GSI1", newest_first=True, limit=most)
+    """The agent's latest sessions (id and cost), newest first: one Query per shard of the listing."""
+    listing = keys.every_shard(keys.agent_sessions(org_id, agent_id))
+    items, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most))
     return [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]

@@ -156,9 +156,16 @@ def erase_org(erasure: Erasure, out_of_time: Callable[[], bool]) -> bool:
     org_id = erasure.org_id
     _stop_runs(org_id)
     own_job = (keys.job(org_id, erasure.job_id), keys.JOB_SK)
+
+    def session(item: Item) -> int:
+        return erase_session(org_id, str(item["id"]))
+
+    def trace(item: Item) -> int:
+        return erase_traces(org_id, [str(item["id"])])
+
     listings: list[tuple[str, str, Callable[[Item], int]]] = [
-        (keys.org_sessions(org_id), "GSI2", lambda item: erase_session(org_id, str(item["id"]))),
-        (keys.org_traces(org_id), "GSI2", lambda item: erase_traces(org_id, [str(item["id"])])),
+        *((pk, "GSI2", session) for pk in keys.every_shard(keys.org_sessions(org_id))),
+        *((pk, "GSI2", trace) for pk in keys.every_shard(keys.org_traces(org_id))),
         (keys.org_suites(org_id), "GSI2", lambda item: erase_partition(item["PK"], keys.SUITE_SK)),
         (keys.org_runs(org_id), "GSI2", lambda item: erase_partition(item["PK"], keys.RUN_SK)),
     ]

@@ -88,6 +88,11 @@ WALKS: tuple[Walk, ...] = (
 )
 
 
+def phases(org_id: str) -> list[tuple[str, Callable[[str, Item, Retention], int]]]:
+    """What the job walks, in order: each shard of each listing, and what re-stamps its items."""
+    return [(pk, stamp) for _, listing, stamp in WALKS for pk in keys.every_shard(listing(org_id))]
+
+
 def current_setting(org_id: str, job_id: str) -> Retention | None:
     """The org's retention now, or ``None`` when this job is no longer the org's latest."""
     org = table.get(*org_item_key(org_id), consistent=True)

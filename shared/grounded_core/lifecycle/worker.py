@@ -50,13 +50,14 @@ def run_restamp(job: Job, body: dict[str, Any], time_left: TimeLeft) -> None:
     phase, start = int(cursor.get("phase", 0)), cursor.get("start")
     visited, changed = job.progress.done, int(cursor.get("changed", 0))
     retention = None
-    while phase < len(restamp.WALKS):
+    phases = restamp.phases(job.org_id)
+    while phase < len(phases):
         retention = restamp.current_setting(job.org_id, job.id)
         if retention is None:  # a newer change (or the org's deletion) took over
             finish_job(job.org_id, job.id, "cancelled", result={"changed": changed, "superseded": True})
             return
-        _, listing, stamp = restamp.WALKS[phase]
-        page, start = table.query(listing(job.org_id), index="GSI2", limit=restamp.PAGE, start_key=start)
+        listing, stamp = phases[phase]
+        page, start = table.query(listing, index="GSI2", limit=restamp.PAGE, start_key=start)
         for item in page:
             changed += stamp(job.org_id, item, retention)
         visited += len(page)
@@ -64,7 +65,7 @@ def run_restamp(job: Job, body: dict[str, Any], time_left: TimeLeft) -> None:
             return  # cancelled
         if not start:
             phase += 1
-        if phase < len(restamp.WALKS) and time_left() < STOP_MARGIN_SECONDS:
+        if phase < len(phases) and time_left() < STOP_MARGIN_SECONDS:
             _continue(job, body, cursor={"phase": phase, "start": start, "changed": changed})
             return
     result = {"changed": changed, "retentionDays": retention.days if retention else None}

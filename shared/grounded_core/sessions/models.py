@@ -69,9 +69,9 @@ class Session(StoredModel):
         return {
             "PK": keys.session(self.org_id, self.id),
             "SK": keys.SESSION_SK,
-            "GSI1PK": keys.agent_sessions(self.org_id, self.agent_id),
+            "GSI1PK": keys.sharded(keys.agent_sessions(self.org_id, self.agent_id), self.id),
             "GSI1SK": f"S#{self.started_at}#{self.id}",
-            "GSI2PK": keys.org_sessions(self.org_id),
+            "GSI2PK": keys.sharded(keys.org_sessions(self.org_id), self.id),
             "GSI2SK": f"{self.started_at}#{self.id}",
         }
 

@@ -32,7 +32,7 @@ from grounded_core.sessions.store import (
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Put, all_of, exists, gt, matching
-from grounded_core.store.listing import newest_between, time_bound
+from grounded_core.store.listing import newest_across, time_bound
 
 
 def _turn_time(value: str | None) -> str | None:
@@ -106,7 +106,8 @@ def list_sessions(
     )
     errored = gt("errors", 0) | gt("errorEvents", 0)
     wanted = None if has_errors is None else errored if has_errors else ~errored
-    items, cursor = newest_between(pk, index, prefix, since, until, page, all_of([matching(userId=user_id), wanted]))
+    where = all_of([matching(userId=user_id), wanted])
+    items, cursor = newest_across(keys.every_shard(pk), index, prefix, since, until, page, where)
     return Page(items=[session.view() for session in Session.load_all(items)], nextCursor=cursor)
 
 

@@ -4,6 +4,8 @@ data start with the org id, which always comes from the caller's principal, neve
 
 from __future__ import annotations
 
+import zlib
+
 
 def org(org_id: str) -> str:
     return f"ORG#{org_id}"
@@ -94,6 +96,25 @@ APPLIED_SK = "APPLIED"  # the trace's effects (session totals, rollups) were app
 def org_traces(org_id: str) -> str:
     """GSI2 partition listing an org's traces by start time."""
     return f"ORG#{org_id}#TRACES"
+
+
+#: The listings every trace or session of an org writes to (the org's traces and sessions, an
+#: agent's sessions) are spread over this many partitions of their index: one partition takes at
+#: most 1,000 write units a second, which one busy org's traces would pass. A listing is read by
+#: querying each shard and merging (:func:`grounded_core.store.listing.newest_across`). The number
+#: may grow (items stay where they were written, and every shard up to it is read), never shrink.
+LISTING_SHARDS = 4
+
+
+def sharded(listing: str, item_id: str) -> str:
+    """The shard of ``listing`` an item is written to: fixed by its id."""
+    return f"{listing}#{zlib.crc32(item_id.encode()) % LISTING_SHARDS}"
+
+
+def every_shard(listing: str) -> list[str]:
+    """The partitions a sharded listing is read from: its shards, and itself (where items written
+    before listings were sharded stay)."""
+    return [listing, *(f"{listing}#{shard}" for shard in range(LISTING_SHARDS))]
 
 
 def session(org_id: str, session_id: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from grounded_core.clock import iso, parse_iso
@@ -62,3 +63,62 @@ def newest_between(
         where=where,
     )
     return items, encode_cursor(last, bound_to)
+
+
+#: a shard's place in a merged listing's cursor once it has nothing more to give
+_DONE = "done"
+
+
+def newest_across(
+    pks: list[str],
+    index: str,
+    prefix: str,
+    since: str | None,
+    until: str | None,
+    page: PageRequest,
+    where: Cond | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """:func:`newest_between` over a listing spread across partitions (``pks``, its shards): each
+    shard is queried from where the cursor left it, the answers merged newest first, and the
+    cursor remembers, per shard, the last item this page took of it. A page may hold fewer than
+    ``limit`` items when a filter is given (as one DynamoDB query's page may); the cursor goes on."""
+    low = prefix + (time_bound(since, "from") or "0")
+    high = prefix + (time_bound(until, "to") or "~")
+    bound_to = _list_of("+".join(pks), index, prefix)
+    positions = decode_cursor(page.cursor, bound_to) or {}
+    answers: dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
+    for pk in pks:
+        position = positions.get(pk)
+        if position == _DONE:
+            continue
+        start = json.loads(position) if position else None
+        answers[pk] = table.query(
+            pk, index=index, sk_between=(low, high), newest_first=True, limit=page.limit, start_key=start, where=where
+        )
+    sort_key = f"{index}SK"
+    # a shard not read to its end may still hold anything older than where it stopped: nothing
+    # older than the newest such place can be shown yet (a filter can leave a shard's answer short)
+    cutoff = max((str(last[sort_key]) for _, last in answers.values() if last), default="")
+    merged = sorted(
+        (
+            (item[sort_key], pk, item)
+            for pk, (items, _) in answers.items()
+            for item in items
+            if item[sort_key] >= cutoff
+        ),
+        key=lambda entry: entry[0],
+        reverse=True,
+    )[: page.limit]
+    taken: dict[str, list[dict[str, Any]]] = {pk: [] for pk in answers}
+    for _, pk, item in merged:
+        taken[pk].append(item)
+    after = {pk: position for pk, position in positions.items() if pk not in answers}
+    for pk, (items, last) in answers.items():
+        if len(taken[pk]) < len(items):  # the page ended inside this shard's answer
+            names = ("PK", "SK", f"{index}PK", sort_key)
+            reached = {name: taken[pk][-1][name] for name in names} if taken[pk] else None
+            after[pk] = json.dumps(reached) if reached else positions.get(pk, "")
+        else:
+            after[pk] = json.dumps(last, default=str) if last else _DONE
+    finished = all(position == _DONE for position in after.values())
+    return [item for _, _, item in merged], None if finished else encode_cursor(after, bound_to)
