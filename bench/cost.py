@@ -55,7 +55,8 @@ DURATIONS = {
 ASSUMPTIONS = [
     "a trace: one LLM span and one tool span, ~1.5 KB stored; sent in batches of 100 (one HTTP request per batch)",
     "the authorizer runs for every request (no cache: a revocation applies to the next request); counted",
-    "DynamoDB items up to 1 KB (1 WRU to write, 0.5 RRU to read eventually / 1 strongly); transactions cost 2x",
+    "DynamoDB writes as billed: 1 WRU per KB of the larger of the item before and after, 2x in a transaction,"
+    " plus every index entry written or moved (bench/write_units.py); reads: 0.5 RRU per item eventually, 1 strongly",
     "Lambda durations and memory as in DURATIONS (estimates for AWS; the emulator's timings are not AWS's)",
     "an endpoint eval case: the target answers in ~300 ms inside the steps function's invocation",
     "Lambda's SQS pollers: a receive and a delete per batch of up to 10 messages (25 traces each): ~0.008"

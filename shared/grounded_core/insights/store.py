@@ -86,5 +86,5 @@ def list_insights(
 def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:
     """The agent's latest sessions (id and cost), newest first: one Query per shard of the listing."""
     listing = keys.every_shard(keys.agent_sessions(org_id, agent_id))
-    items, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most))
+    items, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most), fields=("id", "costNanos"))
     return [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]

@@ -77,11 +77,13 @@ def newest_across(
     until: str | None,
     page: PageRequest,
     where: Cond | None = None,
+    fields: tuple[str, ...] = (),
 ) -> tuple[list[dict[str, Any]], str | None]:
     """:func:`newest_between` over a listing spread across partitions (``pks``, its shards): each
     shard is queried from where the cursor left it, the answers merged newest first, and the
     cursor remembers, per shard, the last item this page took of it. A page may hold fewer than
-    ``limit`` items when a filter is given (as one DynamoDB query's page may); the cursor goes on."""
+    ``limit`` items when a filter is given (as one DynamoDB query's page may); the cursor goes on.
+    ``fields``: only these of each item (and its keys)."""
     low = prefix + (time_bound(since, "from") or "0")
     high = prefix + (time_bound(until, "to") or "~")
     bound_to = _list_of("+".join(pks), index, prefix)
@@ -93,7 +95,14 @@ def newest_across(
             continue
         start = json.loads(position) if position else None
         answers[pk] = table.query(
-            pk, index=index, sk_between=(low, high), newest_first=True, limit=page.limit, start_key=start, where=where
+            pk,
+            index=index,
+            sk_between=(low, high),
+            newest_first=True,
+            limit=page.limit,
+            start_key=start,
+            where=where,
+            fields=fields,
         )
     sort_key = f"{index}SK"
     # a shard not read to its end may still hold anything older than where it stopped: nothing

@@ -181,9 +181,10 @@ def query(
     sk_between: tuple[str, str] | None = None,
     where: Cond | None = None,
     consistent: bool = False,
+    fields: Sequence[str] = (),
 ) -> tuple[list[Item], Item | None]:
     """One page of a partition (optionally of an index), filtered by ``where``:
-    ``(items, last_evaluated_key)``."""
+    ``(items, last_evaluated_key)``; only ``fields`` of each item (and its keys) when given."""
     from botocore.exceptions import ClientError
 
     pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
@@ -199,6 +200,9 @@ def query(
         arguments["IndexName"] = index
     if where is not None:
         arguments["FilterExpression"] = expression.condition(where)
+    if fields:
+        names = dict.fromkeys(("PK", "SK", *((f"{index}PK", f"{index}SK") if index else ()), *fields))
+        arguments["ProjectionExpression"] = ", ".join(expression.name(name) for name in names)
     arguments.update(expression.arguments())
     arguments["ExpressionAttributeValues"] = to_dynamo(arguments["ExpressionAttributeValues"])
     if limit:
