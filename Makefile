@@ -20,10 +20,11 @@ WEB := web
 WEB_STAMP := $(WEB)/node_modules/.package-lock.json
 STACK ?= grounded
 
-.PHONY: dev test install lint typecheck unit js js-install web web-install web-build deploy browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
+.PHONY: dev dev-reset test install lint typecheck unit js js-install web web-install web-build deploy browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
 
 help:
-	@echo "make dev    start the local cloud on http://localhost:$(PORT)"
+	@echo "make dev    start the local cloud on http://localhost:$(PORT) (reloads on code changes; data kept in .grounded/state; ARGS=--ephemeral keeps nothing)"
+	@echo "make dev-reset  forget the local cloud's data (and the demo org)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  print the benchmarks' figures"
 	@echo "make web    the dashboard (web/): lint, type-check, component tests, build"
@@ -43,7 +44,10 @@ install: $(STAMP)
 dev: install
 	@if [ "$(NODE_OK)" = yes ]; then $(MAKE) --no-print-directory web-build; \
 	else echo "Node.js >= 20 not found: the API runs, but the dashboard is not built (install Node >= 20, then make web)"; fi
-	$(BIN)/python -m local --port $(PORT)
+	$(BIN)/python -m local --port $(PORT) --reload $(ARGS)
+
+dev-reset:
+	rm -rf .grounded/state .grounded/demo.env
 
 lint: install
 	$(BIN)/ruff check .

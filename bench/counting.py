@@ -66,10 +66,13 @@ def report_calls(title: str, places: tuple[str, ...], per: int, unit: str) -> No
             print(f"  total {where:<18} {summary}")
 
 
-def bench_cloud(parameters: dict[str, str] | None = None) -> tuple[LocalCloud, httpx.Client, dict[str, str], str]:
-    """A local cloud with a signed-up org and an agent that has a snapshot: ``(cloud, api, headers, agent)``."""
+def bench_cloud(
+    parameters: dict[str, str] | None = None, state_dir: Path | None = None
+) -> tuple[LocalCloud, httpx.Client, dict[str, str], str]:
+    """A local cloud with a signed-up org and an agent that has a snapshot: ``(cloud, api, headers, agent)``;
+    its data kept in ``state_dir`` (as ``make dev`` keeps it) when given."""
     settings = {"LogLevel": "ERROR", "PasswordHashRounds": "4", **(parameters or {})}
-    options = CloudOptions(port=0, tick_schedules=False, parameters=settings)
+    options = CloudOptions(port=0, tick_schedules=False, parameters=settings, state_dir=state_dir)
     cloud = LocalCloud(ROOT / "template.yaml", options).start()
     api = httpx.Client(base_url=cloud.url, timeout=120)
     signup = api.post(

@@ -1,6 +1,6 @@
 """Ingestion cost and speed on the local cloud.
 
-    .venv/bin/python bench/ingest.py [--batches 10] [--batch-size 100] [--sessions-per-batch 10]
+    .venv/bin/python bench/ingest.py [--batches 10] [--batch-size 100] [--sessions-per-batch 10] [--state-dir]
 
 Prints, for one batch of traces: the AWS requests made per trace on the ingest path (the traces
 function), on the normalization path (the normalize worker), and by Lambda's SQS poller; then the
@@ -11,7 +11,9 @@ from counting real boto3 calls against the emulator; nothing is estimated.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -51,9 +53,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--sessions-per-batch", type=int, default=10)
+    parser.add_argument("--state-dir", action="store_true", help="keep the data on disk, as make dev does")
     args = parser.parse_args()
 
-    cloud, api, headers, agent = bench_cloud()
+    state = Path(tempfile.mkdtemp(prefix="grounded-bench-state-")) if args.state_dir else None
+    cloud, api, headers, agent = bench_cloud(state_dir=state)
     key = api.post("/api/keys", json={"name": "bench"}, headers=headers).json()["key"]
     headers = {"Authorization": f"Bearer {key}"}
     api.get("/api/agents", headers=headers)  # warm the authorizer cache and every container
@@ -83,7 +87,14 @@ def main() -> None:
     print(f"  ingest (202s):           {total / (accepted - started):8.0f} traces/s  ({per_batch_ms:.0f} ms per batch)")
     print(f"  end to end (normalized): {total / (finished - started):8.0f} traces/s  ({finished - started:.1f} s)")
     print(f"  local cloud, one process, python {sys.version.split()[0]}; moto serializes emulator requests")
+    if state is not None:
+        if cloud.persistence is not None:
+            cloud.persistence.flush()
+        journal = state / "journal.jsonl"
+        print(f"  data kept on disk (as make dev): journal {journal.stat().st_size / total:,.0f} bytes per trace")
     cloud.stop()
+    if state is not None:
+        shutil.rmtree(state, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -21,7 +22,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-schedules", action="store_true", help="do not tick schedules (fire them on demand)")
     parser.add_argument("--no-demo", action="store_true", help="do not create the demo org, key and agent")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--state-dir", type=Path, default=Path(".grounded/state"), help="where data is kept across restarts"
+    )
+    parser.add_argument("--ephemeral", action="store_true", help="keep nothing: data lives in memory until stop")
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="start again when functions/, shared/, statemachines/ or the template change",
+    )
     args = parser.parse_args(argv)
+    if args.reload:
+        from local.reloader import run_with_reload
+
+        given = list(sys.argv[1:] if argv is None else argv)
+        raise SystemExit(run_with_reload([arg for arg in given if arg != "--reload"], args.template.resolve()))
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for noisy in ("botocore", "mangum", "werkzeug", "httpx"):
@@ -34,18 +49,21 @@ def main(argv: list[str] | None = None) -> None:
         region=args.region,
         tick_schedules=not args.no_schedules,
         parameters={"LogLevel": args.log_level},
+        state_dir=None if args.ephemeral else args.state_dir,
     )
     cloud = LocalCloud(args.template, options).start()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    if options.state_dir is not None:
+        print(f"Data kept in {options.state_dir} ({cloud.restored.summary()} restored)", flush=True)
     if not args.no_demo:
-        from local.demo import create_demo, write_env
+        from local.demo import keep_demo, write_env
 
-        demo = create_demo(cloud.url)
+        demo = keep_demo(cloud.url, options.state_dir)
         env_file = Path(".grounded/demo.env")
         write_env(demo, env_file)
-        print(demo.banner(env_file), flush=True)
+        print(demo.banner(env_file, kept=options.state_dir is not None), flush=True)
     dashboard = Path(args.template).resolve().parent / "web" / "dist" / "index.html"
     if dashboard.exists():
         print(f"Dashboard: {cloud.url}/  (log in with the demo login above)", flush=True)

@@ -31,6 +31,7 @@ from local.emulator import ACCOUNT_ID, start_emulator
 from local.event_sources import Queue, SqsPoller
 from local.expiry import sweep as sweep_table
 from local.frontdoor import ApiIdentity, FrontDoor, HttpApi, json_response
+from local.persistence import Persistence, Restored
 from local.runtime import DeployedFunction, FunctionFailed, LambdaRuntime
 from local.schedules import ScheduledRule, Scheduler, parse_schedule, utc_now
 from local.static_site import StaticSite
@@ -39,6 +40,7 @@ from local.template import dashboard_headers, load_template, package, translate
 log = logging.getLogger("grounded.local")
 
 ARTIFACT_BUCKET = "grounded-local-artifacts"
+STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 LOCAL_API_ID = "local"
 #: where the local cloud's emails come from (they land in its outbox, GET /_local/outbox)
 LOCAL_SENDER = "no-reply@grounded.local"
@@ -67,6 +69,9 @@ class CloudOptions:
     #: The dashboard's built files (default: web/dist beside the template), served at / when the
     #: template declares the dashboard's CloudFront response-headers policy.
     web_root: Path | None = None
+    #: Where the emulated data is kept across restarts (local/persistence.py); ``None``: in memory
+    #: only, gone at stop (tests).
+    state_dir: Path | None = None
 
 
 def _zip_folder(folder: Path) -> bytes:
@@ -106,6 +111,8 @@ class LocalCloud:
         self.front_door: FrontDoor
         self._mock: Any = None
         self._boto: dict[str, Any] = {}
+        self.persistence: Persistence | None = None
+        self.restored = Restored()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
@@ -125,6 +132,7 @@ class LocalCloud:
         self._deploy(cfn)
         self._finish_deployment(cfn)
         self._verify_sender()
+        self._restore_state()
         self.runtime = LambdaRuntime(self._deployed_functions(template.functions()))
         self._apply_function_environment()
         workarounds.run_real_handlers(self.runtime)
@@ -137,6 +145,7 @@ class LocalCloud:
         self.scheduler = Scheduler(
             self._scheduled_rules(rule_ids), self._deliver_scheduled_event, utc_now, ACCOUNT_ID, self.options.region
         )
+        self._follow_runs([lid for lid, res in cfn["Resources"].items() if res["Type"] == STATE_MACHINE])
         if self.options.tick_schedules:
             self.scheduler.start()
             self._sweeper = threading.Thread(target=self._sweep_now_and_then, name="ttl-sweep", daemon=True)
@@ -153,6 +162,7 @@ class LocalCloud:
         site = StaticSite(web_root, headers) if headers is not None else None
         self.front_door = FrontDoor(api, self._local_routes(), self.options.host, self.options.port, site)
         self.front_door.start()
+        self._restart_executions()
         log.info("local cloud up in %.2fs", time.monotonic() - started)
         return self
 
@@ -162,7 +172,42 @@ class LocalCloud:
         self.scheduler.stop()
         for poller in self.pollers:
             poller.stop()
+        if self.persistence is not None:
+            workarounds.REQUEST_OBSERVERS.remove(self.persistence.observe)
+            self.persistence.stop()
         self._mock.stop()
+
+    def _follow_runs(self, machines: list[str]) -> None:
+        """Kept schedules' next runs apply; from now on they and running executions are kept."""
+        if self.persistence is None:
+            return
+        for name, at in self.restored.next_runs.items():
+            if name in self.scheduler.rules:
+                self.scheduler.rules[name].next_run = datetime.fromisoformat(at)
+        self.persistence.follow(self.scheduler.rules, machines, self.client("stepfunctions"))
+
+    def _restart_executions(self) -> None:
+        """Executions that were running at the stop start again (same name and input)."""
+        for record in self.restored.executions:
+            machine = self.resources[record["machine"]]
+            try:
+                self.client("stepfunctions").start_execution(
+                    stateMachineArn=machine, name=record["execution"], input=record["input"]
+                )
+            except Exception:
+                log.exception("the execution %s could not be started again", record["execution"])
+
+    def _restore_state(self) -> None:
+        """Bring back what the state folder kept (before anything runs), then keep what changes."""
+        if self.options.state_dir is None:
+            return
+        self.persistence = Persistence(self.options.state_dir, self.options.region, self.resources)
+        with workarounds.EMULATOR_LOCK:
+            restored = self.persistence.restore()
+        log.info("state restored from %s: %s", self.options.state_dir, restored.summary())
+        self.restored = restored
+        workarounds.REQUEST_OBSERVERS.append(self.persistence.observe)
+        self.persistence.start()
 
     @property
     def url(self) -> str:
@@ -210,7 +255,7 @@ class LocalCloud:
                 workarounds.apply_time_to_live(self.client("dynamodb"), self.resources[logical_id], specification)
                 if specification.get("Enabled"):
                     self.ttl_attributes[logical_id] = specification["AttributeName"]
-            elif resource["Type"] == "AWS::StepFunctions::StateMachine":
+            elif resource["Type"] == STATE_MACHINE:
                 machines.append(self.resources[logical_id].split(":")[-1])
         if machines:
             workarounds.make_state_machines_executable(

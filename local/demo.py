@@ -1,12 +1,16 @@
 """First run: a demo org with a user, a secret key and an agent, made through the public API so
-the quickstart works a minute after ``make dev``. The local cloud keeps everything in memory, so
-each start makes a fresh one; its credentials are printed and written to ``.grounded/demo.env``.
+the quickstart works a minute after ``make dev``; its credentials are printed and written to
+``.grounded/demo.env``. With a state folder (the default), the demo is kept there too
+(``demo.json``, readable by its owner only) and the next start reuses it while it still logs in:
+same user, key and agent, so ``demo.env`` stays valid. In memory only (``--ephemeral``) each start
+makes a fresh one.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
@@ -30,9 +34,10 @@ class Demo:
             f"export GROUNDED_AGENT_ID={self.agent_id}\n"
         )
 
-    def banner(self, env_file: Path) -> str:
+    def banner(self, env_file: Path, kept: bool = False) -> str:
+        where = "kept across restarts; make dev-reset starts over" if kept else "in memory, made anew at each start"
         return (
-            f"Demo org ready (in memory, made anew at each start):\n"
+            f"Demo org ready ({where}):\n"
             f"  log in:      {self.email} / {self.password}\n"
             f"  secret key:  {self.api_key}\n"
             f"  agent:       {self.agent_id}\n"
@@ -77,3 +82,26 @@ def write_env(demo: Demo, env_file: Path) -> None:
     env_file.parent.mkdir(parents=True, exist_ok=True)
     env_file.write_text(demo.env())
     env_file.chmod(0o600)
+
+
+def keep_demo(url: str, state_dir: Path | None) -> Demo:
+    """The demo kept in ``state_dir`` if it still logs in and its key still works; else a new one
+    (kept there for the next start)."""
+    saved = state_dir / "demo.json" if state_dir else None
+    if saved is not None and saved.exists():
+        demo = Demo(**{**json.loads(saved.read_text()), "url": url})
+        if _still_works(demo):
+            return demo
+    demo = create_demo(url)
+    if saved is not None:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps(asdict(demo)))
+        saved.chmod(0o600)
+    return demo
+
+
+def _still_works(demo: Demo) -> bool:
+    with httpx.Client(base_url=demo.url, timeout=30) as api:
+        login = api.post("/api/auth/login", json={"email": demo.email, "password": demo.password})
+        key = api.get(f"/api/agents/{demo.agent_id}", headers={"Authorization": f"Bearer {demo.api_key}"})
+    return login.status_code == 200 and key.status_code == 200

@@ -6,13 +6,17 @@ behind them are in docs/local-cloud.md ("What the emulator does differently").
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from local.runtime import LambdaRuntime
+
+log = logging.getLogger("grounded.local")
 
 #: Resource types the local cloud serves itself instead of deploying them into moto.
 SERVED_BY_LOCAL_CLOUD = {
@@ -190,6 +194,9 @@ def keep_no_stream_records() -> None:
 
 #: held while the emulator applies one request (and while the local cloud reads its state directly)
 EMULATOR_LOCK = threading.RLock()
+#: told ``(request, status)`` after the emulator applied a request, still under its lock (the
+#: local cloud's persistence: what a write changed is read before any other request runs)
+REQUEST_OBSERVERS: list[Callable[[Any, int], None]] = []
 
 
 def serialize_emulator_calls() -> None:
@@ -209,7 +216,13 @@ def serialize_emulator_calls() -> None:
         if "/functions/" in request.url and request.url.rstrip("/").endswith("/invocations"):
             return original(self, request)
         with lock:
-            return original(self, request)
+            response = original(self, request)
+            for observer in REQUEST_OBSERVERS:
+                try:
+                    observer(request, int(response[0]) if response else 500)  # (status, headers, body)
+                except Exception:
+                    log.exception("an observer of the emulator's requests failed")
+            return response
 
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
     BotocoreStubber._grounded_serialized = True  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -17,10 +18,17 @@ READY = re.compile(r"ready on (http://\S+)")
 
 @contextmanager
 def cloud_process(
-    template: Path, *extra_args: str, timeout: float = 60.0, output: list[str] | None = None
+    template: Path,
+    *extra_args: str,
+    timeout: float = 60.0,
+    output: list[str] | None = None,
+    state_dir: Path | None = None,
+    stop_with: signal.Signals = signal.SIGTERM,
 ) -> Iterator[str]:
     """Start ``python -m local --port 0`` on ``template``; yield its URL once it says it is ready.
-    ``output``, if given, collects what the process prints."""
+    ``output``, if given, collects what the process prints. Its data is kept in ``state_dir``
+    (none given: ``--ephemeral``); it is stopped with ``stop_with`` (``SIGKILL``: a crash)."""
+    keeping = ["--state-dir", str(state_dir)] if state_dir is not None else ["--ephemeral"]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -32,6 +40,7 @@ def cloud_process(
             "0",
             "--log-level",
             "WARNING",
+            *keeping,
             *extra_args,
         ],
         cwd=ROOT,
@@ -61,7 +70,7 @@ def cloud_process(
             raise AssertionError("the local cloud did not become ready:\n" + "".join(output[-40:]))
         yield url[0]
     finally:
-        process.terminate()
+        process.send_signal(stop_with)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
