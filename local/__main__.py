@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from local.cloud import CloudOptions, LocalCloud
+from local.reloader import RELOAD_CODE_FLAG
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="start again when functions/, shared/, statemachines/ or the template change",
     )
+    parser.add_argument(RELOAD_CODE_FLAG, action="store_true", help=argparse.SUPPRESS)  # given by --reload
     args = parser.parse_args(argv)
     if args.reload:
         from local.reloader import run_with_reload
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         tick_schedules=not args.no_schedules,
         parameters={"LogLevel": args.log_level},
         state_dir=None if args.ephemeral else args.state_dir,
+        reload_code=args.reload_code,
     )
     cloud = LocalCloud(args.template, options).start()
     stopped = threading.Event()

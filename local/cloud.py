@@ -32,6 +32,7 @@ from local.event_sources import Queue, SqsPoller
 from local.expiry import sweep as sweep_table
 from local.frontdoor import ApiIdentity, FrontDoor, HttpApi, json_response
 from local.persistence import Persistence, Restored
+from local.reloader import CodeWatcher
 from local.runtime import DeployedFunction, FunctionFailed, LambdaRuntime
 from local.schedules import ScheduledRule, Scheduler, parse_schedule, utc_now
 from local.static_site import StaticSite
@@ -72,6 +73,8 @@ class CloudOptions:
     #: Where the emulated data is kept across restarts (local/persistence.py); ``None``: in memory
     #: only, gone at stop (tests).
     state_dir: Path | None = None
+    #: Load the functions' code again when a file of it changes (``--reload``; local/reloader.py).
+    reload_code: bool = False
 
 
 def _zip_folder(folder: Path) -> bytes:
@@ -112,6 +115,7 @@ class LocalCloud:
         self._mock: Any = None
         self._boto: dict[str, Any] = {}
         self.persistence: Persistence | None = None
+        self._code_watcher: CodeWatcher | None = None
         self.restored = Restored()
 
     # ------------------------------------------------------------------ lifecycle
@@ -163,11 +167,15 @@ class LocalCloud:
         self.front_door = FrontDoor(api, self._local_routes(), self.options.host, self.options.port, site)
         self.front_door.start()
         self._restart_executions()
+        if self.options.reload_code:
+            self._watch_code()
         log.info("local cloud up in %.2fs", time.monotonic() - started)
         return self
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._code_watcher is not None:
+            self._code_watcher.stop()
         self.front_door.stop()
         self.scheduler.stop()
         for poller in self.pollers:
@@ -176,6 +184,15 @@ class LocalCloud:
             workarounds.REQUEST_OBSERVERS.remove(self.persistence.observe)
             self.persistence.stop()
         self._mock.stop()
+
+    def _watch_code(self) -> None:
+        folders = sorted({folder for function in self.runtime.functions() for folder in function.source.folders})
+        self._code_watcher = CodeWatcher(
+            folders,
+            lambda: self.runtime.reload(after=workarounds.make_shared_clients_first),
+            self.template_path.parent,
+        )
+        self._code_watcher.start()
 
     def _follow_runs(self, machines: list[str]) -> None:
         """Kept schedules' next runs apply; from now on they and running executions are kept."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import sys
 import threading
 import time
@@ -98,13 +99,38 @@ class LambdaRuntime:
 
     def _handler(self, function: DeployedFunction) -> Callable[[Any, Any], Any]:
         with self._load_lock:
-            if function.name not in self._handlers:
-                for folder in (function.source.code_dir, *function.source.layer_dirs):
-                    if str(folder) not in sys.path:
-                        sys.path.append(str(folder))
-                module = importlib.import_module(function.source.module)
-                self._handlers[function.name] = getattr(module, function.source.attribute)
-            return self._handlers[function.name]
+            return self._load(function)
+
+    def _load(self, function: DeployedFunction) -> Callable[[Any, Any], Any]:
+        """The function's handler, imported the first time (the caller holds the load lock)."""
+        if function.name not in self._handlers:
+            for folder in function.source.folders:
+                if str(folder) not in sys.path:
+                    sys.path.append(str(folder))
+            module = importlib.import_module(function.source.module)
+            self._handlers[function.name] = getattr(module, function.source.attribute)
+        return self._handlers[function.name]
+
+    def reload(self, after: Callable[[], None] = lambda: None) -> list[str]:
+        """Forget every module loaded from the functions' code and layer folders and load the
+        handlers again from disk (``after`` runs before any invocation gets them: the core's shared
+        clients are made again there). Invocations already running finish on the code they
+        started with. The modules reloaded."""
+        folders = {str(folder) + os.sep for function in self.functions() for folder in function.source.folders}
+        with self._load_lock:
+            stale = [
+                name
+                for name, module in list(sys.modules.items())
+                if any(str(getattr(module, "__file__", None) or "").startswith(folder) for folder in folders)
+            ]
+            for name in stale:
+                del sys.modules[name]
+            self._handlers.clear()
+            importlib.invalidate_caches()
+            for function in self.functions():
+                self._load(function)
+            after()
+        return stale
 
     def load_all(self) -> None:
         """Import every handler now, one after the other, before anything is served: in AWS each

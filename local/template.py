@@ -37,6 +37,11 @@ class FunctionSource:
     layer_dirs: tuple[Path, ...] = ()
 
     @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where its modules are imported from: its code folder, then its layers'."""
+        return (self.code_dir, *self.layer_dirs)
+
+    @property
     def module(self) -> str:
         return self.handler.rsplit(".", 1)[0]
 
