@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -83,8 +84,20 @@ def list_insights(
     )
 
 
+#: how long a busy agent's recent session costs are reused by a container (its typical cost moves
+#: slowly once it has ``most`` sessions; an agent with fewer is read every time)
+RECENT_COSTS_SECONDS = 30.0
+_recent_costs: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
+
+
 def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:
-    """The agent's latest sessions (id and cost), newest first: one Query per shard of the listing."""
+    """The agent's latest sessions (id and cost), newest first: one Query per shard of the listing
+    (kept for :data:`RECENT_COSTS_SECONDS` once the agent has ``most`` of them)."""
+    kept = _recent_costs.get((org_id, agent_id))
+    if kept is not None and kept[0] > time.monotonic() and len(kept[1]) >= most:
+        return kept[1]
     listing = keys.every_shard(keys.agent_sessions(org_id, agent_id))
     items, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most), fields=("id", "costNanos"))
-    return [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]
+    recent = [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]
+    _recent_costs[(org_id, agent_id)] = (time.monotonic() + RECENT_COSTS_SECONDS, recent)
+    return recent
