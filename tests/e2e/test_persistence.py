@@ -38,6 +38,11 @@ def restored_count(printed: list[str], what: str) -> int:
     return int(found.group(1))
 
 
+def journal(state: Path) -> str:
+    path = state / "journal.jsonl"
+    return path.read_text() if path.exists() else ""
+
+
 def stamp(seconds_ago: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - seconds_ago))
 
@@ -113,7 +118,12 @@ def test_data_survives_a_clean_stop_and_a_crash(tmp_path: Path) -> None:
             # a crash right after a write: the trace and its queued message survive it
             late = {"id": "kept-late", "agentId": agent, "sessionId": "kept", "startedAt": stamp(30), "output": "late"}
             assert api.post("/api/traces/batch", json={"traces": [late]}).status_code == 202
-            time.sleep(0.6)  # flushed to disk (every 0.25 s); the worker waits up to 1 s to fill a batch
+
+            # on disk (flushed every 0.25 s) — while the worker still waits (up to 1 s) to fill a batch
+            def queued_on_disk() -> bool:
+                return any('"queue"' in line and "kept-late" in line for line in journal(state).splitlines())
+
+            wait_until(queued_on_disk, timeout=5, interval=0.02, what="the trace's message on disk")
 
         third: list[str] = []
         with cloud_process(TEMPLATE, "--no-schedules", output=third, state_dir=state) as url:
@@ -210,7 +220,7 @@ def test_an_eval_run_in_the_middle_of_its_steps_finishes_after_a_crash(tmp_path:
             run_id = api.post(
                 "/api/evals/runs", json={"suiteId": suite["id"], "mode": "endpoint", "target": target}
             ).json()["id"]
-            time.sleep(2.0)  # the execution is seen running and kept (once a second)
+            wait_until(lambda: '"execution"' in journal(state), timeout=10, what="the running execution kept")
             assert api.get(f"/api/evals/runs/{run_id}").json()["status"] == "RUNNING"
 
         second: list[str] = []
