@@ -100,26 +100,14 @@ def _key_of(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def written_keys(operation: str, params: dict[str, Any]) -> list[tuple[str, str, bool, int]]:
-    """``(pk, sk, in a transaction, request item size)`` of each item a write request writes."""
-    found: list[tuple[str, str, bool, int]] = []
+    """``(pk, sk, in a transaction, size sent)`` of each item a write request writes (the size of
+    the item put, or of the key: what a put that failed its condition is billed on)."""
+    from local.persistence import written_items
 
-    def add(body: dict[str, Any], transactional: bool) -> None:
-        item = body.get("Item")
-        size = item_size(_typed(item)) if item else 0
-        found.append((*_key_of(item or body["Key"]), transactional, size))
-
-    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
-        add(params, False)
-    elif operation == "BatchWriteItem":
-        for requests in params["RequestItems"].values():
-            for request in requests:
-                add(request.get("PutRequest") or request["DeleteRequest"], False)
-    elif operation == "TransactWriteItems":
-        for entry in params["TransactItems"]:
-            (kind, body), *_ = entry.items()
-            if kind != "ConditionCheck":
-                add(body, True)
-    return found
+    return [
+        (*_key_of(written), transactional, item_size(_typed(written)))
+        for _, written, transactional in written_items(operation, params)
+    ]
 
 
 def shape_of_sort_key(sk: str) -> str:

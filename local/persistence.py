@@ -64,6 +64,25 @@ def _body(request: Any) -> bytes:
     return body.encode() if isinstance(body, str) else bytes(body)
 
 
+def written_items(operation: str, body: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
+    """What a DynamoDB write request writes: ``(table, item or key, in a transaction)`` for each
+    item — whatever the values' form (DynamoDB JSON, or the resource API's Python values)."""
+    found: list[tuple[str, dict[str, Any], bool]] = []
+    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+        found.append((body["TableName"], body.get("Item") or body["Key"], False))
+    elif operation == "BatchWriteItem":
+        for table_name, requests in body["RequestItems"].items():
+            for entry in requests:
+                written = entry.get("PutRequest", {}).get("Item") or entry["DeleteRequest"]["Key"]
+                found.append((table_name, written, False))
+    elif operation == "TransactWriteItems":
+        for entry in body["TransactItems"]:
+            (kind, op), *_ = entry.items()
+            if kind != "ConditionCheck":
+                found.append((op["TableName"], op.get("Item") or op["Key"], True))
+    return found
+
+
 def write_atomically(path: Path, lines: Iterator[str]) -> None:
     """``path`` holds ``lines`` whole or keeps what it held: written aside, synced, renamed over."""
     aside = path.with_name(path.name + ".tmp")
@@ -244,21 +263,8 @@ class Persistence:
         operation = _header(request, "X-Amz-Target").rpartition(".")[2]
         if operation not in _DYNAMODB_WRITES:
             return
-        body = json.loads(_body(request))
-        targets: list[tuple[str, dict[str, Any]]] = []
-        if operation in ("PutItem", "UpdateItem", "DeleteItem"):
-            targets.append((body["TableName"], body.get("Item") or body["Key"]))
-        elif operation == "BatchWriteItem":
-            for table_name, requests in body["RequestItems"].items():
-                for entry in requests:
-                    written = entry.get("PutRequest", {}).get("Item") or entry["DeleteRequest"]["Key"]
-                    targets.append((table_name, written))
-        else:
-            for entry in body["TransactItems"]:
-                (kind, op), *_ = entry.items()
-                if kind != "ConditionCheck":
-                    targets.append((op["TableName"], op.get("Item") or op["Key"]))
-        self._append(record for table_name, key in targets if (record := self._item_record(table_name, key)))
+        targets = written_items(operation, json.loads(_body(request)))
+        self._append(record for table_name, key, _ in targets if (record := self._item_record(table_name, key)))
 
     def _observe_s3(self, request: Any, host: str) -> None:
         if request.method not in ("PUT", "POST", "DELETE"):
