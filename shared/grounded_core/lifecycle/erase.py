@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from grounded_core import adapters
+from grounded_core.ingest.traces import legacy_session_traces
 from grounded_core.sessions.store import erase_session_items
 from grounded_core.store import keys, table
 
@@ -36,9 +37,8 @@ def erase_traces(org_id: str, trace_ids: Iterable[str]) -> int:
 def session_trace_ids(org_id: str, session_id: str) -> list[str]:
     """The session's traces: their items in its partition, and (normalized by an older version)
     their index entries."""
-    pk = keys.session(org_id, session_id)
-    placed = table.query_all(pk, keys.TRACE_IN_SESSION_PREFIX, consistent=True)
-    linked = table.query_all(pk, keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
+    placed = table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, consistent=True)
+    linked = legacy_session_traces(org_id, session_id)
     return list(dict.fromkeys(str(item["id"]) for item in [*placed, *linked]))
 
 
