@@ -3,7 +3,7 @@
 It always answers ``isAuthorized: true`` and passes what it resolved as the context; the function
 turns an unresolved credential into a JSON 401 with the reason (an HTTP API authorizer can only
 produce a bare 403, which would break the API's error contract). The credential is the
-``Authorization`` header, or on ``POST /api/telemetry`` a publishable key in ``?key=``, or the
+``Authorization`` header, or on ``POST /api/telemetry`` and ``POST /api/scores`` a publishable key in ``?key=``, or the
 dashboard's ``HttpOnly`` session cookie (with ``X-Grounded-CSRF`` on state-changing requests).
 """
 

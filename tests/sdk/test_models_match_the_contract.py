@@ -37,6 +37,7 @@ SERVER_NAME = {
     "Overview": "Overview",
     "Price": "PriceEntry",
     "Policy": "Policy",
+    "Score": "Score",
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
     "AuthSession": "Session",

@@ -418,6 +418,55 @@ class AsyncPolicies(_AsyncResource):
         await self._send("DELETE", f"policies/{policy_id}")
 
 
+class AsyncScores(_AsyncResource):
+    async def create(
+        self,
+        *,
+        name: str,
+        value: bool | float | str,
+        trace_id: str | None = None,
+        span_id: str | None = None,
+        session_id: str | None = None,
+        run_id: str | None = None,
+        case_id: str | None = None,
+        comment: str | None = None,
+        source: str = "sdk",
+        score_id: str | None = None,
+    ) -> m.Score:
+        """Score a trace (or one of its spans: ``span_id`` with ``trace_id``), a session, or an eval
+        result (``run_id`` and ``case_id``). ``score_id`` makes it idempotent: sent again, the same
+        score; with another value or comment, they replace the first."""
+        body = _body(
+            id=score_id, name=name, value=value, trace_id=trace_id, span_id=span_id, session_id=session_id,
+            run_id=run_id, case_id=case_id, comment=comment, source=source,
+        )  # fmt: skip
+        return await self._call("POST", "scores", m.Score, json=body)
+
+    async def list(
+        self,
+        *,
+        trace_id: str | None = None,
+        span_id: str | None = None,
+        session_id: str | None = None,
+        run_id: str | None = None,
+        case_id: str | None = None,
+        name: str | None = None,
+        source: str | None = None,
+        agent_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> m.Page[m.Score]:
+        """A target's scores, or (by ``name``) an org's scores of one name, newest first."""
+        params = {
+            "traceId": trace_id, "spanId": span_id, "sessionId": session_id, "runId": run_id, "caseId": case_id,
+            "name": name, "source": source, "agentId": agent_id, "from": since, "to": until, "limit": limit,
+            "cursor": cursor,
+        }  # fmt: skip
+        return await self._list("scores", m.Score, params)
+
+
 class AsyncKeys(_AsyncResource):
     async def create(
         self,

@@ -206,6 +206,24 @@ class Policy(Model):
     per: str
 
 
+class Score(Model):
+    id: str
+    name: str
+    value: bool | float | str
+    data_type: str
+    source: str
+    target: str
+    agent_id: str
+    comment: str | None = None
+    trace_id: str | None = None
+    span_id: str | None = None
+    session_id: str | None = None
+    run_id: str | None = None
+    case_id: str | None = None
+    created_at: str
+    version: int = 0
+
+
 class ApiKey(Model):
     id: str
     name: str

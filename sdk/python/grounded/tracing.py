@@ -168,6 +168,7 @@ class Trace:
         self.status = "ok"
         self.error: str | None = None
         self.spans: list[Span] = []
+        self._scores: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
     def run(self) -> _Run:
@@ -180,12 +181,42 @@ class Trace:
             self.spans.append(span)
         return span
 
+    def score(
+        self,
+        name: str,
+        value: bool | float | str,
+        *,
+        comment: str | None = None,
+        span_id: str | None = None,
+        source: str = "sdk",
+        score_id: str | None = None,
+    ) -> str:
+        """Score this trace (or one of its spans): sent after the trace itself, in the background.
+        The score's id (returned) is made here, so a retry never records it twice."""
+        body = {
+            "id": score_id or f"scr_{uuid.uuid4().hex}",
+            "name": name,
+            "value": value,
+            "comment": comment,
+            "source": source,
+            "traceId": self.id,
+            "spanId": span_id,
+        }
+        body = {key: field for key, field in body.items() if field is not None}
+        with self._lock:
+            if self.ended_at is None:  # the trace is not sent yet: its scores follow it
+                self._scores.append(body)
+                return str(body["id"])
+        self._tracing._enqueue_score(body)
+        return str(body["id"])
+
     def end(self, output: Any = None, error: BaseException | None = None) -> None:
-        """Finish the trace and queue it (once)."""
+        """Finish the trace and queue it (once), then the scores given while it ran."""
         with self._lock:
             if self.ended_at is not None:
                 return
             self.ended_at = _now()
+            scores, self._scores = self._scores, []
         if output is not None:
             self.output = output
         if error is not None:
@@ -193,6 +224,8 @@ class Trace:
         for span in self.spans:
             span.end()
         self._tracing._enqueue(self.body())
+        for score in scores:
+            self._tracing._enqueue_score(score)
 
     def body(self) -> dict[str, Any]:
         body = {
@@ -226,7 +259,8 @@ class Tracing:
         self.flush_interval = flush_interval
         self.on_result = on_result
         self.dropped = 0
-        self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=max_queue)
+        #: traces and scores, in the order they were given: ``("trace" | "score", body)``
+        self._queue: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue(maxsize=max_queue)
         self._pending = 0
         self._idle = threading.Condition()
         self._wake = threading.Event()
@@ -287,19 +321,22 @@ class Tracing:
         )
 
     # ------------------------------------------------------------------ sending
-    def _enqueue(self, body: dict[str, Any]) -> None:
+    def _enqueue(self, body: dict[str, Any], kind: str = "trace") -> None:
         with self._idle:
             try:
-                self._queue.put_nowait(body)
+                self._queue.put_nowait((kind, body))
             except queue.Full:
                 self.dropped += 1
                 log.warning(
-                    "grounded: the trace queue is full; trace %s dropped (%d so far)", body.get("id"), self.dropped
+                    "grounded: the trace queue is full; %s %s dropped (%d so far)", kind, body.get("id"), self.dropped
                 )
                 return
             self._pending += 1
         if self._queue.qsize() >= self.batch_size:
             self._wake.set()
+
+    def _enqueue_score(self, body: dict[str, Any]) -> None:
+        self._enqueue(body, "score")
 
     def _work(self) -> None:
         while not self._stopped.is_set():
@@ -310,7 +347,7 @@ class Tracing:
 
     def _drain(self) -> None:
         while True:
-            batch: list[dict[str, Any]] = []
+            batch: list[tuple[str, dict[str, Any]]] = []
             while len(batch) < self.batch_size:
                 try:
                     batch.append(self._queue.get_nowait())
@@ -318,7 +355,11 @@ class Tracing:
                     break
             if not batch:
                 return
-            self._send(batch)
+            traces = [body for kind, body in batch if kind == "trace"]
+            if traces:
+                self._send(traces)
+            for score in (body for kind, body in batch if kind == "score"):  # after the traces they score
+                self._send_score(score)
             with self._idle:
                 self._pending -= len(batch)
                 self._idle.notify_all()
@@ -335,6 +376,12 @@ class Tracing:
             log.warning(
                 "grounded: trace %s rejected: %s (%s)", batch[rejected.index].get("id"), rejected.error, rejected.code
             )
+
+    def _send_score(self, body: dict[str, Any]) -> None:
+        try:
+            self.client.scores.create(**_score_arguments(body))
+        except Exception as error:  # retried by the client already: report, never crash the app
+            log.warning("grounded: score %s could not be sent: %s", body.get("id"), error)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Send everything queued now; ``True`` when the queue emptied within ``timeout``."""
@@ -353,6 +400,12 @@ class Tracing:
         self.flush(timeout)
         self._stopped.set()
         self._wake.set()
+
+
+def _score_arguments(body: dict[str, Any]) -> dict[str, Any]:
+    from pydantic.alias_generators import to_snake
+
+    return {("score_id" if key == "id" else to_snake(key)): value for key, value in body.items()}
 
 
 def observe(kind: str = "custom", name: str | None = None) -> Callable[[F], F]:

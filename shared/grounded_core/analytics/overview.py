@@ -14,6 +14,7 @@ from grounded_core.errors import Invalid
 from grounded_core.identity.principal import Principal
 from grounded_core.model import ApiModel
 from grounded_core.pricing.cost import usd
+from grounded_core.scores.counters import DayScores
 from grounded_core.store import keys, table
 from grounded_core.store.listing import time_bound
 
@@ -45,12 +46,24 @@ class Series(ApiModel):
     drift_by_severity: list[DriftPoint]
 
 
+class ScoreSeries(ApiModel):
+    """One score name over the range: its daily average (numbers, and yes/no as 1/0) and counts."""
+
+    name: str
+    average: list[Point]
+    count: int
+    overall_average: float | None
+    #: for a categorical score: how often each category was given in the range
+    categories: dict[str, int]
+
+
 class Overview(ApiModel):
     from_: str = Field(alias="from")
     to: str
     agent_id: str | None
     days: list[str]
     series: Series
+    scores: list[ScoreSeries]
     totals: dict[str, float | int | None]
 
 
@@ -83,6 +96,35 @@ def rollups(org_id: str, agent_id: str | None, first: date, last: date) -> dict[
         found |= {str(item["SK"]).removeprefix("DAY#"): item for item in items}
         if not start:
             return found
+
+
+def score_series(labels: list[str], counters: dict[str, dict[str, Any]]) -> list[ScoreSeries]:
+    """Every score name given in the range, by name."""
+    days = {day: DayScores(counters.get(day, {})) for day in labels}
+    names = sorted(set().union(*(scores.names() for scores in days.values())))
+    shown = []
+    for name in names:
+        sums = {day: scores.sums.get(name, 0.0) for day, scores in days.items()}
+        counts = {day: scores.counts.get(name, 0) for day, scores in days.items()}
+        categories: dict[str, int] = {}
+        for scores in days.values():
+            for category, times in scores.categories.get(name, {}).items():
+                categories[category] = categories.get(category, 0) + times
+        total = sum(counts.values())
+        shown.append(
+            ScoreSeries(
+                name=name,
+                average=[Point(date=day, value=_mean(sums[day], counts[day])) for day in labels],
+                count=total + sum(categories.values()),
+                overall_average=_mean(sum(sums.values()), total),
+                categories=categories,
+            )
+        )
+    return shown
+
+
+def _mean(total: float, count: int) -> float | None:
+    return round(total / count, 4) if count else None
 
 
 def overview(
@@ -123,6 +165,7 @@ def overview(
                 DriftPoint(date=day, **{s: number(day, f"drift_{s}") for s in SEVERITIES}) for day in labels
             ],
         ),
+        scores=score_series(labels, counters),
         totals={
             "sessions": total["sessions"],
             "traces": total["traces"],

@@ -146,6 +146,9 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/policies/{policy_id}": needs("agents:read"),
     "PATCH /api/policies/{policy_id}": needs("agents:write"),
     "DELETE /api/policies/{policy_id}": needs("agents:write"),
+    # scores and feedback (a publishable key: its end users' feedback on its agent's traces)
+    "POST /api/scores": needs("scores:write", publishable=True),
+    "GET /api/scores": needs("scores:read"),
     # pricing
     "GET /api/pricing": needs("analytics:read"),
     "PUT /api/pricing/{model_prefix}": ADMIN,

@@ -25,7 +25,7 @@ from grounded_core.store import keys, table
 LAST_USED_EVERY = timedelta(minutes=5)
 #: routes that take a publishable key in the ``key`` query parameter (browsers' ``sendBeacon``
 #: cannot set headers)
-KEY_IN_URL_ROUTES = frozenset({"POST /api/telemetry"})
+KEY_IN_URL_ROUTES = frozenset({"POST /api/telemetry", "POST /api/scores"})
 KIND_OF_KEY = {"secret": "secret_key", "publishable": "publishable_key"}
 
 
@@ -86,7 +86,7 @@ def resolve_request(
     if url_key and key_kind(url_key) == "secret":
         return refused(
             "A secret key must never travel in a URL: send it in the Authorization header. "
-            "Only a publishable key (pk_…) may be given as ?key= (on POST /api/telemetry).",
+            "Only a publishable key (pk_…) may be given as ?key= (on POST /api/telemetry and POST /api/scores).",
             "secret_key_in_url",
         )
     if not authorization and url_key and route_key in KEY_IN_URL_ROUTES:

@@ -39,6 +39,7 @@ READ_SCOPES = frozenset(
         "jobs:read",
         "evals:read",
         "analytics:read",
+        "scores:read",
     }
 )
 WRITE_SCOPES = frozenset(
@@ -50,12 +51,14 @@ WRITE_SCOPES = frozenset(
         "connectors:write",
         "jobs:write",
         "evals:write",
+        "scores:write",
     }
 )
 ADMIN_SCOPE = "admin"
 ALL_SCOPES = READ_SCOPES | WRITE_SCOPES | {ADMIN_SCOPE}
-#: A publishable key lives in a browser: it may write its agent's telemetry and traces, nothing else.
-PUBLISHABLE_SCOPES = frozenset({"telemetry:write", "traces:write"})
+#: A publishable key lives in a browser: it may write its agent's telemetry and traces, and its end
+#: users' feedback on those traces — nothing else.
+PUBLISHABLE_SCOPES = frozenset({"telemetry:write", "traces:write", "scores:write"})
 #: A secret key created without scopes gets everything but administration.
 DEFAULT_SECRET_SCOPES = READ_SCOPES | WRITE_SCOPES
 

@@ -34,7 +34,7 @@ OWN_EXPIRY = (keys.OTEL_SPAN_PREFIX, keys.OTEL_STATE_SK)
 def _time_of_session_item(item: Item, session: Item) -> str | None:
     if item["SK"] == keys.SESSION_SK:
         return str(item.get("lastSeenAt") or item.get("startedAt"))
-    return str(item.get("timestamp") or session.get("startedAt"))
+    return str(item.get("timestamp") or item.get("createdAt") or session.get("startedAt"))  # createdAt: a score
 
 
 def desired_expiry(item: Item, timestamp: str | None, retention: Retention) -> int | bool | None:

@@ -268,6 +268,26 @@ def result(case_id: str) -> str:
     return f"RESULT#{case_id}"
 
 
+# ---------------------------------------------------------------- scores
+
+
+def score(score_id: str) -> str:
+    """A score's item, in the partition of what it scores (a trace, a session, an eval run)."""
+    return f"{SCORE_PREFIX}{score_id}"
+
+
+SCORE_PREFIX = "SCORE#"
+
+
+def named_scores(org_id: str, name: str) -> str:
+    """GSI1 listing of an org's scores of one name by time (sharded: a judge may score every trace)."""
+    return f"ORG#{org_id}#SCORES#{name}"
+
+
+def score_sort(created_at: str, score_id: str) -> str:
+    return f"{created_at}#{score_id}"
+
+
 # ---------------------------------------------------------------- policies, drift, insights
 
 

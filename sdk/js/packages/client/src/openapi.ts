@@ -1111,6 +1111,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Scores
+         * @description Needs `scores:read`.
+         */
+        get: operations["list_scores_api_scores_get"];
+        put?: never;
+        /**
+         * Create Score
+         * @description Needs `scores:write`.
+         */
+        post: operations["create_score_api_scores_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions": {
         parameters: {
             query?: never;
@@ -2188,6 +2212,8 @@ export interface components {
             days: string[];
             /** From */
             from: string;
+            /** Scores */
+            scores: components["schemas"]["ScoreSeries"][];
             series: components["schemas"]["Series"];
             /** To */
             to: string;
@@ -2284,6 +2310,13 @@ export interface components {
         Page_Run_: {
             /** Items */
             items: components["schemas"]["Run"][];
+            /** Nextcursor */
+            nextCursor?: string | null;
+        };
+        /** Page[Score] */
+        Page_Score_: {
+            /** Items */
+            items: components["schemas"]["Score"][];
             /** Nextcursor */
             nextCursor?: string | null;
         };
@@ -2667,6 +2700,112 @@ export interface components {
              * @default 60
              */
             intervalMinutes?: number;
+        };
+        /** Score */
+        Score: {
+            /** Agentid */
+            agentId: string;
+            /** Caseid */
+            caseId?: string | null;
+            /** Comment */
+            comment?: string | null;
+            /** Createdat */
+            createdAt: string;
+            /**
+             * Datatype
+             * @enum {string}
+             */
+            dataType: "numeric" | "boolean" | "categorical";
+            /** Day */
+            day: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Orgid */
+            orgId: string;
+            /** Runid */
+            runId?: string | null;
+            /** Sessionid */
+            sessionId?: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "api" | "sdk" | "user" | "judge";
+            /** Spanid */
+            spanId?: string | null;
+            /**
+             * Target
+             * @enum {string}
+             */
+            target: "trace" | "session" | "result";
+            /** Traceid */
+            traceId?: string | null;
+            /** Updatedat */
+            updatedAt: string;
+            /** Value */
+            value: boolean | number | string;
+            /**
+             * Version
+             * @default 0
+             */
+            version?: number;
+        };
+        /**
+         * ScoreCreate
+         * @description ``id``: the client's own (letters, digits, ``_.:-``), which makes the request idempotent:
+         *     sent again it answers the same score; sent with another value or comment it replaces them.
+         */
+        ScoreCreate: {
+            /** Caseid */
+            caseId?: string | null;
+            /** Comment */
+            comment?: string | null;
+            /** Id */
+            id?: string | null;
+            /**
+             * Name
+             * @description letters, digits and `_.:-`, at most 64
+             */
+            name: string;
+            /** Runid */
+            runId?: string | null;
+            /** Sessionid */
+            sessionId?: string | null;
+            /**
+             * Source
+             * @default api
+             * @enum {string}
+             */
+            source?: "api" | "sdk" | "user" | "judge";
+            /** Spanid */
+            spanId?: string | null;
+            /** Traceid */
+            traceId?: string | null;
+            /**
+             * Value
+             * @description a number, true/false, or a category (1 to 64 characters)
+             */
+            value: boolean | number | string;
+        };
+        /**
+         * ScoreSeries
+         * @description One score name over the range: its daily average (numbers, and yes/no as 1/0) and counts.
+         */
+        ScoreSeries: {
+            /** Average */
+            average: components["schemas"]["Point"][];
+            /** Categories */
+            categories: {
+                [key: string]: number;
+            };
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+            /** Overallaverage */
+            overallAverage: number | null;
         };
         /** Series */
         Series: {
@@ -10396,6 +10535,222 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    list_scores_api_scores_get: {
+        parameters: {
+            query?: {
+                traceId?: string | null;
+                spanId?: string | null;
+                sessionId?: string | null;
+                runId?: string | null;
+                caseId?: string | null;
+                name?: string | null;
+                source?: string | null;
+                agentId?: string | null;
+                from?: string | null;
+                to?: string | null;
+                /** @description Items per page (1-200). */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Score_"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    create_score_api_scores_post: {
+        parameters: {
+            query?: {
+                /** @description A publishable key (pk_…) for a browser's sendBeacon; a secret key here is refused. */
+                key?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreCreate"];
+                "text/plain": components["schemas"]["ScoreCreate"];
+            };
+        };
+        responses: {
+            /** @description A score with this id was there: answered (or replaced) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Score"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Score"];
+                };
             };
             /** @description Malformed request (not JSON, a bad cursor) */
             400: {

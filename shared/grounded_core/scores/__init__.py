@@ -1,0 +1,1 @@
+"""Scores and feedback on traces, spans, sessions and eval results."""
