@@ -126,3 +126,31 @@ def test_a_browser_visit_and_its_backend_trace_are_one_session(
     assert session["anonymousId"] == visit["anonymousId"]
     timeline = api.get(f"/api/sessions/{session['id']}/timeline", headers=owner.headers).json()["items"]
     assert_one_timeline(timeline, trace_id)
+
+    with static_site(route) as site:
+        recorded = give_feedback(site, settings, trace_id)
+    assert recorded == [True, True, False]  # the second verdict replaced the first; opted out: not sent
+    scores = api.get("/api/scores", params={"traceId": trace_id}, headers=owner.headers).json()["items"]
+    assert [(s["name"], s["value"], s["source"], s["comment"]) for s in scores] == [
+        ("feedback", False, "user", "wrong order number")
+    ]
+
+
+def give_feedback(site: str, settings: dict[str, Any], trace_id: str) -> list[bool]:
+    """A visitor on another origin gives a thumbs up to the answer, changes it to a thumbs down with a
+    comment, then opts out and tries once more."""
+    with browser() as chromium:
+        page = chromium.new_context().new_page()
+        failures: list[str] = []
+        page.on("requestfailed", lambda request: failures.append(request.url))
+        page.goto(f"{site}/?grounded={json.dumps(settings)}")
+        recorded: list[bool] = page.evaluate(
+            """async (traceId) => [
+                await analytics.feedback(traceId, true),
+                await analytics.feedback(traceId, false, { comment: "wrong order number" }),
+                (analytics.optOut(), await analytics.feedback(traceId, true)),
+            ]""",
+            trace_id,
+        )
+        assert not [url for url in failures if "/api/scores" in url]
+    return recorded

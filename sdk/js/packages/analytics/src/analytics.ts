@@ -4,6 +4,7 @@
  * rejections, batched to `POST /api/telemetry`; what is left goes by `sendBeacon` when the page is
  * hidden. `getContext()` hands `{ sessionId, anonymousId, userId }` to a backend, whose traces
  * (`tracing.startTraceFromBrowser(context)`) then join the same session timeline.
+ * `feedback(traceId, value)` records the visitor's verdict on an answer (thumbs up/down, a rating).
  */
 
 import { browserStore, Identity, newId, type Store } from "./ids.js";
@@ -39,6 +40,14 @@ export interface Context {
   userId?: string;
 }
 
+export interface FeedbackOptions {
+  /** The score's name (default "feedback"). */
+  name?: string;
+  comment?: string;
+  /** One span of the trace. */
+  spanId?: string;
+}
+
 export interface Analytics {
   /** Records a page view (done for you unless `pageViews: false`). */
   page(properties?: Record<string, unknown>): void;
@@ -49,6 +58,10 @@ export interface Analytics {
   /** Stops all sending and forgets the ids (remembered in this browser until `optIn()`). */
   optOut(): void;
   optIn(): void;
+  /** The visitor's feedback on a trace of this agent (`true`/`false` for thumbs up/down, a number
+   * or a category). One per visitor, trace and name: giving it again replaces it. Resolves `true`
+   * when it was recorded (`false` after `optOut()`, or when the API could not be reached). */
+  feedback(traceId: string, value: boolean | number | string, options?: FeedbackOptions): Promise<boolean>;
   /** Sends what is queued now. */
   flush(): Promise<void>;
   /** Removes every listener and timer, sending what is left by beacon. */
@@ -71,6 +84,20 @@ function label(element: Element): string {
     element.id ||
     element.tagName.toLowerCase()
   ).slice(0, 200);
+}
+
+/** A short, stable hash (53 bits, hex) — the visitor's feedback id on one trace. */
+export function shortHash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
 }
 
 export function createAnalytics(options: AnalyticsOptions): Analytics {
@@ -226,6 +253,20 @@ export function createAnalytics(options: AnalyticsOptions): Analytics {
       queue = [];
     },
     optIn: () => identity.optIn(),
+    async feedback(traceId, value, feedbackOptions = {}) {
+      if (identity.optedOut) return false;
+      const name = feedbackOptions.name ?? "feedback";
+      const who = identity.anonymousId();
+      return sender.score({
+        id: `fb_${shortHash(`${name}|${traceId}|${feedbackOptions.spanId ?? ""}|${who}`)}`,
+        name,
+        value,
+        source: "user",
+        traceId,
+        ...(feedbackOptions.spanId && { spanId: feedbackOptions.spanId }),
+        ...(feedbackOptions.comment && { comment: feedbackOptions.comment }),
+      });
+    },
     flush,
     shutdown() {
       beaconTheRest();

@@ -1,3 +1,9 @@
-export { type Analytics, type AnalyticsOptions, type Context, createAnalytics } from "./analytics.js";
+export {
+  type Analytics,
+  type AnalyticsOptions,
+  type Context,
+  createAnalytics,
+  type FeedbackOptions,
+} from "./analytics.js";
 export { Identity, type Store } from "./ids.js";
 export { apiRoot, type Event } from "./sender.js";

@@ -28,9 +28,29 @@ export const BEACON_BYTES = 60_000; // browsers cap a beacon's queued data at 64
 
 export class Sender {
   readonly url: string;
+  readonly scoresUrl: string;
 
   constructor(root: string, publishableKey: string) {
     this.url = `${root}/telemetry?key=${encodeURIComponent(publishableKey)}`;
+    this.scoresUrl = `${root}/scores?key=${encodeURIComponent(publishableKey)}`;
+  }
+
+  /** One end-user score, the same CORS-simple way; `true` when the API kept it. */
+  async score(body: Record<string, unknown>): Promise<boolean> {
+    try {
+      const response = await fetch(this.scoresUrl, {
+        method: "POST",
+        headers: { "content-type": "text/plain;charset=UTF-8" },
+        body: JSON.stringify(body),
+        keepalive: true,
+        credentials: "omit",
+      });
+      if (!response.ok)
+        console.warn(`grounded: feedback refused (${response.status}): ${await response.text()}`);
+      return response.ok;
+    } catch {
+      return false;
+    }
   }
 
   /** One batch by fetch; `true` when the API took it (202, or 207 with some refused: those are

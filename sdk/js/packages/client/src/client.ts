@@ -48,6 +48,7 @@ export class Grounded implements Caller {
   readonly analytics: r.Analytics;
   readonly pricing: r.Pricing;
   readonly policies: r.Policies;
+  readonly scores: r.Scores;
   readonly insights: r.Insights;
   readonly keys: r.Keys;
   readonly auth: r.Auth;
@@ -82,6 +83,7 @@ export class Grounded implements Caller {
     this.analytics = new r.Analytics(this);
     this.pricing = new r.Pricing(this);
     this.policies = new r.Policies(this);
+    this.scores = new r.Scores(this);
     this.insights = new r.Insights(this);
     this.keys = new r.Keys(this);
     this.auth = new r.Auth(this);

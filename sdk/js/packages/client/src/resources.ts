@@ -321,6 +321,18 @@ export class Policies extends Resource {
   }
 }
 
+/** Scores of traces (and their spans), sessions and eval results. An `id` of your own makes a
+ * create idempotent: sent again, the same score (200); with another value or comment, replaced. */
+export class Scores extends Resource {
+  create(body: t.ScoreCreate, options?: RequestOptions) {
+    return this.client.call<t.Score>("POST", "scores", { body, options });
+  }
+  /** A target's scores (`traceId`, `sessionId` or `runId`), or one `name`'s, newest first. */
+  list(filters: t.FiltersOf<"/api/scores"> = {}) {
+    return this.client.list<t.Score>("scores", filters);
+  }
+}
+
 export class Insights extends Resource {
   list(filters: t.FiltersOf<"/api/insights"> = {}) {
     return this.client.list<t.Insight>("insights", filters);

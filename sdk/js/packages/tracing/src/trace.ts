@@ -1,7 +1,7 @@
 /** A trace and its spans, as the API's `TraceIn` and `SpanIn` take them. */
 
 import { randomBytes, randomUUID } from "node:crypto";
-import type { SpanIn, TraceIn } from "@grounded/client";
+import type { ScoreCreate, SpanIn, TraceIn } from "@grounded/client";
 import { currentSpan, storage } from "./context.js";
 
 export type SpanKind = "llm" | "tool" | "retrieval" | "chain" | "step" | "custom" | (string & {});
@@ -95,9 +95,21 @@ export class Span {
 
 export type TraceFields = Omit<TraceIn, "startedAt" | "spans">;
 
-/** What `Tracing` does with a trace once it ends. */
+/** What `Tracing` does with a trace once it ends, and with its scores. */
 export interface TraceSink {
-  enqueue(trace: Trace): void;
+  enqueue(trace: Trace, scores: ScoreCreate[]): void;
+  /** A score of a trace already ended: sent once the trace is. */
+  score(traceId: string, score: ScoreCreate): void;
+}
+
+export interface ScoreOptions {
+  comment?: string;
+  /** One of this trace's spans. */
+  spanId?: string;
+  /** Default "sdk". */
+  source?: "api" | "sdk" | "user" | "judge";
+  /** Your own id (default: made here, so a retry never records it twice). */
+  id?: string;
 }
 
 export class Trace {
@@ -108,6 +120,7 @@ export class Trace {
   status: "ok" | "error" = "ok";
   error: string | undefined;
   readonly spans: Span[] = [];
+  private scores: ScoreCreate[] = [];
 
   constructor(
     private readonly sink: TraceSink,
@@ -159,7 +172,24 @@ export class Trace {
     return span;
   }
 
-  /** Ends the trace (once) and queues it to be sent. */
+  /** Scores this trace (or one of its spans, `spanId`): sent after the trace, in the background.
+   * Returns the score's id. */
+  score(name: string, value: boolean | number | string, options: ScoreOptions = {}): string {
+    const score = defined({
+      id: options.id ?? `scr_${randomUUID().replaceAll("-", "")}`,
+      name,
+      value,
+      comment: options.comment,
+      source: options.source ?? "sdk",
+      traceId: this.id,
+      spanId: options.spanId,
+    }) as ScoreCreate;
+    if (this.ended) this.sink.score(this.id, score);
+    else this.scores.push(score);
+    return score.id as string;
+  }
+
+  /** Ends the trace (once) and queues it to be sent, then the scores given while it ran. */
   end(outcome: { output?: unknown; error?: unknown } = {}): void {
     if (this.ended) return;
     this.endedAt = now();
@@ -169,7 +199,9 @@ export class Trace {
       this.error = describe(outcome.error);
     }
     for (const span of this.spans) span.end();
-    this.sink.enqueue(this);
+    const scores = this.scores;
+    this.scores = [];
+    this.sink.enqueue(this, scores);
   }
 
   body(): TraceIn {

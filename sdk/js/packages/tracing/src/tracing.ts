@@ -13,9 +13,10 @@
  * as is a batch whose request failed after the client's own retries, up to `maxAttempts`. The
  * queue is bounded: past `maxQueue` a trace is dropped with a warning rather than growing the
  * heap. What is queued is sent when the process is about to exit on its own (`beforeExit`).
+ * A trace's scores (`trace.score()`) are sent once the trace was accepted, one request each.
  */
 
-import type { Grounded, ItemResult, TraceIn } from "@grounded/client";
+import type { Grounded, ItemResult, ScoreCreate, TraceIn } from "@grounded/client";
 import { TracingError } from "./errors.js";
 import { Trace, type TraceFields, type TraceSink } from "./trace.js";
 
@@ -69,6 +70,8 @@ export interface BrowserContext {
 
 interface Queued {
   body: TraceIn;
+  /** sent once the trace is accepted */
+  scores: ScoreCreate[];
   attempts: number;
   notBefore: number;
 }
@@ -89,6 +92,8 @@ export class Tracing implements TraceSink {
   private readonly onError: (error: unknown, traces: TraceIn[]) => void;
   private queue: Queued[] = [];
   private sending: Promise<void> | undefined;
+  /** scores being sent (flush waits for them) */
+  private readonly scoring = new Set<Promise<void>>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly onExit = () => {
     if (this.queue.length > 0) void this.flush();
@@ -158,14 +163,31 @@ export class Tracing implements TraceSink {
     return this.queue.length;
   }
 
-  enqueue(trace: Trace): void {
+  enqueue(trace: Trace, scores: ScoreCreate[] = []): void {
     if (this.queue.length >= this.maxQueue) {
       this.dropped += 1;
       console.warn(`grounded: the trace queue is full; trace ${trace.id} dropped (${this.dropped} so far)`);
       return;
     }
-    this.queue.push({ body: trace.body(), attempts: 0, notBefore: 0 });
+    this.queue.push({ body: trace.body(), scores, attempts: 0, notBefore: 0 });
     if (this.queue.length >= this.batchSize) void this.send(false);
+  }
+
+  score(traceId: string, score: ScoreCreate): void {
+    const waiting = this.queue.find((queued) => queued.body.id === traceId);
+    if (waiting) waiting.scores.push(score);
+    else this.sendScores([score]);
+  }
+
+  private sendScores(scores: ScoreCreate[]): void {
+    for (const score of scores) {
+      const sent = this.client.scores
+        .create(score)
+        .then(() => undefined)
+        .catch((error: unknown) => console.warn(`grounded: score ${score.id} could not be sent: ${error}`));
+      this.scoring.add(sent);
+      void sent.finally(() => this.scoring.delete(sent));
+    }
   }
 
   /** Sends everything queued now (waiting out a rate limit's `Retry-After` if one is pending);
@@ -176,6 +198,7 @@ export class Tracing implements TraceSink {
       const wait = Math.min(...this.queue.map((queued) => queued.notBefore)) - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    await Promise.all([...this.scoring]);
   }
 
   /** Flushes, then stops the timer and the exit hook. */
@@ -221,7 +244,11 @@ export class Tracing implements TraceSink {
     }
     for (const result of answer.results) {
       const queued = batch[result.index];
-      if (queued === undefined || result.status === "accepted") continue;
+      if (queued === undefined) continue;
+      if (result.status === "accepted") {
+        this.sendScores(queued.scores);
+        continue;
+      }
       if (
         result.httpStatus === 429 &&
         this.retry([queued], (result.retryAfterSeconds ?? 1) * 1000).length > 0
