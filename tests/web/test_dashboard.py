@@ -284,6 +284,21 @@ class Journey:
         self.page.get_by_role("list", name="Spans").get_by_text("lookup_order").wait_for()
         self.watched.visit("trace")
 
+    def review_the_trace(self) -> None:
+        """A thumbs up, changed to a thumbs down: one review, replaced; the day's average charted."""
+        page = self.page
+        scores = page.get_by_role("region", name="Scores")
+        scores.get_by_role("button", name="Good").click()
+        scores.get_by_role("cell", name="yes", exact=True).wait_for()
+        assert scores.get_by_role("button", name="Good").get_attribute("aria-pressed") == "true"
+        scores.get_by_role("button", name="Bad").click()
+        scores.get_by_role("cell", name="no", exact=True).wait_for()
+        assert scores.get_by_role("row").count() == 2, "one review (and the header row)"
+        self.watched.visit("trace-reviewed")
+        page.get_by_role("link", name="Analytics").click()
+        page.get_by_role("figure", name="Score: review per day").locator(".recharts-line-dot").first.wait_for()
+        self.watched.visit("analytics-scores")
+
     def open_every_other_page(self) -> None:
         for name in ("Drift", "Insights", "Connectors", "Jobs", "Policies", "Pricing", "Settings", "Agents"):
             self.page.get_by_role("link", name=name, exact=True).click()
@@ -357,6 +372,7 @@ def test_a_team_uses_the_dashboard(
     journey.run_an_eval_from_a_template()
     journey.see_the_analytics_charts()
     journey.open_a_trace()
+    journey.review_the_trace()
     journey.see_an_error_state()
     journey.invite_a_member(chromium)
     journey.revoke_the_key(api)

@@ -14,7 +14,7 @@ import {
   YAxis,
 } from "recharts";
 import type { Schemas } from "../api";
-import { Card, Empty, formatNumber, formatUsd, Loaded, PageHeader } from "../components/ui";
+import { Badge, Card, Empty, formatNumber, formatUsd, Loaded, PageHeader } from "../components/ui";
 import { useOne } from "../queries";
 import { AgentSelect } from "./Sessions";
 
@@ -72,18 +72,24 @@ function Series({
   points,
   format,
   kind = "line",
+  zeroIsData = false,
 }: {
   title: string;
   unit: string;
   points: Point[];
   format: (n: number) => string;
   kind?: "line" | "area";
+  /** a day at 0 is a value (an average), not the absence of one (a count); the axis shows 0 to 1
+   * at least (a yes/no score's range) */
+  zeroIsData?: boolean;
 }) {
   const data = points.map((point) => ({ date: point.date, value: point.value }));
   const Chart = kind === "area" ? AreaChart : LineChart;
   return (
     <Card title={`${title} (${unit})`}>
-      {data.every((point) => !point.value) ? (
+      {data.every((point) =>
+        zeroIsData ? point.value === null || point.value === undefined : !point.value,
+      ) ? (
         <Empty />
       ) : (
         <figure className="chart" aria-label={`${title} per day`}>
@@ -96,6 +102,9 @@ function Series({
                 tickFormatter={(n: number) => format(n)}
                 width={72}
                 allowDecimals={format !== formatNumber}
+                {...(zeroIsData && {
+                  domain: [(low: number) => Math.min(0, low), (high: number) => Math.max(1, high)],
+                })}
               />
               <Tooltip
                 formatter={(value) => [format(Number(value)), unit]}
@@ -128,6 +137,39 @@ function Series({
         </figure>
       )}
     </Card>
+  );
+}
+
+type ScoreSeries = Schemas["ScoreSeries"];
+
+const average = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 2 });
+
+/** A score name's card: its daily average as a line, or for a category how often each was given. */
+function ScoreChart({ score }: { score: ScoreSeries }) {
+  if (Object.keys(score.categories).length > 0) {
+    const counted = Object.entries(score.categories).sort(([, a], [, b]) => b - a);
+    return (
+      <Card title={`Score: ${score.name} (${formatNumber(score.count)} given)`}>
+        <ul className="score-categories" aria-label={`${score.name} by category`}>
+          {counted.map(([category, times]) => (
+            <li key={category}>
+              <Badge tone="info">{category}</Badge> {formatNumber(times)}
+            </li>
+          ))}
+        </ul>
+      </Card>
+    );
+  }
+  const overall =
+    score.overallAverage === null || score.overallAverage === undefined ? "—" : average(score.overallAverage);
+  return (
+    <Series
+      title={`Score: ${score.name}`}
+      unit={`average/day; ${overall} overall, ${formatNumber(score.count)} given`}
+      points={score.average}
+      format={average}
+      zeroIsData
+    />
   );
 }
 
@@ -183,6 +225,9 @@ export default function Analytics() {
                     format={chart.format}
                     kind={chart.kind}
                   />
+                ))}
+                {found.scores.map((score) => (
+                  <ScoreChart key={score.name} score={score} />
                 ))}
                 <Card title="Drift reports by severity (reports/day)">
                   {drift.length === 0 ? (

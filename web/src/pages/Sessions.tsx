@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { api, type Schemas } from "../api";
 import { ListTable } from "../components/DataTable";
+import { ScoresCard } from "../components/Scores";
 import {
   Badge,
   Card,
@@ -271,6 +272,7 @@ export function SessionPage() {
               </ul>
             </Card>
           ) : null}
+          <ScoresCard target={{ sessionId: found.id }} />
           <Card title="Timeline">
             <Loaded query={timeline} empty={(page) => page.items.length === 0}>
               {(page) => (

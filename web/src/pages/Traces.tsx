@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import type { Schemas } from "../api";
 import { ListTable } from "../components/DataTable";
+import { ScoresCard } from "../components/Scores";
 import {
   Badge,
   Card,
@@ -123,6 +124,7 @@ export function TracePage() {
               <p>Spans are stored as a payload.</p>
             )}
           </Card>
+          <ScoresCard target={{ traceId: found.id }} />
           <div className="two-columns">
             <Card title="Input">
               <Preformatted label="Trace input">{show(found.input)}</Preformatted>
