@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
-from grounded_core.evals import runs, suites
+from grounded_core.evals import from_trace, runs, suites
 from grounded_core.evals.models import (
     Case,
     CaseBatch,
+    CaseFromTrace,
     CaseIn,
     CasePatch,
     Result,
@@ -82,6 +83,13 @@ def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], 
     if "cases" in body:
         return Cases(cases=suites.add_cases(principal, suite_id, validate_body(CaseBatch, body).cases))
     return suites.add_cases(principal, suite_id, [validate_body(CaseIn, body)])[0]
+
+
+@router.post("/suites/{suite_id}/cases/from-trace", status_code=201, response_model=Case)
+def add_case_from_trace(suite_id: str, request: CaseFromTrace, principal: Caller) -> Case:
+    """A case made of a production trace (or one turn of it), linked back to it. Needs
+    ``traces:read`` too."""
+    return from_trace.case_from_trace(principal, suite_id, request)
 
 
 @router.get("/suites/{suite_id}/cases", response_model=Page[Case])

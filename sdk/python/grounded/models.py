@@ -138,7 +138,10 @@ class Case(Model):
     id: str
     suite_id: str
     input: Any = None
+    expected: Any = None
     assertions: list[dict[str, Any]] = []
+    #: the production trace it was made of: ``{"traceId", "turnId", "sessionId", "agentId"}``
+    source: dict[str, Any] | None = None
 
 
 class Template(Model):

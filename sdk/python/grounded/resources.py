@@ -309,6 +309,25 @@ class Evals(_Resource):
     def add_cases(self, suite_id: str, cases: list[dict[str, Any]]) -> Any:
         return self._send("POST", f"evals/suites/{suite_id}/cases", json={"cases": cases}, pick=("cases", m.Case))
 
+    def add_case_from_trace(
+        self,
+        suite_id: str,
+        *,
+        trace_id: str,
+        turn_id: str | None = None,
+        expected_output: bool = False,
+        assertions: list[dict[str, Any]] | None = None,
+        name: str | None = None,
+        tags: list[str] | None = None,
+    ) -> m.Case:
+        """A case made of a production trace (or, with ``turn_id``, one exchange of it), linked back
+        to it; ``expected_output`` keeps what the agent answered as the expected output."""
+        body = _body(
+            trace_id=trace_id, turn_id=turn_id, expected="output" if expected_output else None,
+            assertions=assertions, name=name, tags=tags,
+        )  # fmt: skip
+        return self._call("POST", f"evals/suites/{suite_id}/cases/from-trace", m.Case, json=body)
+
     def list_cases(self, suite_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Case]:
         return self._list(f"evals/suites/{suite_id}/cases", m.Case, {"limit": limit, "cursor": cursor})
 

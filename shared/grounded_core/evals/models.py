@@ -71,6 +71,28 @@ class CasePatch(ApiModel):
     tags: list[str] | None = Field(None, max_length=20)
 
 
+class CaseSource(ApiModel):
+    """Where a case came from in production: the trace (and the turn) it was made of."""
+
+    trace_id: str
+    turn_id: str | None = None
+    session_id: str | None = None
+    agent_id: str | None = None
+
+
+class CaseFromTrace(ApiModel):
+    """A case made of a production trace: its input (or, with ``turnId``, that turn's user message)
+    and, with ``expected: "output"``, what the agent answered as the expected output."""
+
+    trace_id: str = Field(min_length=1, max_length=128)
+    turn_id: str | None = Field(None, min_length=1, max_length=128)
+    expected: Literal["output"] | None = None
+    name: str | None = Field(None, max_length=200)
+    #: what a run checks; default with ``expected``: the output equals it (text: ignoring case)
+    assertions: list[Assertion] | None = Field(None, min_length=1, max_length=20)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
 class TemplateImport(StoredModel):
     """A template imported into a suite: put-if-absent makes a second import a 409."""
 
@@ -93,6 +115,8 @@ class Case(StoredModel):
     assertions: list[Assertion]
     tags: list[str] = Field(default_factory=list)
     template_id: str | None = None
+    #: the production trace it was made of, when it was
+    source: CaseSource | None = None
     created_at: str
     #: bumped by every change; a write is conditional on the version it read
     version: int = 0

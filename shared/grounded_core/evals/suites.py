@@ -68,7 +68,7 @@ def delete_suite(principal: Principal, suite_id: str) -> None:
 # ---------------------------------------------------------------- cases
 
 
-def _new_case(org_id: str, suite_id: str, case: CaseIn, created: str, template_id: str | None = None) -> Case:
+def new_case(org_id: str, suite_id: str, case: CaseIn, created: str, template_id: str | None = None) -> Case:
     return Case(
         id=new_id("cas"),
         org_id=org_id,
@@ -82,7 +82,7 @@ def _new_case(org_id: str, suite_id: str, case: CaseIn, created: str, template_i
 def add_cases(principal: Principal, suite_id: str, cases: list[CaseIn], now: datetime | None = None) -> list[Case]:
     get_suite(principal, suite_id)
     created = iso(now or utc_now())
-    made = [_new_case(principal.org_id, suite_id, case, created) for case in cases]
+    made = [new_case(principal.org_id, suite_id, case, created) for case in cases]
     table.batch_put(case.to_item() for case in made)
     return made
 
@@ -131,6 +131,6 @@ def import_template(principal: Principal, suite_id: str, template_id: str, now: 
         table.put(marker.to_item(), when=absent())
     except ConditionFailed:
         raise Conflict(f"Template {template_id} is already in this suite.", code="template_already_imported") from None
-    made = [_new_case(principal.org_id, suite_id, case, created, template_id) for case in template.cases]
+    made = [new_case(principal.org_id, suite_id, case, created, template_id) for case in template.cases]
     table.batch_put(case.to_item() for case in made)
     return len(made)

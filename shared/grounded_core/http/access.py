@@ -124,6 +124,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "DELETE /api/evals/suites/{suite_id}": needs("evals:write"),
     "POST /api/evals/suites/{suite_id}/cases": needs("evals:write"),
     "GET /api/evals/suites/{suite_id}/cases": needs("evals:read"),
+    "POST /api/evals/suites/{suite_id}/cases/from-trace": needs("evals:write"),  # and traces:read
     "PATCH /api/evals/cases/{case_id}": needs("evals:write"),
     "DELETE /api/evals/cases/{case_id}": needs("evals:write"),
     "GET /api/evals/templates": needs("evals:read"),

@@ -637,6 +637,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evals/suites/{suite_id}/cases/from-trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Case From Trace
+         * @description A case made of a production trace (or one turn of it), linked back to it. Needs
+         *     ``traces:read`` too.
+         *
+         *     Needs `evals:write`.
+         */
+        post: operations["add_case_from_trace_api_evals_suites__suite_id__cases_from_trace_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evals/suites/{suite_id}/import": {
         parameters: {
             query?: never;
@@ -1494,6 +1517,7 @@ export interface components {
             name?: string | null;
             /** Orgid */
             orgId: string;
+            source?: components["schemas"]["CaseSource"] | null;
             /** Suiteid */
             suiteId: string;
             /** Tags */
@@ -1516,6 +1540,25 @@ export interface components {
             caseId: string;
             /** Casename */
             caseName: string | null;
+        };
+        /**
+         * CaseFromTrace
+         * @description A case made of a production trace: its input (or, with ``turnId``, that turn's user message)
+         *     and, with ``expected: "output"``, what the agent answered as the expected output.
+         */
+        CaseFromTrace: {
+            /** Assertions */
+            assertions?: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"])[] | null;
+            /** Expected */
+            expected?: "output" | null;
+            /** Name */
+            name?: string | null;
+            /** Tags */
+            tags?: string[];
+            /** Traceid */
+            traceId: string;
+            /** Turnid */
+            turnId?: string | null;
         };
         /** CaseIn */
         CaseIn: {
@@ -1542,6 +1585,20 @@ export interface components {
             name?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /**
+         * CaseSource
+         * @description Where a case came from in production: the trace (and the turn) it was made of.
+         */
+        CaseSource: {
+            /** Agentid */
+            agentId?: string | null;
+            /** Sessionid */
+            sessionId?: string | null;
+            /** Traceid */
+            traceId: string;
+            /** Turnid */
+            turnId?: string | null;
         };
         /** Cases */
         Cases: {
@@ -7476,6 +7533,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Case"] | components["schemas"]["Cases"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    add_case_from_trace_api_evals_suites__suite_id__cases_from_trace_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseFromTrace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             /** @description Malformed request (not JSON, a bad cursor) */

@@ -179,6 +179,12 @@ export class Cases extends Resource {
     const path = `evals/suites/${id(suiteId)}/cases`;
     return (await this.client.call<{ cases: t.Case[] }>("POST", path, { body: { cases }, options })).cases;
   }
+  /** A case made of a production trace (or one exchange of it, `turnId`), linked back to it;
+   * `expected: "output"` keeps what the agent answered as the expected output. */
+  fromTrace(suiteId: string, body: t.CaseFromTrace, options?: RequestOptions) {
+    const path = `evals/suites/${id(suiteId)}/cases/from-trace`;
+    return this.client.call<t.Case>("POST", path, { body, options });
+  }
   list(suiteId: string, filters: { limit?: number } = {}) {
     return this.client.list<t.Case>(`evals/suites/${id(suiteId)}/cases`, filters);
   }

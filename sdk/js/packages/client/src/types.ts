@@ -27,6 +27,7 @@ export type AgentPatch = Schemas["AgentPatch"];
 export type ApiKey = Schemas["ApiKey"];
 export type BatchAnswer = Schemas["BatchAnswer"];
 export type Case = Schemas["Case"];
+export type CaseFromTrace = Schemas["CaseFromTrace"];
 export type CaseIn = Schemas["CaseIn"];
 export type CasePatch = Schemas["CasePatch"];
 export type Comparison = Schemas["Comparison"];

@@ -66,4 +66,19 @@ describe("scores from @grounded/client and @grounded/tracing", () => {
     assert.equal(byId[during]?.value, 0.7);
     assert.equal(byId[afterwards]?.dataType, "categorical");
   });
+
+  test("evals.cases.fromTrace makes a case of a production trace, linked back to it", async () => {
+    const trace = tracing.startTrace({ sessionId: `conv-${randomUUID()}`, input: "Can I get a refund?" });
+    trace.end({ output: "Yes, within 30 days." });
+    await tracing.flush();
+    await waitFor(
+      async () => (await grounded.traces.get(trace.id)).normalization.state === "normalized",
+      "the trace normalized",
+    );
+    const suite = await grounded.evals.suites.create({ agentId: env.agentId, name: "from production" });
+    const made = await grounded.evals.cases.fromTrace(suite.id, { traceId: trace.id, expected: "output" });
+    assert.equal(made.input, "Can I get a refund?");
+    assert.equal(made.expected, "Yes, within 30 days.");
+    assert.equal(made.source?.traceId, trace.id);
+  });
 });

@@ -1,0 +1,27 @@
+"""Datasets from production through the SDK: a traced answer becomes an eval case linked to it."""
+
+from __future__ import annotations
+
+import uuid
+
+from grounded import Grounded, Tracing
+from tests.sdk.conftest import SdkOrg
+from tests.support.waiting import wait_until
+
+
+def test_a_traced_answer_becomes_a_case(client: Grounded, org: SdkOrg) -> None:
+    tracing = Tracing(client, agent_id=org.agent_id, flush_interval=0.2)
+    trace = tracing.start_trace(session_id=f"s-{uuid.uuid4().hex[:8]}", name="refund", input="Can I get a refund?")
+    with trace.run():
+        pass
+    trace.end(output="Yes, within 30 days.")
+    assert tracing.flush()
+    tracing.shutdown()
+    normalized = lambda: client.traces.get(trace.id).normalization["state"] == "normalized"  # noqa: E731
+    wait_until(normalized, timeout=30, what="the trace normalized")
+
+    suite = client.evals.create_suite(agent_id=org.agent_id, name="from production")
+    case = client.evals.add_case_from_trace(suite.id, trace_id=trace.id, expected_output=True, tags=["refunds"])
+    assert (case.input, case.expected) == ("Can I get a refund?", "Yes, within 30 days.")
+    assert (case.source or {}).get("traceId") == trace.id
+    assert [c.id for c in client.evals.list_cases(suite.id).items] == [case.id]
