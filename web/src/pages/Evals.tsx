@@ -324,6 +324,11 @@ export function SuitePage() {
                     item.assertions.map((assertion) => (assertion as { type: string }).type).join(", "),
                 },
                 {
+                  header: "From",
+                  cell: (item) =>
+                    item.source ? <Link to={`/traces/${item.source.traceId}`}>production trace</Link> : "—",
+                },
+                {
                   header: null,
                   cell: (item) =>
                     canWrite ? (

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { api, type Schemas } from "../api";
+import { AddToSuite } from "../components/AddToSuite";
 import { ListTable } from "../components/DataTable";
 import { ScoresCard } from "../components/Scores";
 import {
@@ -204,17 +205,33 @@ function TraceEntry({ entry }: { entry: Entry }) {
   );
 }
 
-function describe(entry: Entry) {
+/** A turn; a user's question asked in a trace can become a test case (with the answer it got). */
+function TurnEntry({ data, agentId }: { data: Record<string, unknown>; agentId: string }) {
+  const [adding, setAdding] = useState(false);
+  const traceId = typeof data.traceId === "string" ? data.traceId : null;
+  return (
+    <div>
+      <Badge tone={data.role === "user" ? "neutral" : "info"}>{String(data.role)}</Badge>{" "}
+      <span className="turn">{String(data.content ?? "")}</span>{" "}
+      {traceId && data.role === "user" ? (
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={adding}
+          onClick={() => setAdding(!adding)}
+        >
+          Add to suite
+        </button>
+      ) : null}
+      {adding && traceId ? <AddToSuite traceId={traceId} agentId={agentId} turnId={String(data.id)} /> : null}
+    </div>
+  );
+}
+
+function describe(entry: Entry, agentId: string) {
   const data = entry.data as Record<string, unknown>;
   if (entry.kind === "trace") return <TraceEntry entry={entry} />;
-  if (entry.kind === "turn") {
-    return (
-      <div>
-        <Badge tone={data.role === "user" ? "neutral" : "info"}>{String(data.role)}</Badge>{" "}
-        <span className="turn">{String(data.content ?? "")}</span>
-      </div>
-    );
-  }
+  if (entry.kind === "turn") return <TurnEntry data={data} agentId={agentId} />;
   return (
     <div>
       <Badge tone={data.type === "error" ? "bad" : "neutral"}>{String(data.type)}</Badge> {String(data.name)}{" "}
@@ -280,7 +297,7 @@ export function SessionPage() {
                   {page.items.map((entry, index) => (
                     <li key={`${entry.kind}-${index}`} className={`entry ${entry.kind}`}>
                       <time dateTime={entry.timestamp}>{new Date(entry.timestamp).toLocaleTimeString()}</time>
-                      {describe(entry)}
+                      {describe(entry, found.agentId)}
                     </li>
                   ))}
                 </ol>

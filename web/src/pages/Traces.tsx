@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import type { Schemas } from "../api";
+import { AddToSuite } from "../components/AddToSuite";
 import { ListTable } from "../components/DataTable";
 import { ScoresCard } from "../components/Scores";
 import {
@@ -125,6 +126,9 @@ export function TracePage() {
             )}
           </Card>
           <ScoresCard target={{ traceId: found.id }} />
+          <Card title="Use as a test case">
+            <AddToSuite traceId={found.id} agentId={found.agentId} />
+          </Card>
           <div className="two-columns">
             <Card title="Input">
               <Preformatted label="Trace input">{show(found.input)}</Preformatted>
