@@ -48,6 +48,8 @@ const SCOPES = [
   "connectors:write",
   "jobs:read",
   "jobs:write",
+  "scores:read",
+  "scores:write",
   "analytics:read",
   "admin",
 ];
