@@ -37,6 +37,8 @@ class Settings(BaseModel):
     eval_state_machine_arn: str = Field("", alias="EVAL_STATE_MACHINE_ARN")
     #: Secrets Manager names of connector credentials start with this (the stack's own prefix).
     connector_secret_prefix: str = Field("grounded/connectors/", alias="CONNECTOR_SECRET_PREFIX")
+    #: ... and those of model providers' keys (LLM judges)
+    provider_secret_prefix: str = Field("grounded/providers/", alias="PROVIDER_SECRET_PREFIX")
     #: the address password-reset emails come from (an SES identity; template parameter SenderEmail)
     mail_from: str = Field("", alias="MAIL_FROM")
     #: an OTLP trace is assembled once its root has arrived and no span came for this long

@@ -1,11 +1,17 @@
 """A fake OpenAI API for the SDK's wrapper tests: ``POST /v1/chat/completions`` and
 ``POST /v1/responses``, plain JSON or server-sent events (``stream: true``), with usage that has
 cached and reasoning tokens. A streamed chat sends its usage chunk only when asked
-(``stream_options.include_usage``), as OpenAI does."""
+(``stream_options.include_usage``), as OpenAI does.
+
+It is also an LLM judge: a chat asking for a JSON object whose system message starts as Grounded's
+judge prompt gets a verdict — score 0.9 when the OUTPUT holds every word the RUBRIC puts in double
+quotes, else 0.1 — and a rubric saying ``answer in prose`` gets words, not JSON. Every judge call
+is counted (``judged``)."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -37,13 +43,44 @@ def _sse(events: list[tuple[str | None, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+JUDGE_PROMPT = "You grade an AI agent's answer"
+JUDGE_USAGE = {"prompt_tokens": 150, "completion_tokens": 20, "total_tokens": 170}
+
+
+def _section(text: str, name: str) -> str:
+    found = re.search(rf"{name}:\n(.*?)(?:\n\n[A-Z ]+:\n|$)", text, re.S)
+    return found.group(1) if found else ""
+
+
 class FakeOpenAI(FakeServer):
+    judged = 0
+
+    def _judge(self, body: dict[str, Any]) -> Reply:
+        self.judged += 1
+        asked = str(body["messages"][-1]["content"])
+        rubric, output = _section(asked, "RUBRIC"), _section(asked, "OUTPUT")
+        wanted = re.findall(r'"([^"]+)"', rubric)
+        met = all(word.casefold() in output.casefold() for word in wanted)
+        content = json.dumps(
+            {"score": 0.9 if met else 0.1, "reasoning": f"{'Mentions' if met else 'Does not mention'} {wanted}."}
+        )
+        if "answer in prose" in rubric:
+            content = "I think the answer is quite good."
+        choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        model = body.get("model", "gpt-4o-mini")
+        completion = {"id": "chatcmpl-judge", "object": "chat.completion", "created": int(time.time()),
+                      "model": model, "choices": [choice], "usage": JUDGE_USAGE}  # fmt: skip
+        return Reply.json(200, completion)
+
     def answer(self, request: Request) -> Reply:
         if request.headers.get("authorization") != "Bearer sk-test":
             return Reply.json(
                 401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}
             )
         body = request.json() or {}
+        messages = body.get("messages") or [{}]
+        if request.path == "/v1/chat/completions" and str(messages[0].get("content", "")).startswith(JUDGE_PROMPT):
+            return self._judge(body)
         if request.path == "/v1/chat/completions":
             return self._chat(body)
         if request.path == "/v1/responses":

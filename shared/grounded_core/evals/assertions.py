@@ -23,11 +23,16 @@ _PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\['([^']*)'\]|\[
 
 
 class Checked(ApiModel):
-    """One assertion's outcome."""
+    """One assertion's outcome; a judge's also has its score (0..1), the model that judged, and
+    the tokens and cost of asking it (``reason`` is its reasoning)."""
 
     type: str
     outcome: Outcome
     reason: str | None = None
+    score: float | None = None
+    model: str | None = None
+    usage: dict[str, int] | None = None
+    cost_usd: float | None = None
 
 
 class _Assertion(ApiModel):
@@ -204,8 +209,23 @@ class MaxLatencyMs(_Assertion):
         return self._result(latency_ms <= self.value, f"took {latency_ms:g} ms, over {self.value:g} ms")
 
 
+class Judge(_Assertion):
+    """An LLM judge grades the output against ``rubric``: it passes when the judge's score (0..1)
+    reaches ``threshold``. The judge is the org's model provider ``provider`` (``PUT
+    /api/providers/{name}``), with ``model`` or the provider's default model."""
+
+    type: Literal["judge"]
+    rubric: str = Field(min_length=1, max_length=4_000)
+    threshold: float = Field(0.7, ge=0, le=1)
+    model: str | None = Field(None, min_length=1, max_length=200)
+    provider: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+    def check(self, output: Any, latency_ms: float | None) -> Checked:
+        return self._error("an LLM judge grades this assertion, and none was asked")
+
+
 Assertion = Annotated[
-    Equals | Contains | NotContains | Regex | JsonSchema | JsonPathEquals | NumericClose | MaxLatencyMs,
+    Equals | Contains | NotContains | Regex | JsonSchema | JsonPathEquals | NumericClose | MaxLatencyMs | Judge,
     Field(discriminator="type"),
 ]
 

@@ -6,6 +6,7 @@ conditional update on ``RUNNING``."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
@@ -15,18 +16,21 @@ from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, utc_now
 from grounded_core.connectors.models import MASK
 from grounded_core.errors import Conflict, Invalid, NotFound
+from grounded_core.evals.assertions import Judge
 from grounded_core.evals.grading import grade
 from grounded_core.evals.models import (
     MAX_CASES_PER_RUN,
     Case,
     Result,
     ResultBatch,
+    ResultIn,
     Run,
     RunCreate,
 )
 from grounded_core.evals.suites import get_suite, suite_cases
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.judges.grading import judging_for
 from grounded_core.model import ApiModel
 from grounded_core.observability import logger
 from grounded_core.pagination import Page, PageRequest
@@ -186,6 +190,31 @@ def record(result: Result) -> bool:
     return True
 
 
+#: judge calls of one request made at once (a batch of results with ``judge`` assertions)
+JUDGES_AT_ONCE = 8
+
+
+def _graded(org_id: str, run_id: str, cases: dict[str, Case], batch: ResultBatch, recorded_at: str) -> list[Result]:
+    """Each result graded; with LLM judges, several judged at once — and a result already recorded
+    (a resent batch) is answered as it was, never judged (and paid for) again."""
+    judged = [r for r in batch.results if any(isinstance(a, Judge) for a in cases[r.case_id].assertions)]
+    if not judged:
+        return [grade(cases[r.case_id], run_id, r.output, r.latency_ms, recorded_at, metadata=r.metadata)
+                for r in batch.results]  # fmt: skip
+    kept = table.batch_get([(keys.run(org_id, run_id), keys.result(r.case_id)) for r in judged], consistent=True)
+    judge = judging_for(org_id)
+
+    def one(given: ResultIn) -> Result:
+        stored = kept.get((keys.run(org_id, run_id), keys.result(given.case_id)))
+        if stored is not None:
+            return Result.from_item(stored)
+        case = cases[given.case_id]
+        return grade(case, run_id, given.output, given.latency_ms, recorded_at, metadata=given.metadata, judge=judge)
+
+    with ThreadPoolExecutor(JUDGES_AT_ONCE) as pool:
+        return list(pool.map(one, batch.results))
+
+
 def submit_results(principal: Principal, run_id: str, batch: ResultBatch, now: datetime | None = None) -> SubmitAnswer:
     run = get_run(principal, run_id)
     if run.mode != "submit":
@@ -203,16 +232,14 @@ def submit_results(principal: Principal, run_id: str, batch: ResultBatch, now: d
         )  # fmt: skip
     recorded_at = iso(now or utc_now())
     graded = []
-    for given in batch.results:
-        result = grade(
-            cases[given.case_id], run_id, given.output, given.latency_ms, recorded_at, metadata=given.metadata
-        )
-        if not record(result):
-            stored = table.get(keys.run(principal.org_id, run_id), keys.result(given.case_id), consistent=True)
-            if stored is None:  # not a duplicate: the run ended meanwhile
-                raise Conflict("The run ended while these results were recorded.", code="run_not_running")
-            result = Result.from_item(stored)
-        graded.append(result)
+    for given, result in zip(batch.results, _graded(principal.org_id, run_id, cases, batch, recorded_at), strict=True):
+        if record(result):
+            graded.append(result)
+            continue
+        stored = table.get(keys.run(principal.org_id, run_id), keys.result(given.case_id), consistent=True)
+        if stored is None:  # not a duplicate: the run ended meanwhile
+            raise Conflict("The run ended while these results were recorded.", code="run_not_running")
+        graded.append(Result.from_item(stored))
     finalize_if_complete(principal.org_id, run_id)
     return SubmitAnswer(run=get_run(principal, run_id), results=graded)
 

@@ -147,6 +147,11 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/policies/{policy_id}": needs("agents:read"),
     "PATCH /api/policies/{policy_id}": needs("agents:write"),
     "DELETE /api/policies/{policy_id}": needs("agents:write"),
+    # model providers for LLM judges (org-wide settings; the key is write-only)
+    "GET /api/providers": ORG_MEMBERS,
+    "GET /api/providers/{name}": ORG_MEMBERS,
+    "PUT /api/providers/{name}": ADMIN,
+    "DELETE /api/providers/{name}": ADMIN,
     # scores and feedback (a publishable key: its end users' feedback on its agent's traces)
     "POST /api/scores": needs("scores:write", publishable=True),
     "GET /api/scores": needs("scores:read"),

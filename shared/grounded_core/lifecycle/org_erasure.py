@@ -185,6 +185,8 @@ def erase_org(erasure: Erasure, out_of_time: Callable[[], bool]) -> bool:
             erasure.agents.add(str(item["id"]))
         elif str(item["SK"]).startswith(keys.CONNECTOR_PREFIX):
             erasure.deleted += _connector(org_id, item)
+        elif str(item["SK"]).startswith(keys.PROVIDER_PREFIX) and item.get("secretName"):
+            adapters.delete_secret(str(item["secretName"]))  # the item goes with the org's partition
     for agent_id in sorted(erasure.agents):
         erasure.deleted += erase_partition(keys.agent_partition(org_id, agent_id))
         erasure.deleted += erase_partition(keys.rollup(org_id, agent_id))

@@ -268,6 +268,25 @@ def result(case_id: str) -> str:
     return f"RESULT#{case_id}"
 
 
+# ---------------------------------------------------------------- LLM judges
+
+
+def provider(name: str) -> str:
+    """An org's model provider for LLM judges, in the org's own partition."""
+    return f"{PROVIDER_PREFIX}{name}"
+
+
+PROVIDER_PREFIX = "PROVIDER#"
+
+
+def evaluator(evaluator_id: str) -> str:
+    """An online evaluator, in its agent's partition."""
+    return f"{EVALUATOR_PREFIX}{evaluator_id}"
+
+
+EVALUATOR_PREFIX = "EVALUATOR#"
+
+
 # ---------------------------------------------------------------- scores
 
 

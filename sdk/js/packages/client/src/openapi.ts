@@ -1134,6 +1134,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Providers */
+        get: operations["list_providers_api_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/providers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Provider */
+        get: operations["get_provider_api_providers__name__get"];
+        /**
+         * Put Provider
+         * @description Needs `admin`.
+         */
+        put: operations["put_provider_api_providers__name__put"];
+        post?: never;
+        /**
+         * Delete Provider
+         * @description Needs `admin`.
+         */
+        delete: operations["delete_provider_api_providers__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scores": {
         parameters: {
             query?: never;
@@ -1504,7 +1546,7 @@ export interface components {
         /** Case */
         Case: {
             /** Assertions */
-            assertions: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"])[];
+            assertions: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"] | components["schemas"]["Judge"])[];
             /** Createdat */
             createdAt: string;
             /** Expected */
@@ -1548,7 +1590,7 @@ export interface components {
          */
         CaseFromTrace: {
             /** Assertions */
-            assertions?: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"])[] | null;
+            assertions?: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"] | components["schemas"]["Judge"])[] | null;
             /** Expected */
             expected?: "output" | null;
             /** Name */
@@ -1563,7 +1605,7 @@ export interface components {
         /** CaseIn */
         CaseIn: {
             /** Assertions */
-            assertions: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"])[];
+            assertions: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"] | components["schemas"]["Judge"])[];
             /** Expected */
             expected?: unknown;
             /** Input */
@@ -1576,7 +1618,7 @@ export interface components {
         /** CasePatch */
         CasePatch: {
             /** Assertions */
-            assertions?: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"])[] | null;
+            assertions?: (components["schemas"]["Equals"] | components["schemas"]["Contains"] | components["schemas"]["NotContains"] | components["schemas"]["Regex"] | components["schemas"]["JsonSchema"] | components["schemas"]["JsonPathEquals"] | components["schemas"]["NumericClose"] | components["schemas"]["MaxLatencyMs"] | components["schemas"]["Judge"])[] | null;
             /** Expected */
             expected?: unknown;
             /** Input */
@@ -1607,9 +1649,14 @@ export interface components {
         };
         /**
          * Checked
-         * @description One assertion's outcome.
+         * @description One assertion's outcome; a judge's also has its score (0..1), the model that judged, and
+         *     the tokens and cost of asking it (``reason`` is its reasoning).
          */
         Checked: {
+            /** Costusd */
+            costUsd?: number | null;
+            /** Model */
+            model?: string | null;
             /**
              * Outcome
              * @enum {string}
@@ -1617,8 +1664,14 @@ export interface components {
             outcome: "pass" | "fail" | "error";
             /** Reason */
             reason?: string | null;
+            /** Score */
+            score?: number | null;
             /** Type */
             type: string;
+            /** Usage */
+            usage?: {
+                [key: string]: number;
+            } | null;
         };
         /** Comparison */
         Comparison: {
@@ -2077,6 +2130,33 @@ export interface components {
              * @enum {string}
              */
             type: "json_schema";
+        };
+        /**
+         * Judge
+         * @description An LLM judge grades the output against ``rubric``: it passes when the judge's score (0..1)
+         *     reaches ``threshold``. The judge is the org's model provider ``provider`` (``PUT
+         *     /api/providers/{name}``), with ``model`` or the provider's default model.
+         */
+        Judge: {
+            /** Model */
+            model?: string | null;
+            /**
+             * Provider
+             * @default default
+             */
+            provider?: string;
+            /** Rubric */
+            rubric: string;
+            /**
+             * Threshold
+             * @default 0.7
+             */
+            threshold?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "judge";
         };
         /**
          * KeyCreated
@@ -2547,6 +2627,46 @@ export interface components {
             done?: number;
             /** Total */
             total?: number | null;
+        };
+        /** Provider */
+        Provider: {
+            /** Baseurl */
+            baseUrl: string;
+            /** Createdat */
+            createdAt: string;
+            /** Defaultmodel */
+            defaultModel: string;
+            /**
+             * Hasapikey
+             * @default true
+             */
+            hasApiKey?: boolean;
+            /** Name */
+            name: string;
+            /** Orgid */
+            orgId: string;
+            /** Updatedat */
+            updatedAt: string;
+        };
+        /**
+         * ProviderIn
+         * @description ``apiKey`` is write-only: required the first time, kept when a later PUT leaves it out.
+         */
+        ProviderIn: {
+            /** Apikey */
+            apiKey?: string | null;
+            /**
+             * Baseurl
+             * @description OpenAI-compatible, e.g. https://api.openai.com/v1
+             */
+            baseUrl: string;
+            /** Defaultmodel */
+            defaultModel: string;
+        };
+        /** Providers */
+        Providers: {
+            /** Items */
+            items: components["schemas"]["Provider"][];
         };
         /** Regex */
         Regex: {
@@ -10679,6 +10799,382 @@ export interface operations {
             header?: never;
             path: {
                 model_prefix: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    list_providers_api_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Providers"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_provider_api_providers__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    put_provider_api_providers__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            /** @description Malformed request (not JSON, a bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another org's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not valid; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    delete_provider_api_providers__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
             };
             cookie?: never;
         };

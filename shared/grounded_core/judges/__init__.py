@@ -1,0 +1,1 @@
+"""LLM judges: the org's model providers, asking a judge, online evaluators."""
