@@ -24,6 +24,7 @@ class Settings(BaseModel):
     table_name: str = Field("", alias="TABLE_NAME")
     bucket_name: str = Field("", alias="BUCKET_NAME")
     normalize_queue_url: str = Field("", alias="NORMALIZE_QUEUE_URL")
+    judge_queue_url: str = Field("", alias="JUDGE_QUEUE_URL")
     sync_queue_url: str = Field("", alias="SYNC_QUEUE_URL")
     lifecycle_queue_url: str = Field("", alias="LIFECYCLE_QUEUE_URL")
     stage: str = Field("dev", alias="STAGE")

@@ -38,6 +38,8 @@ SERVER_NAME = {
     "Price": "PriceEntry",
     "Policy": "Policy",
     "Score": "Score",
+    "Provider": "Provider",
+    "Evaluator": "Evaluator",
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
     "AuthSession": "Session",

@@ -81,4 +81,25 @@ describe("scores from @grounded/client and @grounded/tracing", () => {
     assert.equal(made.expected, "Yes, within 30 days.");
     assert.equal(made.source?.traceId, trace.id);
   });
+
+  test("providers.put keeps the key write-only; evaluators are created, listed and removed", async () => {
+    const provider = await grounded.providers.put("default", {
+      baseUrl: `${env.openaiUrl}/v1`,
+      apiKey: "sk-test",
+      defaultModel: "gpt-4o-mini",
+    });
+    assert.equal(provider.hasApiKey, true);
+    assert.ok(!JSON.stringify(await grounded.providers.list()).includes("sk-test"));
+    const evaluator = await grounded.evaluators.create({
+      agentId: env.agentId,
+      name: "js_judge",
+      rubric: 'Mentions "refund".',
+      samplingRate: 0.2,
+    });
+    assert.equal(evaluator.samplingRate, 0.2);
+    const listed = [];
+    for await (const found of grounded.evaluators.list({ agentId: env.agentId })) listed.push(found.id);
+    assert.ok(listed.includes(evaluator.id));
+    await grounded.evaluators.delete(evaluator.id);
+  });
 });

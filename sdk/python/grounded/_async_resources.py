@@ -486,6 +486,55 @@ class AsyncScores(_AsyncResource):
         return await self._list("scores", m.Score, params)
 
 
+class AsyncProviders(_AsyncResource):
+    """The org's model providers for LLM judges (``judge`` assertions, online evaluators)."""
+
+    async def put(self, name: str, *, base_url: str, default_model: str, api_key: str | None = None) -> m.Provider:
+        """Create or change one; ``api_key`` is required the first time and never shown again."""
+        body = _body(base_url=base_url, default_model=default_model, api_key=api_key)
+        return await self._call("PUT", f"providers/{name}", m.Provider, json=body)
+
+    async def get(self, name: str) -> m.Provider:
+        return await self._call("GET", f"providers/{name}", m.Provider)
+
+    async def list(self) -> Any:
+        return await self._send("GET", "providers", pick=("items", m.Provider))
+
+    async def delete(self, name: str) -> None:
+        await self._send("DELETE", f"providers/{name}")
+
+
+class AsyncEvaluators(_AsyncResource):
+    """Online evaluators: an LLM judge scores a sample of an agent's new traces."""
+
+    async def create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        rubric: str,
+        sampling_rate: float = 0.1,
+        model: str | None = None,
+        provider: str | None = None,
+        enabled: bool = True,
+    ) -> m.Evaluator:
+        body = _body(agent_id=agent_id, name=name, rubric=rubric, sampling_rate=sampling_rate, model=model,
+                     provider=provider, enabled=enabled)  # fmt: skip
+        return await self._call("POST", "evaluators", m.Evaluator, json=body)
+
+    async def list(self, *, agent_id: str | None = None) -> m.Page[m.Evaluator]:
+        return await self._list("evaluators", m.Evaluator, {"agentId": agent_id})
+
+    async def get(self, evaluator_id: str) -> m.Evaluator:
+        return await self._call("GET", f"evaluators/{evaluator_id}", m.Evaluator)
+
+    async def update(self, evaluator_id: str, **fields: Any) -> m.Evaluator:
+        return await self._call("PATCH", f"evaluators/{evaluator_id}", m.Evaluator, json=_changes(**fields))
+
+    async def delete(self, evaluator_id: str) -> None:
+        await self._send("DELETE", f"evaluators/{evaluator_id}")
+
+
 class AsyncKeys(_AsyncResource):
     async def create(
         self,

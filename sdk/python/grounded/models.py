@@ -227,6 +227,24 @@ class Score(Model):
     version: int = 0
 
 
+class Provider(Model):
+    name: str
+    base_url: str
+    default_model: str
+    has_api_key: bool = True
+
+
+class Evaluator(Model):
+    id: str
+    agent_id: str
+    name: str
+    rubric: str
+    sampling_rate: float
+    enabled: bool = True
+    model: str | None = None
+    provider: str = "default"
+
+
 class ApiKey(Model):
     id: str
     name: str

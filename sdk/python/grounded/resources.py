@@ -509,6 +509,55 @@ class Scores(_Resource):
         return self._list("scores", m.Score, params)
 
 
+class Providers(_Resource):
+    """The org's model providers for LLM judges (``judge`` assertions, online evaluators)."""
+
+    def put(self, name: str, *, base_url: str, default_model: str, api_key: str | None = None) -> m.Provider:
+        """Create or change one; ``api_key`` is required the first time and never shown again."""
+        body = _body(base_url=base_url, default_model=default_model, api_key=api_key)
+        return self._call("PUT", f"providers/{name}", m.Provider, json=body)
+
+    def get(self, name: str) -> m.Provider:
+        return self._call("GET", f"providers/{name}", m.Provider)
+
+    def list(self) -> Any:
+        return self._send("GET", "providers", pick=("items", m.Provider))
+
+    def delete(self, name: str) -> None:
+        self._send("DELETE", f"providers/{name}")
+
+
+class Evaluators(_Resource):
+    """Online evaluators: an LLM judge scores a sample of an agent's new traces."""
+
+    def create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        rubric: str,
+        sampling_rate: float = 0.1,
+        model: str | None = None,
+        provider: str | None = None,
+        enabled: bool = True,
+    ) -> m.Evaluator:
+        body = _body(agent_id=agent_id, name=name, rubric=rubric, sampling_rate=sampling_rate, model=model,
+                     provider=provider, enabled=enabled)  # fmt: skip
+        return self._call("POST", "evaluators", m.Evaluator, json=body)
+
+    def list(self, *, agent_id: str | None = None) -> m.Page[m.Evaluator]:
+        return self._list("evaluators", m.Evaluator, {"agentId": agent_id})
+
+    def get(self, evaluator_id: str) -> m.Evaluator:
+        return self._call("GET", f"evaluators/{evaluator_id}", m.Evaluator)
+
+    def update(self, evaluator_id: str, **fields: Any) -> m.Evaluator:
+        return self._call("PATCH", f"evaluators/{evaluator_id}", m.Evaluator, json=_changes(**fields))
+
+    def delete(self, evaluator_id: str) -> None:
+        self._send("DELETE", f"evaluators/{evaluator_id}")
+
+
 class Keys(_Resource):
     def create(
         self,

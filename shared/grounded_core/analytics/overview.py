@@ -148,7 +148,8 @@ def overview(
         return sum(number(day, name) for name in ("inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens"))
 
     total = {name: sum(number(day, name) for day in labels) for name in
-             ("sessions", "traces", "errors", "costNanos", "evalCases", "evalPassed", "evalRuns")}  # fmt: skip
+             ("sessions", "traces", "errors", "costNanos", "evalCases", "evalPassed", "evalRuns", "judgeCalls",
+              "judgeCostNanos")}  # fmt: skip
     return Overview(
         from_=labels[0],
         to=labels[-1],
@@ -174,5 +175,7 @@ def overview(
             "errorRate": _rate(total["errors"], total["traces"]),
             "evalRuns": total["evalRuns"],
             "evalPassRate": _rate(total["evalPassed"], total["evalCases"]),
+            "judgeCalls": total["judgeCalls"],
+            "judgeCostUsd": usd(total["judgeCostNanos"]),
         },
     )

@@ -152,6 +152,11 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/providers/{name}": ORG_MEMBERS,
     "PUT /api/providers/{name}": ADMIN,
     "DELETE /api/providers/{name}": ADMIN,
+    "POST /api/evaluators": needs("evals:write"),
+    "GET /api/evaluators": needs("evals:read"),
+    "GET /api/evaluators/{evaluator_id}": needs("evals:read"),
+    "PATCH /api/evaluators/{evaluator_id}": needs("evals:write"),
+    "DELETE /api/evaluators/{evaluator_id}": needs("evals:write"),
     # scores and feedback (a publishable key: its end users' feedback on its agent's traces)
     "POST /api/scores": needs("scores:write", publishable=True),
     "GET /api/scores": needs("scores:read"),

@@ -29,6 +29,7 @@ from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.turns import TraceInSession, Turn, turns_of, within_budget
 from grounded_core.insights import detect as insights
 from grounded_core.jobs.service import find_job, finish_job, start_job
+from grounded_core.judges import online
 from grounded_core.lifecycle.retention import (
     KEEP_FOREVER,
     TTL,
@@ -275,6 +276,8 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
     table.batch_delete(key for w in work for key in _stale_items(org_id, w, placed[id(w)]["SK"]))
     # before the counters: a trace shown normalized (its marker written) has its session complete
     _touch_sessions(org_id, work, retention)
+    # before the counters too: a redelivery of a message whose traces were applied still queues them
+    online.sample(org_id, [(w.trace_id, w.pending.trace.agent_id) for w in work if w.pending.before is None])
     prepared = _alone(work, lambda w: _effects(org_id, w, [placed[id(w)]["SK"]], retention), failed)
     applied_effects = _apply_all(org_id, prepared, failed)
     applied = [(e.work.pending.trace, e.work.stitched.session_id, e.work.turns) for e in applied_effects]

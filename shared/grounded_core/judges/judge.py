@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grounded_core.connectors.http import ProviderError, ProviderHttp
+from grounded_core.connectors.http import ProviderError, ProviderHttp, Unavailable, WaitLonger
 from grounded_core.judges.providers import DEFAULT_PROVIDER, api_key, find_provider
 from grounded_core.judges.verdict import VerdictError, messages, parse
 from grounded_core.pricing.cost import Usage, price_call
@@ -21,9 +21,11 @@ ATTEMPTS = 3
 class JudgeError(Exception):
     """No verdict: why, in a sentence a user can act on (never holding the key)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, transient: bool = False):
         super().__init__(message)
         self.message = message
+        #: the provider kept failing or rate limiting: a later try may get a verdict
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def ask(
     }
     try:
         answer = http.post("/chat/completions", body).json()
+    except (Unavailable, WaitLonger) as error:
+        raise JudgeError(error.message, transient=True) from None
     except ProviderError as error:
         raise JudgeError(error.message) from None
     except ValueError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -111,8 +112,11 @@ def _same_kind(old: Score, request: ScoreCreate) -> None:
         )
 
 
-def record_score(principal: Principal, request: ScoreCreate, now: datetime | None = None) -> tuple[Score, Outcome]:
-    """Create the score, or replace the value and comment of the one with its id."""
+def record_score(
+    principal: Principal, request: ScoreCreate, now: datetime | None = None, counters: Mapping[str, int] | None = None
+) -> tuple[Score, Outcome]:
+    """Create the score, or replace the value and comment of the one with its id. ``counters``:
+    more for its day's rollups, added once, with the score's creation (a judge's tokens and cost)."""
     _check_caller(principal, request)
     score_id = request.id or new_id("scr")
     for attempt in range(ATTEMPTS):
@@ -127,7 +131,8 @@ def record_score(principal: Principal, request: ScoreCreate, now: datetime | Non
         try:
             if existing is None:
                 score = _new_score(principal, request, score_id, target, moment)
-                adds = rollup_updates(principal.org_id, target.agent_id, moment, counted(score.name, score.value))
+                counts = {**counted(score.name, score.value), **(counters or {})}
+                adds = rollup_updates(principal.org_id, target.agent_id, moment, counts)
                 item = _stamped(score.to_item(**_author(principal)), target, retention, moment)
                 table.transact([check, Put(item, when=absent(), label="score"), *adds])
                 return score, "created"

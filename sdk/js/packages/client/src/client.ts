@@ -49,6 +49,8 @@ export class Grounded implements Caller {
   readonly pricing: r.Pricing;
   readonly policies: r.Policies;
   readonly scores: r.Scores;
+  readonly providers: r.Providers;
+  readonly evaluators: r.Evaluators;
   readonly insights: r.Insights;
   readonly keys: r.Keys;
   readonly auth: r.Auth;
@@ -84,6 +86,8 @@ export class Grounded implements Caller {
     this.pricing = new r.Pricing(this);
     this.policies = new r.Policies(this);
     this.scores = new r.Scores(this);
+    this.providers = new r.Providers(this);
+    this.evaluators = new r.Evaluators(this);
     this.insights = new r.Insights(this);
     this.keys = new r.Keys(this);
     this.auth = new r.Auth(this);

@@ -339,6 +339,41 @@ export class Scores extends Resource {
   }
 }
 
+/** The org's model providers for LLM judges; `apiKey` is write-only (required the first time). */
+export class Providers extends Resource {
+  put(name: string, body: t.ProviderIn, options?: RequestOptions) {
+    return this.client.call<t.Provider>("PUT", `providers/${id(name)}`, { body, options });
+  }
+  get(name: string, options?: RequestOptions) {
+    return this.client.call<t.Provider>("GET", `providers/${id(name)}`, { options });
+  }
+  async list(options?: RequestOptions): Promise<t.Provider[]> {
+    return (await this.client.call<{ items: t.Provider[] }>("GET", "providers", { options })).items;
+  }
+  delete(name: string, options?: RequestOptions) {
+    return this.client.call<void>("DELETE", `providers/${id(name)}`, { options });
+  }
+}
+
+/** Online evaluators: an LLM judge scores a sample of an agent's new traces. */
+export class Evaluators extends Resource {
+  create(body: t.EvaluatorCreate, options?: RequestOptions) {
+    return this.client.call<t.Evaluator>("POST", "evaluators", { body, options });
+  }
+  list(filters: t.FiltersOf<"/api/evaluators"> = {}) {
+    return this.client.list<t.Evaluator>("evaluators", filters);
+  }
+  get(evaluatorId: string, options?: RequestOptions) {
+    return this.client.call<t.Evaluator>("GET", `evaluators/${id(evaluatorId)}`, { options });
+  }
+  update(evaluatorId: string, body: t.EvaluatorPatch, options?: RequestOptions) {
+    return this.client.call<t.Evaluator>("PATCH", `evaluators/${id(evaluatorId)}`, { body, options });
+  }
+  delete(evaluatorId: string, options?: RequestOptions) {
+    return this.client.call<void>("DELETE", `evaluators/${id(evaluatorId)}`, { options });
+  }
+}
+
 export class Insights extends Resource {
   list(filters: t.FiltersOf<"/api/insights"> = {}) {
     return this.client.list<t.Insight>("insights", filters);
