@@ -14,12 +14,15 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from grounded_core.model import ApiModel
 
 Outcome = Literal["pass", "fail", "error"]
 _PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\['([^']*)'\]|\[\"([^\"]*)\"\]")
+
+
+_JUDGE_FIELDS = frozenset({"score", "model", "usage", "cost_usd", "costUsd"})
 
 
 class Checked(ApiModel):
@@ -33,6 +36,12 @@ class Checked(ApiModel):
     model: str | None = None
     usage: dict[str, int] | None = None
     cost_usd: float | None = None
+
+    @model_serializer(mode="wrap")  # unannotated: the schema stays the model's own
+    def _judges_only(self, serialize: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        """The judge's fields are shown for a judge's outcome only."""
+        shown: dict[str, Any] = serialize(self)
+        return {key: value for key, value in shown.items() if value is not None or key not in _JUDGE_FIELDS}
 
 
 class _Assertion(ApiModel):

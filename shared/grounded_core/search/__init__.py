@@ -1,0 +1,1 @@
+"""Searching traces and sessions within a time window, without a Scan."""
