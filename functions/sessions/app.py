@@ -6,11 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from grounded_core.errors import Invalid
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.search_params import Searching
 from grounded_core.ingest.turns import Turn
 from grounded_core.pagination import Page
+from grounded_core.search.traces import search_sessions
 from grounded_core.sessions import service
 from grounded_core.sessions.models import SessionCreate, SessionView, TimelineEntry, TurnCreate
 
@@ -26,13 +29,23 @@ def create_session(request: SessionCreate, principal: Caller) -> SessionView:
 def list_sessions(
     principal: Caller,
     page: Paging,
+    search: Searching,
     agent_id: Annotated[str | None, Query(alias="agentId")] = None,
     user_id: Annotated[str | None, Query(alias="userId")] = None,
     since: Annotated[str | None, Query(alias="from")] = None,
     until: Annotated[str | None, Query(alias="to")] = None,
     has_errors: Annotated[bool | None, Query(alias="hasErrors")] = None,
 ) -> Page[SessionView]:
-    return service.list_sessions(principal, page, agent_id, user_id, since, until, has_errors)
+    """Newest first. With a search filter (as on ``GET /api/traces``): the sessions of the traces
+    that match, in the window (default: the last 7 days) — see docs/quality.md#search."""
+    if not search.asked:
+        return service.list_sessions(principal, page, agent_id, user_id, since, until, has_errors)
+    if user_id is not None or has_errors is not None:
+        raise Invalid(
+            "userId and hasErrors filter the session list; search filters search traces.",
+            details=[{"field": "userId" if user_id is not None else "hasErrors", "message": "not with search filters"}],
+        )
+    return search_sessions(principal, page, search.query, agent_id, since, until, search.score)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionView)

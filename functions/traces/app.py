@@ -7,13 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
+from grounded_core.errors import Invalid
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.http.responses import BATCH_ANSWERS, batch_response
+from grounded_core.http.search_params import Searching
 from grounded_core.ingest import service, traces
 from grounded_core.ingest.models import Accepted, TraceBatch, TraceView
 from grounded_core.pagination import Page
+from grounded_core.search.traces import search_traces
 
 router = APIRouter(prefix="/api")
 
@@ -47,13 +50,24 @@ def get_trace(trace_id: str, principal: Caller) -> TraceView:
 def list_traces(
     principal: Caller,
     page: Paging,
+    search: Searching,
     agent_id: Annotated[str | None, Query(alias="agentId")] = None,
     session_id: Annotated[str | None, Query(alias="sessionId")] = None,
     since: Annotated[str | None, Query(alias="from")] = None,
     until: Annotated[str | None, Query(alias="to")] = None,
     status: Annotated[str | None, Query(pattern="^(ok|error)$")] = None,
 ) -> Page[TraceView]:
-    return traces.list_traces(principal, page, agent_id, session_id, since, until, status)
+    """Newest first. With a search filter (``q``, ``metadata.<key>=<value>``, ``tag``, ``model``,
+    cost, latency or score ranges) the org's traces of the window (default: the last 7 days) are
+    searched — see docs/quality.md#search."""
+    if not search.asked:
+        return traces.list_traces(principal, page, agent_id, session_id, since, until, status)
+    if session_id:
+        raise Invalid(
+            "sessionId lists one session's traces; search filters search the org's.",
+            details=[{"field": "sessionId", "message": "not with search filters"}],
+        )
+    return search_traces(principal, page, search.query, agent_id, since, until, status, search.score)
 
 
 app = make_app(router, title="Grounded traces")

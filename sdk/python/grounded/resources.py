@@ -152,6 +152,42 @@ class Traces(_Resource):
     def iter(self, *, agent_id: str | None = None, session_id: str | None = None) -> Iterator[m.Trace]:
         return self._iter("traces", m.Trace, {"agentId": agent_id, "sessionId": session_id})
 
+    def search(self, *, status: str | None = None, **filters: Any) -> m.Page[m.Trace]:
+        """Traces of the window (default: the last 7 days) matching every filter given: ``q`` (text),
+        ``metadata={key: value}``, ``tag``, ``model`` (``gpt-4o*`` by prefix), ``min_cost_usd`` /
+        ``max_cost_usd``, ``min_latency_ms`` / ``max_latency_ms``, ``score_name`` with ``min_score``
+        / ``max_score``; ``agent_id``, ``since``, ``until``, ``limit``, ``cursor``. A page may be
+        short: go on with its ``next_cursor``."""
+        return self._list("traces", m.Trace, {**_search_params(**filters), "status": status})
+
+
+def _search_params(
+    *,
+    q: str | None = None,
+    metadata: dict[str, str] | None = None,
+    tag: str | None = None,
+    model: str | None = None,
+    min_cost_usd: float | None = None,
+    max_cost_usd: float | None = None,
+    min_latency_ms: float | None = None,
+    max_latency_ms: float | None = None,
+    score_name: str | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    agent_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    params = {
+        "q": q, "tag": tag, "model": model, "minCostUsd": min_cost_usd, "maxCostUsd": max_cost_usd,
+        "minLatencyMs": min_latency_ms, "maxLatencyMs": max_latency_ms, "scoreName": score_name,
+        "minScore": min_score, "maxScore": max_score, "agentId": agent_id, "from": since, "to": until,
+        "limit": limit, "cursor": cursor,
+    }  # fmt: skip
+    return {**params, **{f"metadata.{key}": value for key, value in (metadata or {}).items()}}
+
 
 class Sessions(_Resource):
     def create(
@@ -184,6 +220,10 @@ class Sessions(_Resource):
 
     def iter(self, *, agent_id: str | None = None) -> Iterator[m.Session]:
         return self._iter("sessions", m.Session, {"agentId": agent_id})
+
+    def search(self, **filters: Any) -> m.Page[m.Session]:
+        """The sessions of the traces that match (the filters of :meth:`Traces.search`)."""
+        return self._list("sessions", m.Session, _search_params(**filters))
 
     def timeline(self, session_id: str) -> m.Page[m.TimelineEntry]:
         return self._list(f"sessions/{session_id}/timeline", m.TimelineEntry, {})

@@ -1261,7 +1261,10 @@ export interface paths {
         };
         /**
          * List Sessions
-         * @description Needs `sessions:read`.
+         * @description Newest first. With a search filter (as on ``GET /api/traces``): the sessions of the traces
+         *     that match, in the window (default: the last 7 days) — see docs/quality.md#search.
+         *
+         *     Needs `sessions:read`.
          */
         get: operations["list_sessions_api_sessions_get"];
         put?: never;
@@ -1409,7 +1412,11 @@ export interface paths {
         };
         /**
          * List Traces
-         * @description Needs `traces:read`.
+         * @description Newest first. With a search filter (``q``, ``metadata.<key>=<value>``, ``tag``, ``model``,
+         *     cost, latency or score ranges) the org's traces of the window (default: the last 7 days) are
+         *     searched — see docs/quality.md#search.
+         *
+         *     Needs `traces:read`.
          */
         get: operations["list_traces_api_traces_get"];
         put?: never;
@@ -12101,6 +12108,18 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string | null;
+                /** @description text in input, output, error and spans */
+                q?: string | null;
+                tag?: string | null;
+                /** @description a span's model; `gpt-4o*` by prefix */
+                model?: string | null;
+                minCostUsd?: number | null;
+                maxCostUsd?: number | null;
+                minLatencyMs?: number | null;
+                maxLatencyMs?: number | null;
+                scoreName?: string | null;
+                minScore?: number | null;
+                maxScore?: number | null;
             };
             header?: never;
             path?: never;
@@ -12974,6 +12993,18 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string | null;
+                /** @description text in input, output, error and spans */
+                q?: string | null;
+                tag?: string | null;
+                /** @description a span's model; `gpt-4o*` by prefix */
+                model?: string | null;
+                minCostUsd?: number | null;
+                maxCostUsd?: number | null;
+                minLatencyMs?: number | null;
+                maxLatencyMs?: number | null;
+                scoreName?: string | null;
+                minScore?: number | null;
+                maxScore?: number | null;
             };
             header?: never;
             path?: never;
