@@ -51,24 +51,34 @@ def _in_range(value: Any, score: ScoreFilter) -> bool:
     return (score.low is None or number >= score.low) and (score.high is None or number <= score.high)
 
 
-def _candidates(
-    principal: Principal, agent_id: str | None, since: str, until: str | None, page: PageRequest,
-    status: str | None, score: ScoreFilter | None,
-) -> tuple[list[TraceView], str | None]:  # fmt: skip
-    """One page of traces to match: from the org's listing, or from a score name's."""
-    org_id = principal.org_id
-    if score is None:
-        listing = keys.every_shard(keys.org_traces(org_id))
-        items, cursor = newest_across(
-            listing, "GSI2", "", since, until, page, matching(agentId=agent_id, status=status)
-        )
-        return views(org_id, [i["id"] for i in items], {i["id"]: i for i in items}), cursor
-    listing = keys.every_shard(keys.named_scores(org_id, score.name))
-    where = matching(agentId=agent_id, target="trace")
-    scored, cursor = newest_across(listing, "GSI1", "", since, until, page, where, fields=("traceId", "value"))
-    trace_ids = list(dict.fromkeys(str(item["traceId"]) for item in scored if _in_range(item.get("value"), score)))
-    found = [view for view in views(org_id, trace_ids) if status is None or view.status == status]
-    return found, cursor
+#: listed items asked of each shard at a time, after a first step of one page's worth
+STEP = 100
+
+
+class _Matcher:
+    """Judges a merged page of listed items (traces, or scores of traces) against the search, and
+    keeps the matching traces' views and how many items it has read."""
+
+    def __init__(self, org_id: str, query: TraceQuery, status: str | None, score: ScoreFilter | None):
+        self.org_id, self.query, self.status, self.score = org_id, query, status, score
+        self.read = 0
+        self.views: dict[str, TraceView] = {}
+
+    def __call__(self, items: list[dict[str, Any]]) -> list[bool]:
+        self.read += len(items)
+        if self.score is None:
+            found = views(self.org_id, [str(i["id"]) for i in items], {str(i["id"]): i for i in items})
+        else:
+            wanted = [str(i["traceId"]) for i in items if _in_range(i.get("value"), self.score)]
+            found = views(self.org_id, list(dict.fromkeys(wanted)))
+        self.views |= {view.id: view for view in found}
+        return [self._matches(item) for item in items]
+
+    def _matches(self, item: dict[str, Any]) -> bool:
+        view = self.views.get(str(item["traceId"] if self.score else item["id"]))
+        if view is None or (self.score is not None and not _in_range(item.get("value"), self.score)):
+            return False
+        return (self.status is None or view.status == self.status) and matches(self.query, view)
 
 
 def search_traces(
@@ -83,17 +93,30 @@ def search_traces(
 ) -> Page[TraceView]:
     """Newest first, the traces that match, read within :data:`BUDGET` listed items."""
     agent_id = principal.agent_filter(agent_id)
-    start = window(since)
+    org_id, start = principal.org_id, window(since)
+    if score is None:
+        listing, index, where = (
+            keys.every_shard(keys.org_traces(org_id)),
+            "GSI2",
+            matching(agentId=agent_id, status=status),
+        )
+        fields: tuple[str, ...] = ()
+    else:
+        listing, index = keys.every_shard(keys.named_scores(org_id, score.name)), "GSI1"
+        where, fields = matching(agentId=agent_id, target="trace"), ("traceId", "value")
+    matcher = _Matcher(org_id, query, status, score)
     found: list[TraceView] = []
-    cursor, read = page.cursor, 0
-    while len(found) < page.limit and read < BUDGET:
-        step = PageRequest(cursor=cursor, limit=min(page.limit - len(found), BUDGET - read))
-        listed, cursor = _candidates(principal, agent_id, start, until, step, status, score)
-        read += step.limit
-        found += [trace for trace in listed if matches(query, trace)]
+    cursor = page.cursor
+    while len(found) < page.limit and matcher.read < BUDGET:
+        # the first step reads what a page needs if most traces match; the next ones read more
+        step = PageRequest(cursor=cursor, limit=STEP if matcher.read else page.limit)
+        accept = (page.limit - len(found), matcher)
+        items, cursor = newest_across(listing, index, "", start, until, step, where, fields, accept)
+        found += [matcher.views[str(item["traceId"] if score else item["id"])] for item in items]
         if cursor is None:
             break
-    return Page(items=found, nextCursor=cursor)
+    unique = list({trace.id: trace for trace in found}.values())
+    return Page(items=unique, nextCursor=cursor)
 
 
 def check_score_range(name: str | None, low: float | None, high: float | None) -> ScoreFilter | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from grounded_core.clock import iso, parse_iso
@@ -78,12 +79,17 @@ def newest_across(
     page: PageRequest,
     where: Cond | None = None,
     fields: tuple[str, ...] = (),
+    accept: Accept | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """:func:`newest_between` over a listing spread across partitions (``pks``, its shards): each
     shard is queried from where the cursor left it, the answers merged newest first, and the
     cursor remembers, per shard, the last item this page took of it. A page may hold fewer than
     ``limit`` items when a filter is given (as one DynamoDB query's page may); the cursor goes on.
-    ``fields``: only these of each item (and its keys)."""
+    ``fields``: only these of each item (and its keys).
+
+    ``accept``: a filter applied here, to everything the shards answered (each read up to
+    ``limit``): ``(want, judge)`` — the page holds the items ``judge`` accepts, up to ``want`` of
+    them, and its cursor goes on after the last one it took (or after all it read)."""
     low = prefix + (time_bound(since, "from") or "0")
     high = prefix + (time_bound(until, "to") or "~")
     bound_to = _list_of("+".join(pks), index, prefix)
@@ -117,7 +123,8 @@ def newest_across(
         ),
         key=lambda entry: entry[0],
         reverse=True,
-    )[: page.limit]
+    )
+    merged, shown = _accepted(merged, accept) if accept else (merged[: page.limit], None)
     taken: dict[str, list[dict[str, Any]]] = {pk: [] for pk in answers}
     for _, pk, item in merged:
         taken[pk].append(item)
@@ -130,4 +137,23 @@ def newest_across(
         else:
             after[pk] = json.dumps(last, default=str) if last else _DONE
     finished = all(position == _DONE for position in after.values())
-    return [item for _, _, item in merged], None if finished else encode_cursor(after, bound_to)
+    items = shown if shown is not None else [item for _, _, item in merged]
+    return items, None if finished else encode_cursor(after, bound_to)
+
+
+#: ``(want, judge)``: keep what ``judge`` accepts of a merged page, up to ``want`` items
+Accept = tuple[int, Callable[[list[dict[str, Any]]], list[bool]]]
+Merged = list[tuple[Any, str, dict[str, Any]]]
+
+
+def _accepted(merged: Merged, accept: Accept) -> tuple[Merged, list[dict[str, Any]]]:
+    """What of ``merged`` is taken (up to and with the ``want``-th accepted item) and, of it, what is shown."""
+    want, judge = accept
+    verdicts = judge([item for _, _, item in merged])
+    shown: list[dict[str, Any]] = []
+    for n, ((_, _, item), ok) in enumerate(zip(merged, verdicts, strict=True)):
+        if ok:
+            shown.append(item)
+            if len(shown) == want:
+                return merged[: n + 1], shown
+    return merged, shown
