@@ -21,6 +21,7 @@ TEST_PARAMETERS = {
     "PasswordHashRounds": "4",
     "OtelQuietSeconds": "1",
     "OtelRootlessSeconds": "4",
+    "AlertRetrySeconds": "1",
 }
 
 

@@ -31,6 +31,12 @@ def jwt_signing_key() -> str:
 
 
 @cache
+def webhook_secret() -> str:
+    """The secret alerts' webhook signing secrets are derived from, fetched once per container."""
+    return _stack_secret(get_settings().webhook_secret_arn, "WEBHOOK_SECRET_ARN")
+
+
+@cache
 def cursor_secret() -> str:
     """The secret list cursors are sealed with, fetched once per container."""
     return _stack_secret(get_settings().cursor_secret_arn, "CURSOR_SECRET_ARN")

@@ -25,6 +25,11 @@ class Settings(BaseModel):
     bucket_name: str = Field("", alias="BUCKET_NAME")
     normalize_queue_url: str = Field("", alias="NORMALIZE_QUEUE_URL")
     judge_queue_url: str = Field("", alias="JUDGE_QUEUE_URL")
+    alerts_queue_url: str = Field("", alias="ALERTS_QUEUE_URL")
+    #: the stack's secret that alerts' webhook signing secrets are derived from
+    webhook_secret_arn: str = Field("", alias="WEBHOOK_SECRET_ARN")
+    #: a failed alert delivery is tried again after this, doubling each time (5 attempts)
+    alert_retry_seconds: int = Field(30, alias="ALERT_RETRY_SECONDS")
     sync_queue_url: str = Field("", alias="SYNC_QUEUE_URL")
     lifecycle_queue_url: str = Field("", alias="LIFECYCLE_QUEUE_URL")
     stage: str = Field("dev", alias="STAGE")

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from grounded_core.agents.models import Agent, Snapshot
 from grounded_core.agents.service import find_agent, find_snapshot, get_agent
+from grounded_core.alerts import notify
 from grounded_core.clock import iso, utc_now
 from grounded_core.drift.score import Behaviour, behaviour_change, config_components, drift_score, explain, severity
 from grounded_core.errors import Conflict, Invalid, NotFound
@@ -129,6 +130,7 @@ def check(agent: Agent, snapshot: Snapshot, trigger: Trigger, now: datetime | No
     if band is not None:
         rollups = rollup_updates(agent.org_id, agent.id, created, {f"drift_{band}": 1})
         table.transact([Put(report.to_item(), absent(), label="report"), *rollups])
+        notify.agent_changed(agent.org_id, agent.id)
     return report
 
 

@@ -7,12 +7,12 @@ conditional update on ``RUNNING``."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot
+from grounded_core.alerts import notify
 from grounded_core.clock import iso, utc_now
 from grounded_core.connectors.models import MASK
 from grounded_core.errors import Conflict, Invalid, NotFound
@@ -285,8 +285,11 @@ def finalize_if_complete(org_id: str, run_id: str) -> Run | None:
     )
     # evalCases counts graded cases: the daily pass rate is over what could be graded, like a run's
     counters = {"evalRuns": 1, "evalCases": graded, "evalPassed": run.passed, "evalErrored": run.errored}
-    with suppress(ConditionFailed):  # finalized by the other path meanwhile
+    try:
         table.transact([update, *rollup_updates(org_id, run.agent_id, completed, counters)])
+        notify.agent_changed(org_id, run.agent_id)  # its pass rate moved
+    except ConditionFailed:
+        pass  # finalized by the other path meanwhile
     release_execution(item)
     return Run.from_item(find_run(org_id, run_id) or item)
 

@@ -157,6 +157,14 @@ ROUTE_ACCESS: dict[str, Access] = {
     "GET /api/evaluators/{evaluator_id}": needs("evals:read"),
     "PATCH /api/evaluators/{evaluator_id}": needs("evals:write"),
     "DELETE /api/evaluators/{evaluator_id}": needs("evals:write"),
+    # alerts
+    "POST /api/alerts": needs("agents:write"),
+    "GET /api/alerts": needs("agents:read"),
+    "GET /api/alerts/{alert_id}": needs("agents:read"),
+    "PATCH /api/alerts/{alert_id}": needs("agents:write"),
+    "DELETE /api/alerts/{alert_id}": needs("agents:write"),
+    "GET /api/alerts/{alert_id}/deliveries": needs("agents:read"),
+    "POST /api/alerts/{alert_id}/test": needs("agents:write"),
     # scores and feedback (a publishable key: its end users' feedback on its agent's traces)
     "POST /api/scores": needs("scores:write", publishable=True),
     "GET /api/scores": needs("scores:read"),

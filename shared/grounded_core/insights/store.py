@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from grounded_core.alerts import notify
 from grounded_core.clock import iso, utc_now
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
@@ -61,6 +62,7 @@ def flag(
         table.put(retention.stamp(insight.to_item(), insight.detected_at), when=absent())
     except ConditionFailed:
         return False  # flagged before
+    notify.agent_changed(org_id, agent_id)
     return True
 
 

@@ -287,6 +287,33 @@ def evaluator(evaluator_id: str) -> str:
 EVALUATOR_PREFIX = "EVALUATOR#"
 
 
+# ---------------------------------------------------------------- alerts
+
+
+def alert(alert_id: str) -> str:
+    """An alert rule, in its agent's partition."""
+    return f"{ALERT_PREFIX}{alert_id}"
+
+
+ALERT_PREFIX = "ALERT#"
+#: Sparse GSI1 partition of enabled alert rules (what the sweep reads).
+ALERTS = "ALERTS"
+
+
+def org_alerts(org_id: str) -> str:
+    """GSI2 listing of an org's alert rules by creation."""
+    return f"ORG#{org_id}#ALERTS"
+
+
+def alert_delivery(alert_id: str, created_at: str, delivery_id: str) -> str:
+    """A delivery of an alert (its log), in the agent's partition, time-sorted per alert."""
+    return f"{alert_deliveries(alert_id)}{created_at}#{delivery_id}"
+
+
+def alert_deliveries(alert_id: str) -> str:
+    return f"ALERTDLV#{alert_id}#"
+
+
 # ---------------------------------------------------------------- scores
 
 
