@@ -29,3 +29,15 @@ def test_an_online_evaluator_is_managed(client: Grounded, org: SdkOrg) -> None:
     assert made.id in {e.id for e in client.evaluators.list(agent_id=org.agent_id).items}
     assert client.evaluators.update(made.id, enabled=False).enabled is False
     client.evaluators.delete(made.id)
+
+
+def test_alerts_are_managed_from_the_sdk(client: Grounded, org: SdkOrg) -> None:
+    made = client.alerts.create(agent_id=org.agent_id, name="cost", condition={"metric": "cost_usd", "above": 50},
+                                emails=["team@example.com"])  # fmt: skip
+    assert (made.signing_secret or "").startswith("whsec_")
+    assert client.alerts.get(made.id).signing_secret is None
+    sent = client.alerts.test(made.id)
+    assert [(d.channel, d.event) for d in sent] == [("email", "alert.test")]
+    assert client.alerts.update(made.id, enabled=False).enabled is False
+    assert [d.id for d in client.alerts.deliveries(made.id).items] == [sent[0].id]
+    client.alerts.delete(made.id)

@@ -40,6 +40,8 @@ SERVER_NAME = {
     "Score": "Score",
     "Provider": "Provider",
     "Evaluator": "Evaluator",
+    "Alert": "AlertCreated",  # also what a read shows, less the signing secret
+    "Delivery": "Delivery",
     "ApiKey": "KeyCreated",  # also what a list shows, less the plaintext key
     "Insight": "Insight",
     "AuthSession": "Session",

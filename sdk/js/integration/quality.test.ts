@@ -102,4 +102,21 @@ describe("scores from @grounded/client and @grounded/tracing", () => {
     assert.ok(listed.includes(evaluator.id));
     await grounded.evaluators.delete(evaluator.id);
   });
+
+  test("alerts.create shows the signing secret once; a test delivery is logged", async () => {
+    const alert = await grounded.alerts.create({
+      agentId: env.agentId,
+      name: "js errors",
+      condition: { metric: "error_rate", above: 0.5 },
+      emails: ["js@example.com"],
+    });
+    assert.ok(alert.signingSecret.startsWith("whsec_"));
+    assert.equal((await grounded.alerts.get(alert.id)).state, "ok");
+    const sent = await grounded.alerts.test(alert.id);
+    assert.deepEqual(
+      sent.map((delivery) => delivery.channel),
+      ["email"],
+    );
+    await grounded.alerts.delete(alert.id);
+  });
 });

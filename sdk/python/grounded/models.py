@@ -245,6 +245,29 @@ class Evaluator(Model):
     provider: str = "default"
 
 
+class Alert(Model):
+    id: str
+    agent_id: str
+    name: str
+    condition: dict[str, Any]
+    webhook_url: str | None = None
+    emails: list[str] = []
+    enabled: bool = True
+    state: str = "ok"
+    last_value: float | None = None
+    #: only in the answer that created it
+    signing_secret: str | None = None
+
+
+class Delivery(Model):
+    id: str
+    alert_id: str
+    event: str
+    channel: str
+    status: str
+    attempts: list[dict[str, Any]] = []
+
+
 class ApiKey(Model):
     id: str
     name: str

@@ -598,6 +598,46 @@ class Evaluators(_Resource):
         self._send("DELETE", f"evaluators/{evaluator_id}")
 
 
+class Alerts(_Resource):
+    """Alert rules per agent, delivered to a signed webhook and/or by email."""
+
+    def create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        condition: dict[str, Any],
+        webhook_url: str | None = None,
+        emails: list[str] | None = None,
+        enabled: bool = True,
+    ) -> m.Alert:
+        """``condition``: ``{"metric": "error_rate" | "cost_usd" | "eval_pass_rate" | "drift_reports"
+        | "insights", "above" | "below": number, "window": "1d".."30d"}``. The answer's
+        ``signing_secret`` verifies the webhook's ``Grounded-Signature``; it is shown this once."""
+        body = _body(agent_id=agent_id, name=name, condition=condition, webhook_url=webhook_url, emails=emails,
+                     enabled=enabled)  # fmt: skip
+        return self._call("POST", "alerts", m.Alert, json=body)
+
+    def list(self, *, agent_id: str | None = None) -> m.Page[m.Alert]:
+        return self._list("alerts", m.Alert, {"agentId": agent_id})
+
+    def get(self, alert_id: str) -> m.Alert:
+        return self._call("GET", f"alerts/{alert_id}", m.Alert)
+
+    def update(self, alert_id: str, **fields: Any) -> m.Alert:
+        return self._call("PATCH", f"alerts/{alert_id}", m.Alert, json=_changes(**fields))
+
+    def delete(self, alert_id: str) -> None:
+        self._send("DELETE", f"alerts/{alert_id}")
+
+    def deliveries(self, alert_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.Page[m.Delivery]:
+        return self._list(f"alerts/{alert_id}/deliveries", m.Delivery, {"limit": limit, "cursor": cursor})
+
+    def test(self, alert_id: str) -> Any:
+        """A test delivery to each of the alert's channels."""
+        return self._send("POST", f"alerts/{alert_id}/test", pick=("items", m.Delivery))
+
+
 class Keys(_Resource):
     def create(
         self,

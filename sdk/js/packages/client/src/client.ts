@@ -51,6 +51,7 @@ export class Grounded implements Caller {
   readonly scores: r.Scores;
   readonly providers: r.Providers;
   readonly evaluators: r.Evaluators;
+  readonly alerts: r.Alerts;
   readonly insights: r.Insights;
   readonly keys: r.Keys;
   readonly auth: r.Auth;
@@ -88,6 +89,7 @@ export class Grounded implements Caller {
     this.scores = new r.Scores(this);
     this.providers = new r.Providers(this);
     this.evaluators = new r.Evaluators(this);
+    this.alerts = new r.Alerts(this);
     this.insights = new r.Insights(this);
     this.keys = new r.Keys(this);
     this.auth = new r.Auth(this);

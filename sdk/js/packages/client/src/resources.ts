@@ -374,6 +374,33 @@ export class Evaluators extends Resource {
   }
 }
 
+/** Alert rules per agent; `create`'s answer holds the webhook's signing secret, this once. */
+export class Alerts extends Resource {
+  create(body: t.AlertCreate, options?: RequestOptions) {
+    return this.client.call<t.AlertCreated>("POST", "alerts", { body, options });
+  }
+  list(filters: t.FiltersOf<"/api/alerts"> = {}) {
+    return this.client.list<t.Alert>("alerts", filters);
+  }
+  get(alertId: string, options?: RequestOptions) {
+    return this.client.call<t.Alert>("GET", `alerts/${id(alertId)}`, { options });
+  }
+  update(alertId: string, body: t.AlertPatch, options?: RequestOptions) {
+    return this.client.call<t.Alert>("PATCH", `alerts/${id(alertId)}`, { body, options });
+  }
+  delete(alertId: string, options?: RequestOptions) {
+    return this.client.call<void>("DELETE", `alerts/${id(alertId)}`, { options });
+  }
+  deliveries(alertId: string, filters: { limit?: number } = {}) {
+    return this.client.list<t.Delivery>(`alerts/${id(alertId)}/deliveries`, filters);
+  }
+  /** A test delivery to each of the alert's channels. */
+  async test(alertId: string, options?: RequestOptions): Promise<t.Delivery[]> {
+    const path = `alerts/${id(alertId)}/test`;
+    return (await this.client.call<{ items: t.Delivery[] }>("POST", path, { options })).items;
+  }
+}
+
 export class Insights extends Resource {
   list(filters: t.FiltersOf<"/api/insights"> = {}) {
     return this.client.list<t.Insight>("insights", filters);
