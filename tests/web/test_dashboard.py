@@ -315,6 +315,39 @@ class Journey:
         page.get_by_role("figure", name="Score: review per day").locator(".recharts-line-dot").first.wait_for()
         self.watched.visit("analytics-scores")
 
+    def search_traces(self) -> None:
+        page = self.page
+        page.get_by_role("link", name="Traces", exact=True).click()
+        form = page.get_by_role("form", name="Search traces")
+        form.get_by_label("Text").fill("change the address")
+        form.get_by_role("button", name="Search").click()
+        page.get_by_role("status").get_by_text("Searching the last 7 days").wait_for()
+        rows = page.get_by_role("table").get_by_role("row")
+        wait_until(lambda: rows.count() == 2, what="one matching trace (and the header row)")
+        self.watched.visit("traces-search")
+        form.get_by_label("Text").fill("no trace says this")
+        form.get_by_role("button", name="Search").click()
+        page.get_by_text("No data yet").wait_for()
+
+    def add_an_alert(self) -> None:
+        page = self.page
+        page.get_by_role("link", name="Alerts", exact=True).click()
+        new = page.get_by_role("region", name="New alert")
+        new.get_by_label("For agent").select_option(label="support-bot")
+        new.get_by_label("Threshold").fill("0.2")
+        new.get_by_label("Emails (comma separated)").fill(f"oncall-{uuid.uuid4().hex[:6]}@example.com")
+        new.get_by_role("button", name="Add alert").click()
+        secret = new.locator("code.secret").inner_text()
+        assert secret.startswith("whsec_")
+        alerts = page.get_by_role("region", name="Alerts", exact=True)
+        alerts.get_by_role("cell", name=re.compile(r"Error rate .* > 0\.2 over 1d")).wait_for()
+        alerts.get_by_role("button", name="Send test").click()
+        alerts.get_by_role("button", name="Deliveries").click()
+        page.get_by_role("region", name="Delivery log").get_by_text("delivered").wait_for(timeout=30_000)
+        self.watched.visit("alerts")
+        page.reload()
+        assert secret not in page.content(), "the signing secret is shown once"
+
     def open_every_other_page(self) -> None:
         for name in ("Drift", "Insights", "Connectors", "Jobs", "Policies", "Pricing", "Settings", "Agents"):
             self.page.get_by_role("link", name=name, exact=True).click()
@@ -389,6 +422,8 @@ def test_a_team_uses_the_dashboard(
     journey.see_the_analytics_charts()
     journey.open_a_trace()
     journey.review_the_trace()
+    journey.search_traces()
+    journey.add_an_alert()
     journey.see_an_error_state()
     journey.invite_a_member(chromium)
     journey.revoke_the_key(api)

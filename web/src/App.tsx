@@ -5,6 +5,7 @@ import { ApiError, actingOrg, setActingOrg, whenSessionExpires } from "./api";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { AgentPage, Agents } from "./pages/Agents";
+import { Alerts } from "./pages/Alerts";
 import { AcceptInvite, ForgotPassword, LogIn, ResetPassword, SignUp } from "./pages/Auth";
 import { ComparePage, Evals, RunPage, SuitePage } from "./pages/Evals";
 import {
@@ -83,6 +84,7 @@ export const routes = [
       { path: "/team", element: <Team /> },
       { path: "/keys", element: <Keys /> },
       { path: "/policies", element: <Policies /> },
+      { path: "/alerts", element: <Alerts /> },
       { path: "/pricing", element: <Pricing /> },
       { path: "/settings", element: <Settings /> },
       { path: "*", element: <NotFound /> },

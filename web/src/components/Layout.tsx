@@ -11,6 +11,7 @@ const NAV: [string, string][] = [
   ["/drift", "Drift"],
   ["/analytics", "Analytics"],
   ["/insights", "Insights"],
+  ["/alerts", "Alerts"],
   ["/connectors", "Connectors"],
   ["/jobs", "Jobs"],
 ];

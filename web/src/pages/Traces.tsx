@@ -27,10 +27,31 @@ function NormalizationBadge({ trace }: { trace: TraceView }) {
   return <Badge tone={tone}>{state}</Badge>;
 }
 
+/** What the search form asks: text, a tag, a model, a metadata `key=value`, a cost floor. */
+type Searched = { q?: string; tag?: string; model?: string; minCostUsd?: string; metadata?: string };
+
+function searchQuery(searched: Searched): Record<string, string | undefined> {
+  const [key, ...value] = (searched.metadata ?? "").split("=");
+  return {
+    q: searched.q || undefined,
+    tag: searched.tag || undefined,
+    model: searched.model || undefined,
+    minCostUsd: searched.minCostUsd || undefined,
+    ...(key && value.length ? { [`metadata.${key.trim()}`]: value.join("=").trim() } : {}),
+  };
+}
+
 export function Traces() {
   const [agentId, setAgentId] = useState("");
   const [status, setStatus] = useState("");
-  const traces = useList<TraceView>("traces", { agentId: agentId || undefined, status: status || undefined });
+  const [searched, setSearched] = useState<Searched>({});
+  const query = searchQuery(searched);
+  const searching = Object.values(query).some(Boolean);
+  const traces = useList<TraceView>("traces", {
+    agentId: agentId || undefined,
+    status: status || undefined,
+    ...query,
+  });
   return (
     <>
       <PageHeader
@@ -48,6 +69,43 @@ export function Traces() {
           </select>
         </label>
       </search>
+      <form
+        className="filters search-form"
+        aria-label="Search traces"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setSearched(Object.fromEntries(new FormData(event.currentTarget)) as Searched);
+        }}
+      >
+        <label className="filter">
+          Text
+          <input name="q" type="search" placeholder="in input, output, errors" maxLength={200} />
+        </label>
+        <label className="filter">
+          Metadata
+          <input name="metadata" placeholder="key=value" />
+        </label>
+        <label className="filter">
+          Tag
+          <input name="tag" />
+        </label>
+        <label className="filter">
+          Model
+          <input name="model" placeholder="gpt-4o*" />
+        </label>
+        <label className="filter">
+          Min cost (USD)
+          <input name="minCostUsd" type="number" min={0} step="any" />
+        </label>
+        <button type="submit" className="button">
+          Search
+        </button>
+      </form>
+      {searching ? (
+        <p className="muted" role="status">
+          Searching the last 7 days, newest first; a page may be short when few traces match.
+        </p>
+      ) : null}
       <Card>
         <ListTable
           query={traces}
