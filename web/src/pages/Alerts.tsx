@@ -74,7 +74,7 @@ function DeliveryLog({ alertId }: { alertId: string }) {
                 header: "Attempts",
                 cell: (delivery) =>
                   (delivery.attempts ?? [])
-                    .map((attempt) => attempt.status ?? attempt.error ?? "?")
+                    .map((attempt) => attempt.status ?? attempt.error ?? "sent")
                     .join(", ") || "—",
               },
             ]}
