@@ -11,6 +11,7 @@ import pytest
 
 from tests.fakes.fullstory import FakeFullStory
 from tests.fakes.langsmith import FakeLangSmith
+from tests.fakes.openai import FakeOpenAI
 from tests.support.identity import Account, create_agent, create_snapshot, sign_up
 
 
@@ -38,5 +39,13 @@ def fake_langsmith() -> Iterator[FakeLangSmith]:
 def fake_fullstory() -> Iterator[FakeFullStory]:
     """A FullStory account of its own per test (an export holds every user of the account)."""
     server = FakeFullStory().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def judge_server() -> Iterator[FakeOpenAI]:
+    """An OpenAI-compatible model that gives LLM judges' verdicts (and counts them)."""
+    server = FakeOpenAI().start()
     yield server
     server.stop()

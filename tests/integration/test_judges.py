@@ -4,7 +4,6 @@ with the result, a resent result never judged twice — and clear errors when no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,13 +15,6 @@ from tests.support.identity import Account, join_with_role, sign_up
 from tests.support.waiting import wait_until
 
 PARIS = {"type": "judge", "rubric": 'The answer must mention "Paris".', "threshold": 0.7}
-
-
-@pytest.fixture(scope="module")
-def judge_server() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,13 +17,6 @@ from tests.support.ingest import post_traces, trace
 from tests.support.waiting import wait_until
 
 RUBRIC = 'The answer must say when it "ships".'
-
-
-@pytest.fixture(scope="module")
-def judge_server() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
