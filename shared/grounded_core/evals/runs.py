@@ -30,7 +30,6 @@ from grounded_core.evals.models import (
 from grounded_core.evals.suites import get_suite, suite_cases
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.judges.grading import judging_for
 from grounded_core.model import ApiModel
 from grounded_core.observability import logger
 from grounded_core.pagination import Page, PageRequest
@@ -201,6 +200,8 @@ def _graded(org_id: str, run_id: str, cases: dict[str, Case], batch: ResultBatch
     if not judged:
         return [grade(cases[r.case_id], run_id, r.output, r.latency_ms, recorded_at, metadata=r.metadata)
                 for r in batch.results]  # fmt: skip
+    from grounded_core.judges.grading import judging_for  # only runs with judges pay for its import
+
     kept = table.batch_get([(keys.run(org_id, run_id), keys.result(r.case_id)) for r in judged], consistent=True)
     judge = judging_for(org_id)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from grounded_core.clock import iso, utc_now
 from grounded_core.evals import runs
+from grounded_core.evals.assertions import Judge
 from grounded_core.evals.grading import grade
 from grounded_core.evals.target import call_target
-from grounded_core.judges.grading import judging_for
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import exists
 
@@ -33,7 +33,11 @@ def call_case(org_id: str, run_id: str, case_id: str) -> str:
     target = item["target"]
     payload = {"runId": run_id, "caseId": case_id, "input": case.input}
     answer = call_target(target["url"], item.get(runs.HEADERS) or {}, int(target["timeoutMs"]), payload)
-    judge = judging_for(org_id)
+    judge = None
+    if any(isinstance(assertion, Judge) for assertion in case.assertions):
+        from grounded_core.judges.grading import judging_for  # only cases with judges pay for its import
+
+        judge = judging_for(org_id)
     result = grade(case, run_id, answer.output, answer.latency_ms, iso(utc_now()), error=answer.error, judge=judge)
     runs.record(result)
     return result.verdict

@@ -3,7 +3,6 @@ evaluator has a rubric, a sampling rate and the score name it writes (``source: 
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 
 from pydantic import Field
@@ -67,12 +66,6 @@ class Evaluator(StoredModel):
             "GSI1SK": keys.evaluator(self.id),
         }
 
-    def samples(self, trace_id: str) -> bool:
-        """Whether it judges this trace: a fixed draw per trace and evaluator (a redelivered
-        message draws the same)."""
-        draw = zlib.crc32(f"{self.id}:{trace_id}".encode()) % 10_000
-        return self.enabled and draw < round(self.sampling_rate * 10_000)
-
     @property
     def score_id(self) -> str:
         """The id of the score it writes on a trace: one per trace and evaluator."""
@@ -113,12 +106,6 @@ def update_evaluator(
 def delete_evaluator(principal: Principal, evaluator_id: str) -> None:
     evaluator = get_evaluator(principal, evaluator_id)
     table.delete(keys.agent_partition(principal.org_id, evaluator.agent_id), keys.evaluator(evaluator.id))
-
-
-def agent_evaluators(org_id: str, agent_id: str) -> list[Evaluator]:
-    """The agent's evaluators that are on (one query of its partition)."""
-    found = Evaluator.load_all(table.query_all(keys.agent_partition(org_id, agent_id), keys.EVALUATOR_PREFIX))
-    return [evaluator for evaluator in found if evaluator.enabled and evaluator.sampling_rate > 0]
 
 
 def find_evaluator(org_id: str, agent_id: str, evaluator_id: str) -> Evaluator | None:
