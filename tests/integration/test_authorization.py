@@ -93,7 +93,7 @@ def test_a_rotated_away_key_is_401_and_its_successor_works(
 def test_publishable_keys_read_nothing(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
     key = create_key(api, owner, kind="publishable", agentId=agent["id"])
     assert key["key"].startswith("pk_live_")
-    assert key["scopes"] == ["telemetry:write", "traces:write"]
+    assert key["scopes"] == ["scores:write", "telemetry:write", "traces:write"]
     headers = bearer(key["key"])
 
     for method, path in [
@@ -101,6 +101,7 @@ def test_publishable_keys_read_nothing(api: httpx.Client, owner: Account, agent:
         ("GET", f"/api/agents/{agent['id']}"),
         ("GET", "/api/me"),
         ("GET", "/api/keys"),
+        ("GET", "/api/scores?name=feedback"),
     ]:
         response = api.request(method, path, headers=headers)
         assert response.status_code == 403, path
