@@ -332,6 +332,8 @@ class Journey:
     def add_an_alert(self) -> None:
         page = self.page
         page.get_by_role("link", name="Alerts", exact=True).click()
+        page.get_by_role("region", name="Alerts", exact=True).get_by_text("No data yet").wait_for()
+        self.watched.visit("alerts-empty")
         new = page.get_by_role("region", name="New alert")
         new.get_by_label("For agent").select_option(label="support-bot")
         new.get_by_label("Threshold").fill("0.2")

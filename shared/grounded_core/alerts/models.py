@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Literal, Self
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from grounded_core.connectors.models import check_base_url
 from grounded_core.identity.accounts import normalize_email
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.store import keys
@@ -49,18 +48,7 @@ class Condition(ApiModel):
 
 def check_webhook_url(value: str) -> str:
     """An http(s) URL without credentials (a query is fine); never a link-local or metadata host."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http(s) URL")
-    if parts.username or parts.password:
-        raise ValueError("must not carry credentials")
-    try:
-        if ipaddress.ip_address(parts.hostname).is_link_local:
-            raise ValueError("must not point at a link-local address")
-    except ValueError as error:
-        if "link-local" in str(error):
-            raise
-    return value
+    return str(check_base_url(value, query=True))
 
 
 class AlertCreate(ApiModel):

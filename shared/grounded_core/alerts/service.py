@@ -7,6 +7,7 @@ from datetime import datetime
 
 from grounded_core import adapters
 from grounded_core.agents.service import get_agent
+from grounded_core.alerts.evaluate import new_deliveries, queue_deliveries
 from grounded_core.alerts.models import Alert, AlertCreate, AlertPatch, Delivery
 from grounded_core.alerts.signing import alert_secret
 from grounded_core.clock import iso, utc_now
@@ -86,7 +87,6 @@ def list_deliveries(principal: Principal, alert_id: str, page: PageRequest) -> P
 
 def send_test(principal: Principal, alert_id: str) -> list[Delivery]:
     """A test delivery to each of the alert's channels, through the same worker and retries."""
-    from grounded_core.alerts.evaluate import new_deliveries, queue_deliveries
 
     alert = get_alert(principal, alert_id)
     made = new_deliveries(alert, "alert.test", alert.last_value, iso(utc_now()))

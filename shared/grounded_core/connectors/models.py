@@ -27,14 +27,15 @@ def mask(secret: str) -> str:
     return MASK + secret[-4:] if len(secret) >= 12 else MASK
 
 
-def check_base_url(value: str | None) -> str | None:
-    """An http(s) URL without credentials or a query; never a link-local host (cloud metadata)."""
+def check_base_url(value: str | None, query: bool = False) -> str | None:
+    """An http(s) URL without credentials or a fragment (or a query, unless ``query``: a
+    webhook's may carry one); never a link-local host (cloud metadata)."""
     if value is None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("must be an http(s) URL")
-    if parts.username or parts.password or parts.query or parts.fragment:
+    if parts.username or parts.password or parts.fragment or (parts.query and not query):
         raise ValueError("must not carry credentials, a query or a fragment")
     try:
         if ip_address(parts.hostname).is_link_local:
@@ -42,7 +43,7 @@ def check_base_url(value: str | None) -> str | None:
     except ValueError as error:
         if "link-local" in str(error):
             raise
-    return value.rstrip("/")
+    return value if query else value.rstrip("/")
 
 
 class ProviderConfig(ApiModel):

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
+from grounded_core.judges import PROVIDER_NAME
 from grounded_core.model import ApiModel
 
 Outcome = Literal["pass", "fail", "error"]
@@ -227,7 +228,7 @@ class Judge(_Assertion):
     rubric: str = Field(min_length=1, max_length=4_000)
     threshold: float = Field(0.7, ge=0, le=1)
     model: str | None = Field(None, min_length=1, max_length=200)
-    provider: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    provider: str = Field("default", pattern=PROVIDER_NAME)
 
     def check(self, output: Any, latency_ms: float | None) -> Checked:
         return self._error("an LLM judge grades this assertion, and none was asked")

@@ -20,11 +20,18 @@ from grounded_core.store.listing import newest_across, newest_between
 INTERNAL = keys.STORAGE_ATTRIBUTES | {"orgId", "payloadKey"}
 
 
+def payloads_joined(item: dict[str, Any], body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``body`` (default: the stored trace ``item`` itself) with the large fields ``item`` moved to
+    S3 read back."""
+    shown = item if body is None else body
+    return join_payloads(shown, adapters.get_json(str(item["payloadKey"]))) if item.get("payloadKey") else shown
+
+
 def trace_view(item: dict[str, Any], marker: dict[str, Any] | None, with_payloads: bool) -> TraceView:
     """The trace as shown; ``marker``: its ``APPLIED`` marker, if it was applied."""
     body = {key: value for key, value in item.items() if key not in INTERNAL}
-    if with_payloads and item.get("payloadKey"):
-        body = join_payloads(body, adapters.get_json(item["payloadKey"]))
+    if with_payloads:
+        body = payloads_joined(item, body)
     current = marker is not None and int(marker.get("revision") or 0) >= int(item.get("revision") or 0)
     applied = marker.get("normalization") if marker and current else None  # else: a later revision waits
     normalization = dict(applied or body.get("normalization") or {"state": "pending"})

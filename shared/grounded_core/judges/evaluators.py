@@ -12,6 +12,7 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.errors import NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.judges import PROVIDER_NAME
 from grounded_core.judges.providers import DEFAULT_PROVIDER
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.pagination import Page, PageRequest
@@ -20,8 +21,6 @@ from grounded_core.store import keys, table
 from grounded_core.store.conditions import absent, matching
 from grounded_core.store.listing import query_page
 from grounded_core.store.versioned import update_versioned
-
-PROVIDER_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
 class EvaluatorCreate(ApiModel):
@@ -32,7 +31,7 @@ class EvaluatorCreate(ApiModel):
     #: the share of the agent's new traces it judges (0 to 1)
     sampling_rate: float = Field(0.1, ge=0, le=1)
     model: str | None = Field(None, min_length=1, max_length=200)
-    provider: str = Field(DEFAULT_PROVIDER, pattern=PROVIDER_PATTERN)
+    provider: str = Field(DEFAULT_PROVIDER, pattern=PROVIDER_NAME)
     enabled: bool = True
 
 
@@ -40,7 +39,7 @@ class EvaluatorPatch(ApiModel):
     rubric: str | None = Field(None, min_length=1, max_length=4_000)
     sampling_rate: float | None = Field(None, ge=0, le=1)
     model: str | None = Field(None, min_length=1, max_length=200)
-    provider: str | None = Field(None, pattern=PROVIDER_PATTERN)
+    provider: str | None = Field(None, pattern=PROVIDER_NAME)
     enabled: bool | None = None
 
 

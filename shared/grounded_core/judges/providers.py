@@ -14,11 +14,12 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.connectors.models import check_base_url
 from grounded_core.errors import Invalid, NotFound
 from grounded_core.identity.principal import Principal
+from grounded_core.judges import PROVIDER_NAME
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+NAME = re.compile(PROVIDER_NAME)
 #: the provider a judge uses when it names none
 DEFAULT_PROVIDER = "default"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grounded_core import adapters
 from grounded_core.identity.principal import Principal
-from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.traces import payloads_joined
 from grounded_core.judges.evaluators import find_evaluator
 from grounded_core.judges.judge import JudgeError, JudgeRequest, ask
 from grounded_core.observability import logger
@@ -20,9 +19,7 @@ from grounded_core.store import keys, table
 
 def _trace(org_id: str, trace_id: str) -> dict[str, Any] | None:
     item = table.get(keys.trace(org_id, trace_id), keys.TRACE_SK)
-    if item and item.get("payloadKey"):
-        return join_payloads(item, adapters.get_json(str(item["payloadKey"])))
-    return item
+    return payloads_joined(item) if item else None
 
 
 def judge_trace(message: dict[str, Any]) -> str:

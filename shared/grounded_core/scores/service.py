@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from grounded_core import adapters
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Conflict, Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.traces import payloads_joined
 from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention, org_item_key, state_of
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.scores.counters import changed, counted
@@ -63,8 +62,8 @@ def _check_caller(principal: Principal, request: ScoreCreate) -> None:
 
 def _span_of(trace: dict[str, Any], span_id: str) -> bool:
     spans = trace.get("spans")
-    if spans is None and trace.get("payloadKey"):  # a big trace's spans were moved out whole
-        spans = join_payloads({}, adapters.get_json(str(trace["payloadKey"]))).get("spans")
+    if spans is None:  # a big trace's spans were moved out whole
+        spans = payloads_joined(trace, {}).get("spans")
     return any(span.get("id") == span_id for span in spans or [])
 
 
