@@ -15,6 +15,32 @@ from local.cloud import CloudOptions, LocalCloud
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Ordinary English of the kind agents read and write (a support conversation): what a trace's
+#: prompt and answer hold, so that sizes (and how well they compress) are realistic, never a run
+#: of one repeated letter.
+PROSE = (
+    "Thanks for reaching out about your order. I looked it up and it left our warehouse in Leipzig on "
+    "Tuesday morning; the carrier scanned it in Frankfurt last night, so it should reach you by Friday. "
+    "If it has not arrived by Monday, reply here and I will open a trace with the carrier and send a "
+    "replacement at no cost. Could you tell me whether the billing address on the account is still "
+    "correct? The card on file was declined twice this month, which is why the subscription shows as "
+    "paused. You can update the card under Settings, then Billing, and the plan resumes at once without "
+    "losing any history. I am sorry the export failed: large workspaces time out when a report covers "
+    "more than ninety days. Splitting it into quarters works, or you can schedule the export overnight "
+    "and we will email a link when it is ready. The refund for the duplicate charge was issued today and "
+    "usually takes three to five business days to appear, depending on your bank. Regarding the error "
+    "you saw after the update, it comes from an expired session token; signing out and back in clears "
+    "it, and the next release fixes the underlying cause. Is there anything else I can help with today?"
+)
+
+
+def prose(length: int, n: int) -> str:
+    """``length`` characters of :data:`PROSE`, starting at a place that differs with ``n``."""
+    words = PROSE.split()
+    start = (n * 37) % len(words)
+    text = " ".join(words[start:] + words[:start])
+    return text[:length]
+
 calls: Counter[tuple[str, str, str]] = Counter()
 _lock = threading.Lock()
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("function", default=None)

@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from grounded_core.errors import Invalid
 from grounded_core.storable import check_storable
+from grounded_core.store.packing import pack, unpack
 
 
 def _not_null(value: Any) -> Any:
@@ -86,6 +87,9 @@ class StoredModel(ApiModel):
     must never be shown (hashes) are passed to :meth:`to_item` as ``extra``.
     """
 
+    #: bulky fields written and read whole, stored compressed when that is smaller (:mod:`packing`)
+    packed_fields: ClassVar[frozenset[str]] = frozenset()
+
     def keys(self) -> dict[str, str]:
         raise NotImplementedError
 
@@ -96,12 +100,13 @@ class StoredModel(ApiModel):
 
     def to_item(self, **extra: object) -> dict[str, object]:
         stored = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return {**stored, **extra, **self.keys(), "entity": type(self).__name__}
+        item = {**stored, **extra, **self.keys(), "entity": type(self).__name__}
+        return pack(item, self.packed_fields) if self.packed_fields else item
 
     @classmethod
     def from_item(cls, item: dict[str, object]) -> Self:
         known = {field.alias or name for name, field in cls.model_fields.items()}
-        return cls.model_validate({key: value for key, value in item.items() if key in known})
+        return cls.model_validate({key: value for key, value in unpack(item).items() if key in known})
 
     @classmethod
     def load_all(cls, items: Iterable[dict[str, object]]) -> list[Self]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, sign_up
-from tests.support.ingest import at, post_traces, trace, wait_normalized
+from tests.support.ingest import START, at, post_traces, trace, wait_normalized
 
 
 def test_log_a_conversation_turn_by_turn(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
@@ -203,3 +205,23 @@ def test_a_session_normalized_by_an_older_version_still_shows_and_erases_its_tra
 
     assert api.delete(f"/api/sessions/{session_id}", headers=owner.headers).status_code == 204
     assert api.get(f"/api/traces/{trace_id}", headers=owner.headers).status_code == 404
+
+
+def test_a_session_is_last_seen_at_its_latest_trace_in_whatever_order_traces_arrive(
+    api: httpx.Client, owner: Account, agent: dict[str, Any]
+) -> None:
+    """A message's traces move their session's ``lastSeenAt`` in the same write as its counters;
+    an older trace arriving later never moves it back."""
+    conversation = f"conv-{uuid.uuid4().hex[:10]}"
+
+    def send(*moments: tuple[int, int]) -> dict[str, Any]:
+        batch = [trace(agent["id"], sessionId=conversation, startedAt=at(a), endedAt=at(b)) for a, b in moments]
+        answer = post_traces(api, owner.headers, batch)
+        assert answer.status_code == 202
+        stored = [wait_normalized(api, owner.headers, item["traceId"]) for item in answer.json()["results"]]
+        session = api.get(f"/api/sessions/{stored[0]['normalization']['sessionId']}", headers=owner.headers).json()
+        return {"seen": datetime.fromisoformat(session["lastSeenAt"]), "traces": session["traces"]}
+
+    assert send((30, 31), (10, 11), (50, 51), (20, 21)) == {"seen": START + timedelta(seconds=51), "traces": 4}
+    assert send((0, 1)) == {"seen": START + timedelta(seconds=51), "traces": 5}
+    assert send((70, 75), (60, 61)) == {"seen": START + timedelta(seconds=75), "traces": 7}

@@ -7,7 +7,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from grounded_core.store.table import from_dynamo
+from grounded_core.store.table import stored
 
 
 def items_of_org(cloud: Any, org_id: str) -> list[dict[str, Any]]:
@@ -19,7 +19,7 @@ def items_of_org(cloud: Any, org_id: str) -> list[dict[str, Any]]:
     keys = ("PK", "GSI1PK", "GSI2PK")
     found = []
     for raw in table_items(cloud.options.region, cloud.resources["Table"]):
-        item = from_dynamo({k: deserializer.deserialize(v) for k, v in raw.items()})
+        item = stored({k: deserializer.deserialize(v) for k, v in raw.items()})
         if any(org_id in str(item.get(key, "")) for key in keys) or item.get("orgId") == org_id:
             found.append(item)
     return found

@@ -50,6 +50,7 @@ from grounded_core.sessions.store import (
     find_or_create_session,
     forget_stitch_keys,
     rollup_updates,
+    seen_with_counters,
     session_counters,
     touch,
     utc_day,
@@ -272,14 +273,13 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
 
     work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
     placed = {id(w): _in_session_item(org_id, w, retention) for w in work}
+    # before the counters: a trace shown normalized (its marker written) has its session complete
     table.batch_put(placed.values())
     table.batch_delete(key for w in work for key in _stale_items(org_id, w, placed[id(w)]["SK"]))
-    # before the counters: a trace shown normalized (its marker written) has its session complete
-    _touch_sessions(org_id, work, retention)
     # before the counters too: a redelivery of a message whose traces were applied still queues them
     online.sample(org_id, [(w.trace_id, w.pending.trace.agent_id) for w in work if w.pending.before is None])
     prepared = _alone(work, lambda w: _effects(org_id, w, [placed[id(w)]["SK"]], retention), failed)
-    applied_effects = _apply_all(org_id, prepared, failed)
+    applied_effects = _apply_all(org_id, prepared, failed, retention)
     applied = [(e.work.pending.trace, e.work.stitched.session_id, e.work.turns) for e in applied_effects]
     for entry in work:
         if entry.moved_from:
@@ -299,15 +299,37 @@ def _stale_items(org_id: str, work: Work, placed_sk: str) -> list[tuple[str, str
     return [(session_pk, sk) for sk in work.pending.before.turn_keys if sk not in kept]
 
 
-def _touch_sessions(org_id: str, work: list[Work], retention: Retention) -> None:
-    """Each session's ``lastSeenAt`` moved to its latest trace of the message (one write each)."""
+def _last_seen(work: Iterable[Work]) -> dict[str, str]:
+    """Each session's latest moment among the traces of ``work``."""
     last_seen: dict[str, str] = {}
     for entry in work:
         trace = entry.pending.trace
         seen = trace.ended_at or trace.started_at
         last_seen[entry.stitched.session_id] = max(seen, last_seen.get(entry.stitched.session_id, seen))
-    for session_id, seen in last_seen.items():
+    return last_seen
+
+
+def _touch_sessions(org_id: str, work: Iterable[Work], retention: Retention) -> None:
+    """Each session's ``lastSeenAt`` moved to its latest trace of ``work`` (one write each)."""
+    for session_id, seen in _last_seen(work).items():
         touch(org_id, session_id, seen, retention)
+
+
+def _moving_forward(org_id: str, work: list[Work]) -> dict[str, str]:
+    """The sessions whose ``lastSeenAt`` the traces of ``work`` move forward, and to when (one
+    consistent BatchGetItem): their counter update moves it in the same write."""
+    last_seen = _last_seen(work)
+    found = table.batch_get(
+        [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in last_seen],
+        consistent=True,
+        fields=("lastSeenAt",),
+    )
+    stored = {item["PK"]: str(item.get("lastSeenAt", "")) for item in found.values()}
+    return {
+        session_id: seen
+        for session_id, seen in last_seen.items()
+        if seen > stored.get(keys.session(org_id, session_id), "")
+    }
 
 
 def _drop_if_empty(org_id: str, session_id: str) -> None:
@@ -450,11 +472,13 @@ def _apply_trace(org_id: str, effects: Effects) -> bool:
     return True
 
 
-def _apply_together(org_id: str, batch: list[Effects]) -> bool:
+def _apply_together(org_id: str, batch: list[Effects], retention: Retention) -> bool:
     """New traces of a message in one transaction: their APPLIED markers, and each session's, each
-    rollup day's and each snapshot's counters summed and written once. All or nothing: ``False``
-    (nothing written) when any condition fails or the transaction cannot be made, and the traces
-    are then applied one by one, exactly once each, as before."""
+    rollup day's and each snapshot's counters summed and written once (a session's ``lastSeenAt``
+    moved forward in the same write). All or nothing: ``False`` (nothing written) when any
+    condition fails or the transaction cannot be made, and the traces are then applied one by
+    one, exactly once each, as before."""
+    forward = _moving_forward(org_id, [effects.work for effects in batch])
     sessions: dict[str, Counter[str]] = defaultdict(Counter)
     snapshot_of: dict[str, str] = {}
     rollups: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
@@ -469,7 +493,9 @@ def _apply_together(org_id: str, batch: list[Effects]) -> bool:
         snapshots[work.snapshot_id].update(effects.snapshot)
     operations: list[Write] = [effects.marker for effects in batch] + [w for e in batch for w in e.own]
     for session_id, counters in sessions.items():
-        operations.append(session_counters(org_id, session_id, dict(counters), {"snapshotId": snapshot_of[session_id]}))
+        update = session_counters(org_id, session_id, dict(counters), {"snapshotId": snapshot_of[session_id]})
+        seen = forward.get(session_id)
+        operations.append(update if seen is None else seen_with_counters(update, seen, retention))
     for (agent, day), counters in rollups.items():
         if any(counters.values()):
             operations.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))
@@ -486,13 +512,15 @@ def _apply_together(org_id: str, batch: list[Effects]) -> bool:
     return True
 
 
-def _apply_all(org_id: str, prepared: list[Effects], failed: list[str]) -> list[Effects]:
+def _apply_all(org_id: str, prepared: list[Effects], failed: list[str], retention: Retention) -> list[Effects]:
     """Apply the message's traces — the new ones together when they can be, the rest (and all of
-    them when they cannot) one by one; what was applied (by this delivery)."""
+    them when they cannot) one by one, their sessions touched first; what was applied (by this
+    delivery)."""
     new = [effects for effects in prepared if effects.work.pending.before is None]
-    together = len(new) > 1 and _apply_together(org_id, new)
+    together = len(new) > 1 and _apply_together(org_id, new, retention)
     done_together = {id(effects) for effects in new} if together else set()
     rest = [effects for effects in prepared if id(effects) not in done_together]
+    _touch_sessions(org_id, (effects.work for effects in rest), retention)
     one_by_one = _alone(rest, lambda effects: effects if _apply_trace(org_id, effects) else None, failed)
     return (new if together else []) + [effects for effects in one_by_one if effects is not None]
 

@@ -59,6 +59,8 @@ class StoredTrace(TraceView, StoredModel):
     """A trace as kept: what was sent (large fields as markers, their values in S3 at
     ``payload_key``), when it arrived, and its normalization."""
 
+    packed_fields = frozenset({"input", "output", "spans", "error", "metadata", "tags", "correlationKeys", "resource"})
+
     org_id: str
     payload_key: str | None = None
     #: OTLP traces: the number of spans it was assembled from (a late span makes a new revision)

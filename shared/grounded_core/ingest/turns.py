@@ -130,6 +130,8 @@ class TraceInSession(StoredModel):
     session's partition sorted by the trace's start — the timeline reads it with the session's own
     items, and the session's traces are listed from it (no index entry to write per trace)."""
 
+    packed_fields = frozenset({"turns", "error"})
+
     id: str
     agent_id: str
     name: str

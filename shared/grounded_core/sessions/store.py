@@ -14,7 +14,7 @@ from grounded_core.ingest.stitching import StitchKey
 from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention
 from grounded_core.sessions.models import Session, Stitch
 from grounded_core.store import keys, table
-from grounded_core.store.conditions import ConditionFailed, Put, Update, Write, absent, eq, exists, lt
+from grounded_core.store.conditions import Cond, ConditionFailed, Put, Update, Write, absent, eq, exists, lt
 
 #: the label of a new session's first stitch key: it failing means another session has that key
 STITCH_TAKEN = "stitch_taken"
@@ -65,18 +65,33 @@ def session_counters(
     return replace(update, when=exists(), label="session")
 
 
+def _seen(timestamp: str, retention: Retention) -> dict[str, Any]:
+    """A session's ``lastSeenAt`` at ``timestamp``, and the expiry that follows from it."""
+    expires = retention.expiry(timestamp)
+    return {"lastSeenAt": timestamp} | ({TTL: expires} if expires is not None else {})
+
+
+def _later_than_seen(timestamp: str) -> Cond:
+    return exists() & (absent("lastSeenAt") | lt("lastSeenAt", timestamp))
+
+
 def touch(org_id: str, session_id: str, timestamp: str, retention: Retention = KEEP_FOREVER) -> None:
     """Move ``lastSeenAt`` forward (never back), whatever order items arrive in; the session
     expires ``retention`` after its latest activity."""
-    expires = retention.expiry(timestamp)
-    fields: dict[str, Any] = {"lastSeenAt": timestamp} | ({TTL: expires} if expires is not None else {})
     with contextlib.suppress(ConditionFailed):  # already later, or the session was erased
         table.update(
             keys.session(org_id, session_id),
             keys.SESSION_SK,
-            set=fields,
-            when=exists() & (absent("lastSeenAt") | lt("lastSeenAt", timestamp)),
+            set=_seen(timestamp, retention),
+            when=_later_than_seen(timestamp),
         )
+
+
+def seen_with_counters(update: Update, timestamp: str, retention: Retention = KEEP_FOREVER) -> Update:
+    """A session's counter update (:func:`session_counters`) that also moves its ``lastSeenAt``
+    forward to ``timestamp`` — one write where a :func:`touch` would be a second. Its condition
+    fails when ``lastSeenAt`` is already as late: give it only a ``timestamp`` read as later."""
+    return replace(update, set={**update.set, **_seen(timestamp, retention)}, when=_later_than_seen(timestamp))
 
 
 def get_session_item(org_id: str, session_id: str) -> Session | None:

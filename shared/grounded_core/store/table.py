@@ -27,6 +27,7 @@ from grounded_core.store.conditions import (
     Write,
     one_of,
 )
+from grounded_core.store.packing import unpack
 
 Item = dict[str, Any]
 MAX_TRANSACTION_ITEMS = 100
@@ -73,13 +74,18 @@ def from_dynamo(value: Any) -> Any:
     return value
 
 
+def stored(item: dict[str, Any]) -> Item:
+    """An item as read: plain numbers, packed fields back in place (:mod:`.packing`)."""
+    return unpack(from_dynamo(item))
+
+
 def _error_code(error: Exception) -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
 
 
 def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
     item = aws.table().get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=consistent).get("Item")
-    return from_dynamo(item) if item else None
+    return stored(item) if item else None
 
 
 def _request(operation: Write) -> tuple[str, dict[str, Any]]:
@@ -103,7 +109,7 @@ def _request(operation: Write) -> tuple[str, dict[str, Any]]:
 
 def _failed(operation: Write, error: Exception) -> ConditionFailed:
     old = getattr(error, "response", {}).get("Item")  # the low-level form, even from the resource API
-    return ConditionFailed(operation.label, from_dynamo(_plain(old)) if old else None)
+    return ConditionFailed(operation.label, stored(_plain(old)) if old else None)
 
 
 def put(item: Item, when: Cond | None = None, label: str = "put") -> None:
@@ -167,7 +173,7 @@ def _write(operation: Write) -> Item | None:
         if _error_code(error) == "ConditionalCheckFailedException":
             raise _failed(operation, error) from None
         raise
-    return from_dynamo(answer["Attributes"]) if kind == "Update" else None  # type: ignore[no-any-return]
+    return stored(answer["Attributes"]) if kind == "Update" else None
 
 
 def query(
@@ -217,7 +223,7 @@ def query(
         if _error_code(error) == "ValidationException" and start_key:
             raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor") from None
         raise
-    return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+    return [stored(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
 
 
 def query_all(
@@ -266,7 +272,7 @@ def transact(operations: Sequence[Write]) -> None:
             for index, reason in enumerate(reasons):
                 if reason.get("Code") == "ConditionalCheckFailed" and index < len(operations):
                     old = reason.get("Item")
-                    item = from_dynamo(_plain(old)) if old else None
+                    item = stored(_plain(old)) if old else None
                     raise ConditionFailed(operations[index].label, item) from None
             raced = {reason.get("Code") for reason in reasons} <= {"None", "TransactionConflict", None}
             if not raced or attempt == TRANSACTION_ATTEMPTS - 1:
@@ -322,6 +328,6 @@ def batch_get(
         while request:
             answer = client.batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(name, []):
-                found[(item["PK"], item["SK"])] = from_dynamo(item)
+                found[(item["PK"], item["SK"])] = stored(item)
             request = answer.get("UnprocessedKeys") or {}
     return found
