@@ -41,6 +41,7 @@ def prose(length: int, n: int) -> str:
     text = " ".join(words[start:] + words[:start])
     return text[:length]
 
+
 calls: Counter[tuple[str, str, str]] = Counter()
 _lock = threading.Lock()
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("function", default=None)

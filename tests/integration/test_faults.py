@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from tests.support.connectors import every
 from tests.support.identity import Account, create_agent, create_snapshot
-from tests.support.ingest import llm_span, post_traces, trace
+from tests.support.ingest import START, llm_span, post_traces, trace
 
 
 def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
@@ -64,3 +64,7 @@ def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
     assert sum(s["tokens"]["total"] for s in sessions) == 60 * 1100
     stored = every(api, owner.headers, "/api/traces", agentId=agent["id"])
     assert {t["normalization"]["state"] for t in stored} == {"normalized"}
+    # the day's rollup: each new session counted once, by the write that applied its first traces
+    day = {"agentId": agent["id"], "from": START.date().isoformat(), "to": START.date().isoformat()}
+    totals = api.get("/api/analytics/overview", params=day, headers=owner.headers).json()["totals"]
+    assert (totals["sessions"], totals["traces"], totals["tokens"]) == (5, 60, 60 * 1100)

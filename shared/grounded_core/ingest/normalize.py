@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from grounded_core import adapters
@@ -43,9 +43,12 @@ from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
 from grounded_core.pricing.overrides import prices_for
 from grounded_core.sessions.store import (
+    UNCOUNTED,
     SessionSeed,
     Stitched,
     add_counters,
+    count_session,
+    counted_with,
     erase_session_items,
     find_or_create_session,
     forget_stitch_keys,
@@ -58,7 +61,7 @@ from grounded_core.sessions.store import (
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists
 
-TRACE_FIELDS = set(TraceIn.model_fields) | {field.alias for field in TraceIn.model_fields.values() if field.alias}
+TRACE_FIELDS = set(TraceIn.model_fields) | {info.alias for info in TraceIn.model_fields.values() if info.alias}
 T = TypeVar("T")
 #: the label of the write that records an item as applied: it failing means "done before"
 APPLIED = "applied"
@@ -266,7 +269,7 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
             seed = SessionSeed(
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
-            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention)
+            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention, counted=False)
         pks = [keys.stitch(org_id, trace.agent_id, key.kind, key.value) for key in keys_of_trace]
         turns = turns_of(trace_id, trace)
         return Work(entry, snapshot_id, sessions[memo], turns, pks, trace_counters(trace, org_id, len(turns)))
@@ -315,21 +318,12 @@ def _touch_sessions(org_id: str, work: Iterable[Work], retention: Retention) -> 
         touch(org_id, session_id, seen, retention)
 
 
-def _moving_forward(org_id: str, work: list[Work]) -> dict[str, str]:
-    """The sessions whose ``lastSeenAt`` the traces of ``work`` move forward, and to when (one
-    consistent BatchGetItem): their counter update moves it in the same write."""
-    last_seen = _last_seen(work)
-    found = table.batch_get(
-        [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in last_seen],
-        consistent=True,
-        fields=("lastSeenAt",),
-    )
-    stored = {item["PK"]: str(item.get("lastSeenAt", "")) for item in found.values()}
-    return {
-        session_id: seen
-        for session_id, seen in last_seen.items()
-        if seen > stored.get(keys.session(org_id, session_id), "")
-    }
+def _session_states(org_id: str, work: list[Work]) -> dict[str, dict[str, Any]]:
+    """The sessions of ``work`` as they are now (one consistent BatchGetItem): how late each was
+    seen, and whether it is still to be counted (:data:`UNCOUNTED`)."""
+    wanted = [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in _last_seen(work)]
+    fields = ("id", "agentId", "startedAt", "snapshotId", "lastSeenAt", UNCOUNTED)
+    return {str(item["id"]): item for item in table.batch_get(wanted, consistent=True, fields=fields).values()}
 
 
 def _drop_if_empty(org_id: str, session_id: str) -> None:
@@ -472,36 +466,64 @@ def _apply_trace(org_id: str, effects: Effects) -> bool:
     return True
 
 
-def _apply_together(org_id: str, batch: list[Effects], retention: Retention) -> bool:
-    """New traces of a message in one transaction: their APPLIED markers, and each session's, each
-    rollup day's and each snapshot's counters summed and written once (a session's ``lastSeenAt``
-    moved forward in the same write). All or nothing: ``False`` (nothing written) when any
-    condition fails or the transaction cannot be made, and the traces are then applied one by
-    one, exactly once each, as before."""
-    forward = _moving_forward(org_id, [effects.work for effects in batch])
-    sessions: dict[str, Counter[str]] = defaultdict(Counter)
-    snapshot_of: dict[str, str] = {}
-    rollups: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
-    snapshots: dict[str, Counter[str]] = defaultdict(Counter)
-    for effects in batch:
+@dataclass
+class Sums:
+    """A message's counters summed per session, rollup day and snapshot, to write each once."""
+
+    sessions: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    snapshot_of: dict[str, str] = field(default_factory=dict)
+    rollups: dict[tuple[str | None, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    snapshots: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, effects: Effects) -> None:
         work = effects.work
-        sessions[work.stitched.session_id].update(effects.session)
-        snapshot_of.setdefault(work.stitched.session_id, work.snapshot_id)
+        self.sessions[work.stitched.session_id].update(effects.session)
+        self.snapshot_of.setdefault(work.stitched.session_id, work.snapshot_id)
         day = utc_day(effects.rolled_up_at)
         for agent in (work.pending.trace.agent_id, None):
-            rollups[(agent, day)].update(effects.rollup)
-        snapshots[work.snapshot_id].update(effects.snapshot)
+            self.rollups[(agent, day)].update(effects.rollup)
+        self.snapshots[work.snapshot_id].update(effects.snapshot)
+
+    def count_session(self, state: dict[str, Any]) -> None:
+        """A new session (see :data:`UNCOUNTED`): its start day's and snapshot's ``sessions``."""
+        for agent in (str(state["agentId"]), None):
+            self.rollups[(agent, utc_day(str(state["startedAt"])))]["sessions"] += 1
+        if state.get("snapshotId"):
+            self.snapshots[str(state["snapshotId"])]["sessions"] += 1
+
+    def counter_updates(self, org_id: str) -> list[Write]:
+        """The rollup days' and snapshots' updates (sessions' are made by the caller)."""
+        updates: list[Write] = []
+        for (agent, day), counters in self.rollups.items():
+            if any(counters.values()):
+                updates.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))
+        for snapshot_id, counters in self.snapshots.items():
+            if any(counters.values()):
+                updates.append(add_counters(keys.snapshot_stats(org_id, snapshot_id), keys.TOTAL_SK, dict(counters)))
+        return updates
+
+
+def _apply_together(org_id: str, batch: list[Effects], retention: Retention, states: dict[str, dict[str, Any]]) -> bool:
+    """New traces of a message in one transaction: their APPLIED markers, and each session's, each
+    rollup day's and each snapshot's counters summed and written once — a session's ``lastSeenAt``
+    moved forward, and a new session counted, in the same write. All or nothing: ``False``
+    (nothing written) when any condition fails or the transaction cannot be made, and the traces
+    are then applied one by one, exactly once each, as before."""
+    last_seen = _last_seen(effects.work for effects in batch)
+    sums = Sums()
+    for effects in batch:
+        sums.add(effects)
     operations: list[Write] = [effects.marker for effects in batch] + [w for e in batch for w in e.own]
-    for session_id, counters in sessions.items():
-        update = session_counters(org_id, session_id, dict(counters), {"snapshotId": snapshot_of[session_id]})
-        seen = forward.get(session_id)
-        operations.append(update if seen is None else seen_with_counters(update, seen, retention))
-    for (agent, day), counters in rollups.items():
-        if any(counters.values()):
-            operations.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))
-    for snapshot_id, counters in snapshots.items():
-        if any(counters.values()):
-            operations.append(add_counters(keys.snapshot_stats(org_id, snapshot_id), keys.TOTAL_SK, dict(counters)))
+    for session_id, counters in sums.sessions.items():
+        update = session_counters(org_id, session_id, dict(counters), {"snapshotId": sums.snapshot_of[session_id]})
+        state = states.get(session_id, {})
+        if last_seen[session_id] > str(state.get("lastSeenAt", "")):
+            update = seen_with_counters(update, last_seen[session_id], retention)
+        if state.get(UNCOUNTED):
+            update = counted_with(update)
+            sums.count_session(state)
+        operations.append(update)
+    operations += sums.counter_updates(org_id)
     if len(operations) > table.MAX_TRANSACTION_ITEMS:
         return False
     try:
@@ -516,11 +538,15 @@ def _apply_all(org_id: str, prepared: list[Effects], failed: list[str], retentio
     """Apply the message's traces — the new ones together when they can be, the rest (and all of
     them when they cannot) one by one, their sessions touched first; what was applied (by this
     delivery)."""
+    states = _session_states(org_id, [effects.work for effects in prepared])
     new = [effects for effects in prepared if effects.work.pending.before is None]
-    together = len(new) > 1 and _apply_together(org_id, new, retention)
+    together = bool(new) and _apply_together(org_id, new, retention, states)
     done_together = {id(effects) for effects in new} if together else set()
     rest = [effects for effects in prepared if id(effects) not in done_together]
     _touch_sessions(org_id, (effects.work for effects in rest), retention)
+    for session_id in _last_seen(effects.work for effects in rest):
+        if states.get(session_id, {}).get(UNCOUNTED):
+            count_session(org_id, states[session_id])
     one_by_one = _alone(rest, lambda effects: effects if _apply_trace(org_id, effects) else None, failed)
     return (new if together else []) + [effects for effects in one_by_one if effects is not None]
 

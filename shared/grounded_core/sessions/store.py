@@ -118,15 +118,45 @@ def forget_stitch_keys(pks: list[str], session_id: str) -> None:
             table.delete(pk, keys.STITCH_SK, when=eq("sessionId", session_id))
 
 
+#: a session created by the normalize worker carries this until the first write that applies a
+#: trace to it also counts it (its day's and snapshot's ``sessions``) and removes it
+UNCOUNTED = "uncounted"
+
+
+def session_count(org_id: str, agent_id: str, started_at: str, snapshot_id: str | None) -> list[Update]:
+    """What one new session adds: its start day's session count (agent and org) and its snapshot's."""
+    updates = rollup_updates(org_id, agent_id, started_at, {"sessions": 1})
+    if snapshot_id:
+        updates.append(add_counters(keys.snapshot_stats(org_id, snapshot_id), keys.TOTAL_SK, {"sessions": 1}))
+    return updates
+
+
+def counted_with(update: Update) -> Update:
+    """A session update (from :func:`session_counters`) that also marks the session counted: its
+    condition fails if another write counted it first."""
+    return replace(update, remove=(*update.remove, UNCOUNTED), when=(update.when or exists()) & exists(UNCOUNTED))
+
+
+def count_session(org_id: str, session: dict[str, Any]) -> None:
+    """Count a session still :data:`UNCOUNTED` on its own (when its traces could not be applied
+    together); nothing when it was counted (or erased) meanwhile."""
+    mark = Update(keys.session(org_id, str(session["id"])), keys.SESSION_SK, label="counted")
+    counts = session_count(org_id, str(session["agentId"]), str(session["startedAt"]), session.get("snapshotId"))
+    with contextlib.suppress(ConditionFailed):
+        table.transact([counted_with(mark), *counts])
+
+
 def create_session(
     org_id: str,
     seed: SessionSeed,
     stitch_pks: list[str],
     metadata: dict[str, Any] | None = None,
     retention: Retention = KEEP_FOREVER,
+    counted: bool = True,
 ) -> Session:
     """A new session and its first stitch key in one transaction (a taken key fails the condition
-    labelled :data:`STITCH_TAKEN`), with the day's session count."""
+    labelled :data:`STITCH_TAKEN`), with the day's session count — or, ``counted=False``, marked
+    :data:`UNCOUNTED` for the write that applies its first traces to count it."""
     session = Session(
         id=new_id("ses"),
         org_id=org_id,
@@ -143,20 +173,25 @@ def create_session(
     if stitch_pks:
         first = Stitch(key=stitch_pks[0], session_id=session.id).to_item()
         operations.append(Put(retention.stamp(first, seed.started_at), absent(), label=STITCH_TAKEN))
-    operations.append(Put(retention.stamp(session.to_item(), seed.started_at), absent(), label="session"))
-    operations += rollup_updates(org_id, seed.agent_id, seed.started_at, {"sessions": 1})
-    if seed.snapshot_id:
-        operations.append(add_counters(keys.snapshot_stats(org_id, seed.snapshot_id), keys.TOTAL_SK, {"sessions": 1}))
+    item = session.to_item() if counted else session.to_item(**{UNCOUNTED: True})
+    operations.append(Put(retention.stamp(item, seed.started_at), absent(), label="session"))
+    if counted:
+        operations += session_count(org_id, seed.agent_id, seed.started_at, seed.snapshot_id)
     table.transact(operations)
     register_stitch_keys(org_id, session.id, stitch_pks[1:], retention, seed.started_at)
     return session
 
 
 def find_or_create_session(
-    org_id: str, seed: SessionSeed, stitch_keys: list[StitchKey], retention: Retention = KEEP_FOREVER
+    org_id: str,
+    seed: SessionSeed,
+    stitch_keys: list[StitchKey],
+    retention: Retention = KEEP_FOREVER,
+    counted: bool = True,
 ) -> Stitched:
-    """The session the strongest matching key points at, or a new one. Concurrent workers with
-    the same new key race on a conditional put: one creates, the others read what it made."""
+    """The session the strongest matching key points at, or a new one (``counted``: see
+    :func:`create_session`). Concurrent workers with the same new key race on a conditional put:
+    one creates, the others read what it made."""
     direct = next((k for k in stitch_keys if k.kind == "session" and k.value.startswith("ses_")), None)
     if direct:
         existing = get_session_item(org_id, direct.value)
@@ -173,7 +208,7 @@ def find_or_create_session(
                 return Stitched(session_id, key.rule, created=False)
         if attempt == 0:
             try:
-                session = create_session(org_id, seed, pks, retention=retention)
+                session = create_session(org_id, seed, pks, retention=retention, counted=counted)
             except (ConditionFailed, Conflict):
                 continue  # another worker created it a moment ago (or raced us): read theirs
             return Stitched(session.id, stitch_keys[0].rule, created=True)
