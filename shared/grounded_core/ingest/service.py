@@ -224,8 +224,18 @@ def accept_traces(
         if payloads:
             adapters.put_json(item["payloadKey"], payloads)
     table.batch_put(item for item, _ in to_write.values())
-    queue_traces(principal.org_id, list(dict.fromkeys(to_queue)))
+    conversations = {trace_id: conversation_order(trace) for _, trace, trace_id in valid}
+    queue_traces(principal.org_id, sorted(dict.fromkeys(to_queue), key=conversations.__getitem__))
     return [result for result in results if result is not None]
+
+
+def conversation_order(trace: TraceIn) -> tuple[str, str, str]:
+    """Where a trace sorts among a batch's traces when they are queued: a conversation's traces
+    next to each other, oldest first, so that a normalize message holds few sessions — each
+    session (and its listing entries) is then written once per message for all its traces, and a
+    new session is created by its earliest trace."""
+    conversation = trace.session_id or trace.anonymous_id or trace.user_id or ""
+    return trace.agent_id, conversation, trace.started_at
 
 
 def queue_traces(org_id: str, trace_ids: list[str]) -> None:
