@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from local.persistence import portable
 from local.workarounds import StreamEventSource, table_items
 
 log = logging.getLogger("grounded.local")
@@ -51,7 +52,7 @@ def remove_record(item: dict[str, Any], table_arn: str, region: str, sequence: i
         "userIdentity": dict(TTL_IDENTITY),
         "dynamodb": {
             "Keys": {"PK": item["PK"], "SK": item["SK"]},
-            "OldImage": item,
+            "OldImage": portable(item),  # binary values in base64, as a stream record has them
             "SequenceNumber": str(sequence),
             "SizeBytes": len(str(item)),
             "StreamViewType": "OLD_IMAGE",

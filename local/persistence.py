@@ -94,6 +94,37 @@ def write_atomically(path: Path, lines: Iterator[str]) -> None:
     os.replace(aside, path)
 
 
+def portable(value: Any) -> Any:
+    """An item (DynamoDB JSON, as the emulator holds it) as JSON can keep it: binary values — which
+    the emulator holds as bytes — in base64, as DynamoDB's own wire format writes them."""
+    if isinstance(value, dict):
+        return {kind: _encoded(inner) if kind in ("B", "BS") else portable(inner) for kind, inner in value.items()}
+    if isinstance(value, list):
+        return [portable(inner) for inner in value]
+    return value
+
+
+def restored_item(value: Any) -> Any:
+    """:func:`portable`'s inverse: base64 binary values back to the bytes the emulator holds."""
+    if isinstance(value, dict):
+        return {kind: _decoded(inner) if kind in ("B", "BS") else restored_item(inner) for kind, inner in value.items()}
+    if isinstance(value, list):
+        return [restored_item(inner) for inner in value]
+    return value
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_encoded(inner) for inner in value]
+    return base64.b64encode(value).decode() if isinstance(value, bytes) else value
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decoded(inner) for inner in value]
+    return base64.b64decode(value) if isinstance(value, str) else value
+
+
 @dataclass
 class Restored:
     """What a start found: counts by kind, and the resources dropped because the template lost them."""
@@ -197,7 +228,11 @@ class Persistence:
         table = self._dynamodb().get_table(table_name)
         key = self._table_key(table, key)
         found = self._dynamodb().get_item(table_name, key)
-        return {"table": logical, "key": key, "item": None if found is None else found.to_json()["Attributes"]}
+        return {
+            "table": logical,
+            "key": key,
+            "item": None if found is None else portable(found.to_json()["Attributes"]),
+        }
 
     def _object_record(self, bucket: str, key: str) -> dict[str, Any] | None:
         logical = self._logical.get(bucket)
@@ -395,7 +430,7 @@ class Persistence:
     def _restore_items(self, kept: Kept, restored: Restored) -> None:
         for record in kept.items.values():
             if record["item"] is not None and self._here(record["table"], restored):
-                self._dynamodb().get_table(self.resources[record["table"]]).put_item(record["item"])
+                self._dynamodb().get_table(self.resources[record["table"]]).put_item(restored_item(record["item"]))
                 restored.items += 1
 
     def _restore_objects(self, kept: Kept, restored: Restored) -> None:
@@ -471,7 +506,7 @@ class Persistence:
             if physical in self._dynamodb().tables:
                 table = self._dynamodb().get_table(physical)
                 for item in table.all_items():
-                    attributes = item.to_json()["Attributes"]
+                    attributes = portable(item.to_json()["Attributes"])
                     record = {"table": logical, "key": self._table_key(table, attributes), "item": attributes}
                     yield json.dumps(record, separators=(",", ":")) + "\n"
             elif physical in self._s3().buckets:

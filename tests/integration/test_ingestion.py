@@ -115,6 +115,45 @@ def test_a_trace_waits_unresolved_until_its_agent_gets_a_snapshot(
     assert markers == []  # cleared in the transaction that applied the trace
 
 
+def test_a_telemetry_message_redelivered_or_raced_counts_each_event_and_its_session_once(
+    api: httpx.Client, owner: Account
+) -> None:
+    """A message's events are attached in one transaction with their session's and day's counters;
+    when some were attached before (a redelivery) or another worker races it, each event still
+    counts once and the new session once."""
+    from grounded_core.ingest.events import attach_events
+
+    agent = create_agent(api, owner.headers, name="telemetry-twice")
+    visitor, conversation = "anon-twice", "conv-twice"
+    events = [
+        event(agent["id"], visitor, id=f"evt-twice-{n}", sessionId=conversation, timestamp=at(n), type=kind)
+        for n, kind in enumerate(["page", "click", "error", "click", "input", "error"])
+    ]
+    attach_events(owner.org["id"], events[:2])  # part of it attached before
+    errors: list[BaseException] = []
+
+    def deliver() -> None:
+        try:
+            attach_events(owner.org["id"], events)
+        except BaseException as error:  # a worker failing would be retried; record it
+            errors.append(error)
+
+    workers = [threading.Thread(target=deliver) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not errors, errors
+    attach_events(owner.org["id"], events)  # and redelivered once more after all that
+
+    sessions = api.get("/api/sessions", params={"agentId": agent["id"]}, headers=owner.headers).json()["items"]
+    assert [(s["externalId"], s["events"], s["hasErrors"]) for s in sessions] == [(conversation, 6, True)]
+    assert sessions[0]["lastSeenAt"].startswith(at(5).removesuffix("Z"))
+    day = {"agentId": agent["id"], "from": at(0)[:10], "to": at(5)[:10]}
+    totals = api.get("/api/analytics/overview", params=day, headers=owner.headers).json()["totals"]
+    assert totals["sessions"] == 1
+
+
 def test_browser_telemetry_and_backend_traces_share_one_session(
     api: httpx.Client, owner: Account, agent: dict[str, Any]
 ) -> None:

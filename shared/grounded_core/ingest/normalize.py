@@ -13,30 +13,28 @@ stored trace is not written again.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from grounded_core import adapters
 from grounded_core.agents.service import SnapshotResolver
 from grounded_core.clock import parse_iso
-from grounded_core.ingest.models import EventIn, TraceIn
+from grounded_core.ingest.models import TraceIn
 from grounded_core.ingest.payloads import join_payloads
-from grounded_core.ingest.records import Applied, Event, Unresolved
+from grounded_core.ingest.records import Applied, Unresolved
 from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
+from grounded_core.ingest.sums import Sums, apply_summed
 from grounded_core.ingest.turns import TraceInSession, Turn, turns_of, within_budget
 from grounded_core.insights import detect as insights
 from grounded_core.jobs.service import find_job, finish_job, start_job
 from grounded_core.judges import online
 from grounded_core.lifecycle.retention import (
-    KEEP_FOREVER,
     TTL,
     OrgState,
     Retention,
     org_item_key,
-    org_state,
     state_of,
 )
 from grounded_core.observability import logger
@@ -48,15 +46,13 @@ from grounded_core.sessions.store import (
     Stitched,
     add_counters,
     count_session,
-    counted_with,
     erase_session_items,
     find_or_create_session,
     forget_stitch_keys,
     rollup_updates,
-    seen_with_counters,
     session_counters,
+    session_states,
     touch,
-    utc_day,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists
@@ -99,16 +95,9 @@ def handle_message(message: dict[str, Any]) -> None:
     if kind == "traces":
         normalize_traces(org_id, message["ids"])
     elif kind == "events":
-        org = org_state(org_id)
-        if org.closed:
-            logger.info("events of a deleted org dropped", extra={"org_id": org_id})
-            return
-        failed: list[str] = []
-        each_alone(
-            "events", message["events"], lambda event: attach_event(org_id, event, org.retention), _event_name, failed
-        )
-        if failed:
-            raise ItemsFailed("events", failed)
+        from grounded_core.ingest.events import attach_events
+
+        attach_events(org_id, message["events"])
     elif kind == "otel":
         from grounded_core.otel.worker import assemble_due
 
@@ -193,10 +182,6 @@ def _in_session_item(org_id: str, work: Work, retention: Retention) -> dict[str,
         session_id=work.stitched.session_id,
     )
     return retention.stamp(placed.to_item(), trace.started_at)
-
-
-def _event_name(event: Any) -> str:
-    return str(event.get("id")) if isinstance(event, dict) else "?"
 
 
 @dataclass
@@ -316,14 +301,6 @@ def _touch_sessions(org_id: str, work: Iterable[Work], retention: Retention) -> 
     """Each session's ``lastSeenAt`` moved to its latest trace of ``work`` (one write each)."""
     for session_id, seen in _last_seen(work).items():
         touch(org_id, session_id, seen, retention)
-
-
-def _session_states(org_id: str, work: list[Work]) -> dict[str, dict[str, Any]]:
-    """The sessions of ``work`` as they are now (one consistent BatchGetItem): how late each was
-    seen, and whether it is still to be counted (:data:`UNCOUNTED`)."""
-    wanted = [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in _last_seen(work)]
-    fields = ("id", "agentId", "startedAt", "snapshotId", "lastSeenAt", UNCOUNTED)
-    return {str(item["id"]): item for item in table.batch_get(wanted, consistent=True, fields=fields).values()}
 
 
 def _drop_if_empty(org_id: str, session_id: str) -> None:
@@ -466,79 +443,28 @@ def _apply_trace(org_id: str, effects: Effects) -> bool:
     return True
 
 
-@dataclass
-class Sums:
-    """A message's counters summed per session, rollup day and snapshot, to write each once."""
-
-    sessions: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    snapshot_of: dict[str, str] = field(default_factory=dict)
-    rollups: dict[tuple[str | None, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    snapshots: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-
-    def add(self, effects: Effects) -> None:
-        work = effects.work
-        self.sessions[work.stitched.session_id].update(effects.session)
-        self.snapshot_of.setdefault(work.stitched.session_id, work.snapshot_id)
-        day = utc_day(effects.rolled_up_at)
-        for agent in (work.pending.trace.agent_id, None):
-            self.rollups[(agent, day)].update(effects.rollup)
-        self.snapshots[work.snapshot_id].update(effects.snapshot)
-
-    def count_session(self, state: dict[str, Any]) -> None:
-        """A new session (see :data:`UNCOUNTED`): its start day's and snapshot's ``sessions``."""
-        for agent in (str(state["agentId"]), None):
-            self.rollups[(agent, utc_day(str(state["startedAt"])))]["sessions"] += 1
-        if state.get("snapshotId"):
-            self.snapshots[str(state["snapshotId"])]["sessions"] += 1
-
-    def counter_updates(self, org_id: str) -> list[Write]:
-        """The rollup days' and snapshots' updates (sessions' are made by the caller)."""
-        updates: list[Write] = []
-        for (agent, day), counters in self.rollups.items():
-            if any(counters.values()):
-                updates.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))
-        for snapshot_id, counters in self.snapshots.items():
-            if any(counters.values()):
-                updates.append(add_counters(keys.snapshot_stats(org_id, snapshot_id), keys.TOTAL_SK, dict(counters)))
-        return updates
-
-
 def _apply_together(org_id: str, batch: list[Effects], retention: Retention, states: dict[str, dict[str, Any]]) -> bool:
     """New traces of a message in one transaction: their APPLIED markers, and each session's, each
     rollup day's and each snapshot's counters summed and written once — a session's ``lastSeenAt``
     moved forward, and a new session counted, in the same write. All or nothing: ``False``
     (nothing written) when any condition fails or the transaction cannot be made, and the traces
     are then applied one by one, exactly once each, as before."""
-    last_seen = _last_seen(effects.work for effects in batch)
     sums = Sums()
     for effects in batch:
-        sums.add(effects)
-    operations: list[Write] = [effects.marker for effects in batch] + [w for e in batch for w in e.own]
-    for session_id, counters in sums.sessions.items():
-        update = session_counters(org_id, session_id, dict(counters), {"snapshotId": sums.snapshot_of[session_id]})
-        state = states.get(session_id, {})
-        if last_seen[session_id] > str(state.get("lastSeenAt", "")):
-            update = seen_with_counters(update, last_seen[session_id], retention)
-        if state.get(UNCOUNTED):
-            update = counted_with(update)
-            sums.count_session(state)
-        operations.append(update)
-    operations += sums.counter_updates(org_id)
-    if len(operations) > table.MAX_TRANSACTION_ITEMS:
-        return False
-    try:
-        table.transact(operations)
-    except Exception as error:  # atomic: nothing was written
-        logger.info("message applied trace by trace", extra={"reason": type(error).__name__})
-        return False
-    return True
+        work = effects.work
+        trace = work.pending.trace
+        sums.add(work.stitched.session_id, effects.session, trace.ended_at or trace.started_at, work.snapshot_id)
+        sums.roll_up(trace.agent_id, effects.rolled_up_at, effects.rollup)
+        sums.add_to_snapshot(work.snapshot_id, effects.snapshot)
+    own = [effects.marker for effects in batch] + [write for effects in batch for write in effects.own]
+    return apply_summed(own, sums.writes(org_id, states, retention))
 
 
 def _apply_all(org_id: str, prepared: list[Effects], failed: list[str], retention: Retention) -> list[Effects]:
     """Apply the message's traces — the new ones together when they can be, the rest (and all of
     them when they cannot) one by one, their sessions touched first; what was applied (by this
     delivery)."""
-    states = _session_states(org_id, [effects.work for effects in prepared])
+    states = session_states(org_id, _last_seen(effects.work for effects in prepared))
     new = [effects for effects in prepared if effects.work.pending.before is None]
     together = bool(new) and _apply_together(org_id, new, retention, states)
     done_together = {id(effects) for effects in new} if together else set()
@@ -583,35 +509,3 @@ def renormalize_agent(org_id: str, agent_id: str, job_id: str | None = None) -> 
         count = len(trace_ids)
         finish_job(org_id, job_id, "succeeded", result={"requeued": count}, progress={"done": count, "total": count})
     return len(trace_ids)
-
-
-def attach_event(org_id: str, raw: dict[str, Any], retention: Retention = KEEP_FOREVER) -> None:
-    event = EventIn.model_validate(raw)
-    seed = SessionSeed(
-        agent_id=event.agent_id,
-        started_at=event.timestamp,
-        user_id=event.user_id,
-        anonymous_id=event.anonymous_id,
-        external_id=event.session_id,
-    )
-    keys_of_event = stitch_keys(event.session_id, event.anonymous_id, None, None)
-    stitched = find_or_create_session(org_id, seed, keys_of_event, retention)
-    item = Event.model_validate({**raw, "org_id": org_id, "in_session": stitched.session_id}).to_item()
-    item = retention.stamp(item, event.timestamp)
-    counters = {"events": 1, "errorEvents": 1 if event.type == "error" else 0}
-    operations: list[Write] = [
-        Put(item, absent(), label=APPLIED),
-        session_counters(org_id, stitched.session_id, counters),
-        *rollup_updates(org_id, event.agent_id, event.timestamp, {"events": 1}),
-    ]
-    try:
-        table.transact(operations)
-    except ConditionFailed as failed:
-        if failed.label == "session":  # erased or expired: its keys go too, the retry starts a new one
-            pks = [keys.stitch(org_id, event.agent_id, key.kind, key.value) for key in keys_of_event]
-            forget_stitch_keys(pks, stitched.session_id)
-        if failed.label != APPLIED:
-            raise
-        return  # attached before (a redelivery)
-    touch(org_id, stitched.session_id, event.timestamp, retention)
-    insights.after_event(org_id, event, stitched.session_id, retention)

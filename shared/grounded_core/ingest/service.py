@@ -262,7 +262,8 @@ def accept_events(
     principal: Principal, raw_items: list[Any], now: datetime | None = None, limited: bool = True
 ) -> list[ItemResult]:
     """Telemetry rides in the normalize messages themselves (SQS is durable): one write per event,
-    made by the worker when it attaches the event to its session."""
+    made by the worker when it attaches the event to its session — a conversation's events queued
+    next to each other, oldest first, so that a message's events share few sessions."""
     moment = now or utc_now()
     results, parsed = _parse_each(raw_items, _parse_event(moment))
     parsed, _ = _check_agents(principal, parsed, results)
@@ -274,6 +275,9 @@ def accept_events(
         body = event.model_dump(mode="json", by_alias=True) | {"id": event_id, "timestamp": _utc(event.timestamp)}
         events.append(body)
         results[index] = ItemResult(index=index, status="accepted", event_id=event_id)
+    events.sort(
+        key=lambda body: (body["agentId"], body.get("sessionId") or body.get("anonymousId") or "", body["timestamp"])
+    )
     messages = [{"kind": "events", "orgId": principal.org_id, "events": group} for group in pack(events)]
     adapters.send_messages(get_settings().normalize_queue_url, messages)
     return [result for result in results if result is not None]

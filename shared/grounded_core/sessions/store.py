@@ -4,6 +4,7 @@ concurrent workers), and the counter updates every ingest path applies."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -135,6 +136,14 @@ def counted_with(update: Update) -> Update:
     """A session update (from :func:`session_counters`) that also marks the session counted: its
     condition fails if another write counted it first."""
     return replace(update, remove=(*update.remove, UNCOUNTED), when=(update.when or exists()) & exists(UNCOUNTED))
+
+
+def session_states(org_id: str, session_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Sessions as they are now (one consistent BatchGetItem): how late each was seen, and whether
+    it is still to be counted (:data:`UNCOUNTED`); a session erased meanwhile is absent."""
+    wanted = [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in session_ids]
+    fields = ("id", "agentId", "startedAt", "snapshotId", "lastSeenAt", UNCOUNTED)
+    return {str(item["id"]): item for item in table.batch_get(wanted, consistent=True, fields=fields).values()}
 
 
 def count_session(org_id: str, session: dict[str, Any]) -> None:
