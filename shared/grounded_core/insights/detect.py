@@ -30,10 +30,14 @@ def after_traces(
 
 
 def _check_costs(org_id: str, agent_id: str, session_ids: set[str], retention: Retention) -> None:
-    """One Query for the agent's recent sessions and one BatchGetItem for these sessions' totals."""
-    recent = recent_session_costs(org_id, agent_id)
+    """One BatchGetItem for these sessions' totals and, when one of them costs enough to be an
+    outlier at all, one Query for the agent's recent sessions."""
     found = table.batch_get([(keys.session(org_id, s), keys.SESSION_SK) for s in session_ids], consistent=True)
-    for (_, _), item in found.items():
+    costly = [item for item in found.values() if int(item.get("costNanos", 0)) >= rules.COST_OUTLIER_FLOOR_NANOS]
+    if not costly:
+        return
+    recent = recent_session_costs(org_id, agent_id)
+    for item in costly:
         session_id = str(item["id"])
         others = [entry["costNanos"] for entry in recent if entry["id"] != session_id]
         if (reason := rules.cost_outlier(int(item.get("costNanos", 0)), others)) is not None:
