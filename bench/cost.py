@@ -52,7 +52,9 @@ DURATIONS = {
     "AuthorizerFunction": (15, 256),
 }
 ASSUMPTIONS = [
-    "a trace: one LLM span and one tool span, ~1.5 KB stored; sent in batches of 100 (one HTTP request per batch)",
+    "a trace: one LLM span and one tool span, 400 characters of English prose in and 400 out (bench.counting.PROSE):"
+    " 1.2 KB of JSON as sent, a 1.9-KB item before packing, under 1 KB packed; sent in batches of 100 (one HTTP"
+    " request per batch), 10 conversations of 10 traces per batch",
     "the authorizer runs for every request (no cache: a revocation applies to the next request); counted",
     "DynamoDB writes as billed: 1 WRU per KB of the larger of the item before and after, 2x in a transaction,"
     " plus every index entry written or moved (bench/write_units.py); reads: 0.5 RRU per item eventually, 1 strongly",
