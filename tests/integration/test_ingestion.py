@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.concurrency import at_once
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, sign_up
 from tests.support.ingest import at, event, llm_span, post_traces, trace, wait_normalized
 from tests.support.waiting import wait_until
@@ -130,19 +131,7 @@ def test_a_telemetry_message_redelivered_or_raced_counts_each_event_and_its_sess
         for n, kind in enumerate(["page", "click", "error", "click", "input", "error"])
     ]
     attach_events(owner.org["id"], events[:2])  # part of it attached before
-    errors: list[BaseException] = []
-
-    def deliver() -> None:
-        try:
-            attach_events(owner.org["id"], events)
-        except BaseException as error:  # a worker failing would be retried; record it
-            errors.append(error)
-
-    workers = [threading.Thread(target=deliver) for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    errors = at_once(lambda: attach_events(owner.org["id"], events), 4)
     assert not errors, errors
     attach_events(owner.org["id"], events)  # and redelivered once more after all that
 

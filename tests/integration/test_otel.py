@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
+from tests.support.concurrency import at_once
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot
 from tests.support.ingest import event
 from tests.support.otel import Encoding, export, exporter, recorded, run_spans, trace_hex
@@ -430,19 +430,7 @@ def test_racing_assemblies_of_a_late_root_count_it_exactly_once(
         state = table.get(keys.trace(owner.org["id"], trace_hex(root)), keys.OTEL_STATE_SK, consistent=True)
         due = [{"id": trace_hex(root), "export": state["lastExport"]}]
         later = datetime.now(UTC) + timedelta(minutes=1)  # as if the quiet period were over
-        errors: list[BaseException] = []
-
-        def assemble() -> None:
-            try:
-                assemble_due(owner.org["id"], due, now=later)
-            except BaseException as error:  # a worker failing would be retried; record it
-                errors.append(error)
-
-        workers = [threading.Thread(target=assemble) for _ in range(6)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        errors = at_once(lambda: assemble_due(owner.org["id"], due, now=later), 6)
         assert not errors, errors
 
     expected, got = _clean_and_messy(api, cloud, owner, agent["id"], scoped_key, late_root_raced)
