@@ -225,3 +225,22 @@ def test_a_session_is_last_seen_at_its_latest_trace_in_whatever_order_traces_arr
     assert send((30, 31), (10, 11), (50, 51), (20, 21)) == {"seen": START + timedelta(seconds=51), "traces": 4}
     assert send((0, 1)) == {"seen": START + timedelta(seconds=51), "traces": 5}
     assert send((70, 75), (60, 61)) == {"seen": START + timedelta(seconds=75), "traces": 7}
+
+
+def test_traces_of_one_batch_sharing_any_key_join_one_session(
+    api: httpx.Client, owner: Account, agent: dict[str, Any]
+) -> None:
+    """A message's stitch keys are read once for all its traces; a key one trace attaches to its
+    new session is found by the next trace that carries only that key."""
+    conversation, visitor = f"conv-{uuid.uuid4().hex[:10]}", f"anon-{uuid.uuid4().hex[:10]}"
+    batch = [
+        trace(agent["id"], sessionId=conversation, anonymousId=visitor, startedAt=at(0), endedAt=at(1)),
+        trace(agent["id"], sessionId=None, anonymousId=visitor, startedAt=at(2), endedAt=at(3)),
+        trace(agent["id"], sessionId=conversation, startedAt=at(4), endedAt=at(5)),
+    ]
+    answer = post_traces(api, owner.headers, batch)
+    assert answer.status_code == 202
+    stored = [wait_normalized(api, owner.headers, item["traceId"]) for item in answer.json()["results"]]
+    assert len({trace["normalization"]["sessionId"] for trace in stored}) == 1
+    session = api.get(f"/api/sessions/{stored[0]['normalization']['sessionId']}", headers=owner.headers).json()
+    assert session["traces"] == 3

@@ -24,6 +24,7 @@ from grounded_core.sessions.store import (
     count_session,
     find_or_create_session,
     forget_stitch_keys,
+    read_stitch_keys,
     rollup_updates,
     session_counters,
     session_states,
@@ -56,6 +57,7 @@ def attach_events(org_id: str, raws: list[Any]) -> None:
     retention = org.retention
     failed: list[str] = []
     sessions: dict[tuple[str, ...], Stitched] = {}
+    known = read_stitch_keys(pk for raw in raws for pk in _stitch_pks(org_id, raw))
 
     def place(raw: Any) -> Placed:
         event = EventIn.model_validate(raw)
@@ -69,7 +71,7 @@ def attach_events(org_id: str, raws: list[Any]) -> None:
                 anonymous_id=event.anonymous_id,
                 external_id=event.session_id,
             )
-            sessions[memo] = find_or_create_session(org_id, seed, keys_of_event, retention, counted=False)
+            sessions[memo] = find_or_create_session(org_id, seed, keys_of_event, retention, counted=False, known=known)
         session_id = sessions[memo].session_id
         item = Event.model_validate({**raw, "org_id": org_id, "in_session": session_id}).to_item()
         return Placed(event, retention.stamp(item, event.timestamp), session_id, keys_of_event)
@@ -120,6 +122,14 @@ def _attach_one(org_id: str, entry: Placed, retention: Retention) -> Placed | No
         return None
     touch(org_id, entry.session_id, event.timestamp, retention)
     return entry
+
+
+def _stitch_pks(org_id: str, raw: Any) -> list[str]:
+    """The partition keys of a raw event's stitch keys (none for one that will not validate)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("agentId"), str) or not raw.get("anonymousId"):
+        return []
+    found = stitch_keys(raw.get("sessionId"), str(raw["anonymousId"]), None, None)
+    return [keys.stitch(org_id, raw["agentId"], key.kind, key.value) for key in found]
 
 
 def _event_name(event: Any) -> str:

@@ -49,6 +49,7 @@ from grounded_core.sessions.store import (
     erase_session_items,
     find_or_create_session,
     forget_stitch_keys,
+    read_stitch_keys,
     rollup_updates,
     session_counters,
     session_states,
@@ -238,6 +239,7 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
     pending = _pending_traces(org_id, trace_ids, found, failed)
     snapshots = SnapshotResolver(org_id)
     sessions: dict[tuple[str, ...], Stitched] = {}
+    known = read_stitch_keys(pk for entry in pending for pk in _stitch_pks(org_id, entry.trace))
 
     def prepare(entry: Pending) -> Work | None:
         trace_id, trace, before = entry.trace_id, entry.trace, entry.before
@@ -254,9 +256,9 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
             seed = SessionSeed(
                 trace.agent_id, trace.started_at, snapshot_id, trace.user_id, trace.anonymous_id, trace.session_id
             )
-            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention, counted=False)
-        pks = [keys.stitch(org_id, trace.agent_id, key.kind, key.value) for key in keys_of_trace]
+            sessions[memo] = find_or_create_session(org_id, seed, keys_of_trace, retention, counted=False, known=known)
         turns = turns_of(trace_id, trace)
+        pks = _stitch_pks(org_id, trace)
         return Work(entry, snapshot_id, sessions[memo], turns, pks, trace_counters(trace, org_id, len(turns)))
 
     work = [entry for entry in _alone(pending, prepare, failed) if entry is not None]
@@ -275,6 +277,12 @@ def normalize_traces(org_id: str, trace_ids: list[str], org: OrgState | None = N
     insights.after_traces(org_id, applied, retention)
     if failed:
         raise ItemsFailed("traces", failed)
+
+
+def _stitch_pks(org_id: str, trace: TraceIn) -> list[str]:
+    """The partition keys of the trace's stitch keys, strongest first."""
+    found = stitch_keys(trace.session_id, trace.anonymous_id, trace.user_id, trace.correlation_keys)
+    return [keys.stitch(org_id, trace.agent_id, key.kind, key.value) for key in found]
 
 
 def _stale_items(org_id: str, work: Work, placed_sk: str) -> list[tuple[str, str]]:

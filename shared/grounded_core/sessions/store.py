@@ -191,16 +191,31 @@ def create_session(
     return session
 
 
+#: what stitch keys point at (``None``: at nothing), as read once for a whole message's items and
+#: kept up to date as its items create sessions and attach keys (:func:`read_stitch_keys`)
+StitchMap = dict[str, str | None]
+
+
+def read_stitch_keys(pks: Iterable[str]) -> StitchMap:
+    """What each of ``pks`` points at now: one consistent BatchGetItem for a message's items."""
+    wanted = list(dict.fromkeys(pks))
+    found = table.batch_get([(pk, keys.STITCH_SK) for pk in wanted], consistent=True, fields=("sessionId",))
+    return {pk: (found[(pk, keys.STITCH_SK)]["sessionId"] if (pk, keys.STITCH_SK) in found else None) for pk in wanted}
+
+
 def find_or_create_session(
     org_id: str,
     seed: SessionSeed,
     stitch_keys: list[StitchKey],
     retention: Retention = KEEP_FOREVER,
     counted: bool = True,
+    known: StitchMap | None = None,
 ) -> Stitched:
     """The session the strongest matching key points at, or a new one (``counted``: see
     :func:`create_session`). Concurrent workers with the same new key race on a conditional put:
-    one creates, the others read what it made."""
+    one creates, the others read what it made. ``known``: the message's stitch keys as read with
+    :func:`read_stitch_keys`, used instead of a read of its own when it holds every key, and told
+    what this call settled."""
     direct = next((k for k in stitch_keys if k.kind == "session" and k.value.startswith("ses_")), None)
     if direct:
         existing = get_session_item(org_id, direct.value)
@@ -208,20 +223,33 @@ def find_or_create_session(
             return Stitched(existing.id, direct.rule, created=False)
     pks = [keys.stitch(org_id, seed.agent_id, key.kind, key.value) for key in stitch_keys]
     for attempt in range(2):
-        found = table.batch_get([(pk, keys.STITCH_SK) for pk in pks], consistent=True)
+        use_known = attempt == 0 and known is not None and all(pk in known for pk in pks)
+        now = {pk: known[pk] for pk in pks} if use_known and known is not None else read_stitch_keys(pks)
+        pointing = {pk: session_id for pk, session_id in now.items() if session_id is not None}
         for key, pk in zip(stitch_keys, pks, strict=True):
-            if (pk, keys.STITCH_SK) in found:
-                session_id = found[(pk, keys.STITCH_SK)]["sessionId"]
-                missing = [other for other in pks if (other, keys.STITCH_SK) not in found]
-                register_stitch_keys(org_id, session_id, missing, retention, seed.started_at)
-                return Stitched(session_id, key.rule, created=False)
+            if pk in pointing:
+                missing = [other for other in pks if other not in pointing]
+                register_stitch_keys(org_id, pointing[pk], missing, retention, seed.started_at)
+                _settled(known, pointing, missing)
+                return Stitched(pointing[pk], key.rule, created=False)
         if attempt == 0:
             try:
-                session = create_session(org_id, seed, pks, retention=retention, counted=counted)
+                new = create_session(org_id, seed, pks, retention=retention, counted=counted)
             except (ConditionFailed, Conflict):
                 continue  # another worker created it a moment ago (or raced us): read theirs
-            return Stitched(session.id, stitch_keys[0].rule, created=True)
+            created = new.id
+            _settled(known, {pks[0]: created} if pks else {}, pks[1:])
+            return Stitched(created, stitch_keys[0].rule, created=True)
     raise Conflict("Could not settle the session for this item; it will be retried.", code="stitch_race")
+
+
+def _settled(known: StitchMap | None, pointing: dict[str, str], attached: list[str]) -> None:
+    """Tell ``known`` what the keys point at now; keys just attached (a conditional put another
+    worker may have won) are read again when an item of the message needs them."""
+    if known is not None:
+        known.update(pointing)
+        for pk in attached:
+            known.pop(pk, None)
 
 
 def erase_session_items(org_id: str, session_id: str) -> int:
