@@ -25,7 +25,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,32 +97,26 @@ def write_atomically(path: Path, lines: Iterator[str]) -> None:
 def portable(value: Any) -> Any:
     """An item (DynamoDB JSON, as the emulator holds it) as JSON can keep it: binary values — which
     the emulator holds as bytes — in base64, as DynamoDB's own wire format writes them."""
-    if isinstance(value, dict):
-        return {kind: _encoded(inner) if kind in ("B", "BS") else portable(inner) for kind, inner in value.items()}
-    if isinstance(value, list):
-        return [portable(inner) for inner in value]
-    return value
+    return _binaries(value, lambda data: base64.b64encode(data).decode() if isinstance(data, bytes) else data)
 
 
 def restored_item(value: Any) -> Any:
     """:func:`portable`'s inverse: base64 binary values back to the bytes the emulator holds."""
+    return _binaries(value, lambda data: base64.b64decode(data) if isinstance(data, str) else data)
+
+
+def _binaries(value: Any, convert: Callable[[Any], Any]) -> Any:
+    """``value`` (DynamoDB JSON) with ``convert`` applied to each binary value (``B``, ``BS``)."""
     if isinstance(value, dict):
-        return {kind: _decoded(inner) if kind in ("B", "BS") else restored_item(inner) for kind, inner in value.items()}
+        return {
+            kind: ([convert(one) for one in inner] if kind == "BS" else convert(inner))
+            if kind in ("B", "BS")
+            else _binaries(inner, convert)
+            for kind, inner in value.items()
+        }
     if isinstance(value, list):
-        return [restored_item(inner) for inner in value]
+        return [_binaries(inner, convert) for inner in value]
     return value
-
-
-def _encoded(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_encoded(inner) for inner in value]
-    return base64.b64encode(value).decode() if isinstance(value, bytes) else value
-
-
-def _decoded(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decoded(inner) for inner in value]
-    return base64.b64decode(value) if isinstance(value, str) else value
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from grounded_core.ingest.items import APPLIED, ItemsFailed, each_alone
 from grounded_core.ingest.models import EventIn
-from grounded_core.ingest.normalize import APPLIED, ItemsFailed, each_alone
 from grounded_core.ingest.records import Event
 from grounded_core.ingest.stitching import StitchKey, stitch_keys
 from grounded_core.ingest.sums import Sums, apply_summed

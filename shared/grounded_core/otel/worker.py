@@ -16,7 +16,8 @@ from typing import Any
 
 from grounded_core import adapters
 from grounded_core.clock import parse_iso, utc_now
-from grounded_core.ingest.normalize import ItemsFailed, each_alone, normalize_traces
+from grounded_core.ingest.items import ItemsFailed, each_alone
+from grounded_core.ingest.normalize import normalize_traces
 from grounded_core.ingest.service import trace_item
 from grounded_core.lifecycle.erase import erase_traces
 from grounded_core.lifecycle.retention import ORG_STATE_FIELDS, Retention, org_item_key, state_of
