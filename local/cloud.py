@@ -127,6 +127,9 @@ class LocalCloud:
         workarounds.cheap_transaction_rollback()
         workarounds.partition_queries()
         workarounds.keep_no_stream_records()
+        workarounds.dynamodb_results_as_json()
+        workarounds.items_sized_once()
+        workarounds.dynamodb_requests_as_json()
         template = load_template(self.template_path)
         self.client("s3").create_bucket(Bucket=ARTIFACT_BUCKET)  # where `sam package` would upload code
         translated = translate(package(template, self._upload), self.options.region, ACCOUNT_ID)

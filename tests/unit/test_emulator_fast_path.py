@@ -1,0 +1,183 @@
+"""The local cloud's shortcuts through moto's DynamoDB: a data request read and its result dumped
+as plain JSON instead of walked along the operation's shapes (``dynamodb_requests_as_json``,
+``dynamodb_results_as_json``), an item's size checked
+once instead of per attribute (``items_sized_once``). boto3 must see exactly what moto alone gives
+it: the same operations, run once each way, return the same answers and the same errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.core.parse import RequestParser
+from moto.core.responses import ActionResult
+from moto.core.serialize import ResponseSerializer
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.responses import DynamoHandler
+
+from local import workarounds
+
+ITEM = {
+    "pk": {"S": "ORG#1"},
+    "sk": {"S": "TRACE#a"},
+    "gsi": {"S": "ORG#1#TRACES"},
+    "n": {"N": "12.5"},
+    "packed": {"B": b"\x01\x02binary\xff"},
+    "tags": {"SS": ["a", "b"]},
+    "nums": {"NS": ["1", "2"]},
+    "bins": {"BS": [b"x", b"y"]},
+    "turns": {"L": [{"M": {"role": {"S": "user"}, "ok": {"BOOL": True}, "gone": {"NULL": True}}}]},
+}
+
+
+def run_operations() -> list[Any]:
+    """A fresh emulator, one table with an index, and every data operation Grounded uses;
+    what boto3 returned for each, the errors of the failing ones, and the items as stored."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi")],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "GSI1",
+                    "KeySchema": [
+                        {"AttributeName": "gsi", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        key = {"pk": ITEM["pk"], "sk": ITEM["sk"]}
+        answers: list[Any] = [
+            client.put_item(TableName="t", Item=ITEM, ReturnConsumedCapacity="TOTAL"),
+            client.put_item(TableName="t", Item={**ITEM, "n": {"N": "13"}}, ReturnValues="ALL_OLD"),
+            client.get_item(TableName="t", Key=key, ConsistentRead=True),
+            client.get_item(TableName="t", Key={**key, "sk": {"S": "missing"}}),
+            client.update_item(
+                TableName="t",
+                Key=key,
+                UpdateExpression="ADD n :one SET #s = :s",
+                ExpressionAttributeNames={"#s": "state"},
+                ExpressionAttributeValues={":one": {"N": "1"}, ":s": {"S": "done"}},
+                ReturnValues="ALL_NEW",
+            ),
+            client.batch_write_item(
+                RequestItems={"t": [{"PutRequest": {"Item": {**ITEM, "sk": {"S": f"TRACE#{n}"}}}} for n in range(5)]}
+            ),
+            client.batch_get_item(
+                RequestItems={
+                    "t": {"Keys": [{**key, "sk": {"S": f"TRACE#{n}"}} for n in range(3)], "ConsistentRead": True}
+                }
+            ),
+            client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": ITEM["pk"]},
+                Limit=2,
+                ScanIndexForward=False,
+            ),
+            client.query(
+                TableName="t",
+                IndexName="GSI1",
+                KeyConditionExpression="gsi = :g AND begins_with(sk, :p)",
+                ExpressionAttributeValues={":g": ITEM["gsi"], ":p": {"S": "TRACE#"}},
+                ProjectionExpression="pk, sk, n",
+                Select="SPECIFIC_ATTRIBUTES",
+            ),
+            client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": ITEM["pk"]},
+                Select="COUNT",
+            ),
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": {**ITEM, "sk": {"S": "APPLIED#a"}}}},
+                    {
+                        "Update": {
+                            "TableName": "t",
+                            "Key": key,
+                            "UpdateExpression": "ADD n :one",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}},
+                        }
+                    },
+                ]
+            ),
+            client.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": key}}]),
+            client.scan(TableName="t", Limit=3),
+            client.delete_item(TableName="t", Key=key, ReturnValues="ALL_OLD"),
+            client.delete_item(TableName="t", Key=key),
+            client.put_item(TableName="t", Item={**ITEM, "big": {"S": "x" * (workarounds.ITEM_SIZE_LIMIT - 400)}}),
+        ]
+        failing_calls: tuple[Callable[[], Any], ...] = (
+            lambda: client.put_item(
+                TableName="t", Item={**ITEM, "sk": {"S": "APPLIED#a"}}, ConditionExpression="attribute_not_exists(pk)"
+            ),
+            lambda: client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": "t",
+                            "Item": {**ITEM, "sk": {"S": "APPLIED#a"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    }
+                ]
+            ),
+            lambda: client.get_item(TableName="missing", Key=key),
+            lambda: client.put_item(TableName="t", Item={**ITEM, "big": {"S": "x" * workarounds.ITEM_SIZE_LIMIT}}),
+        )
+        for failing in failing_calls:
+            with pytest.raises(ClientError) as error:
+                failing()
+            answers.append(error.value.response["Error"])
+            answers.append(error.value.response.get("CancellationReasons"))
+        stored = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table("t").all_items()
+        answers.append([(item.to_json(), item.size()) for item in stored])  # as kept: binary as bytes
+    for answer in answers:
+        if isinstance(answer, dict):
+            answer.pop("ResponseMetadata", None)
+    return answers
+
+
+def test_boto3_sees_the_same_answers_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    by_moto = run_operations()
+
+    monkeypatch.setattr(ActionResult, "execute_result", ActionResult.execute_result)
+    monkeypatch.setattr(ActionResult, "_grounded_json", False, raising=False)
+    monkeypatch.setattr(Item, "__init__", Item.__init__)
+    monkeypatch.setattr(Item, "_grounded_sized", False, raising=False)
+    monkeypatch.setattr(DynamoHandler, "parse_parameters", DynamoHandler.parse_parameters)
+    monkeypatch.setattr(DynamoHandler, "_grounded_json", False, raising=False)
+    workarounds.dynamodb_results_as_json()
+    workarounds.items_sized_once()
+    workarounds.dynamodb_requests_as_json()
+    walked: Counter[str] = Counter()
+    serialize, parse = ResponseSerializer.serialize, RequestParser.parse
+
+    def serializing(self: ResponseSerializer, result: Any) -> Any:
+        walked[self.operation_model.name] += 1
+        return serialize(self, result)
+
+    def parsing(self: RequestParser, request: Any) -> Any:
+        walked[self.operation_model.name] += 1
+        return parse(self, request)
+
+    monkeypatch.setattr(ResponseSerializer, "serialize", serializing)
+    monkeypatch.setattr(RequestParser, "parse", parsing)
+    fast = run_operations()
+
+    assert fast == by_moto
+    assert set(walked) == {"CreateTable"}  # every data operation took the fast paths
