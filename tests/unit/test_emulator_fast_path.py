@@ -1,6 +1,7 @@
 """The local cloud's shortcuts through moto's DynamoDB: a data request read and its result dumped
 as plain JSON instead of walked along the operation's shapes (``dynamodb_requests_as_json``,
-``dynamodb_results_as_json``), an item's size checked
+``dynamodb_results_as_json``), a Query handed only its partition's items (``partition_queries``),
+an item's size checked
 once instead of per attribute (``items_sized_once``). boto3 must see exactly what moto alone gives
 it: the same operations, run once each way, return the same answers and the same errors."""
 
@@ -20,6 +21,7 @@ from moto.core.responses import ActionResult
 from moto.core.serialize import ResponseSerializer
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 
 from local import workarounds
@@ -101,6 +103,34 @@ def run_operations() -> list[Any]:
                 ExpressionAttributeValues={":pk": ITEM["pk"]},
                 Select="COUNT",
             ),
+            client.batch_write_item(  # index partitions shared by items of many table partitions
+                RequestItems={
+                    "t": [
+                        {
+                            "PutRequest": {
+                                "Item": {
+                                    "pk": {"S": f"ORG#{n % 4}"},
+                                    "sk": {"S": f"S#{n % 3}"},
+                                    **({"gsi": {"S": f"LIST#{n % 2}"}} if n % 5 else {}),
+                                }
+                            }
+                        }
+                        for n in range(12)
+                    ]
+                }
+            ),
+            *(
+                page
+                for forward in (True, False)
+                for page in client.get_paginator("query").paginate(
+                    TableName="t",
+                    IndexName="GSI1",
+                    KeyConditionExpression="gsi = :g",
+                    ExpressionAttributeValues={":g": {"S": "LIST#1"}},
+                    ScanIndexForward=forward,
+                    PaginationConfig={"PageSize": 2},
+                )
+            ),
             client.transact_write_items(
                 TransactItems=[
                     {"Put": {"TableName": "t", "Item": {**ITEM, "sk": {"S": "APPLIED#a"}}}},
@@ -161,6 +191,10 @@ def test_boto3_sees_the_same_answers_either_way(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(Item, "_grounded_sized", False, raising=False)
     monkeypatch.setattr(DynamoHandler, "parse_parameters", DynamoHandler.parse_parameters)
     monkeypatch.setattr(DynamoHandler, "_grounded_json", False, raising=False)
+    for name in ("query", "all_items"):
+        monkeypatch.setattr(Table, name, getattr(Table, name))
+    monkeypatch.setattr(Table, "_grounded_partitions", False, raising=False)
+    workarounds.partition_queries()
     workarounds.dynamodb_results_as_json()
     workarounds.items_sized_once()
     workarounds.dynamodb_requests_as_json()
