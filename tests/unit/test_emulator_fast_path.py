@@ -7,8 +7,12 @@ it: the same operations, run once each way, return the same answers and the same
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -17,12 +21,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.parse import RequestParser
-from moto.core.responses import ActionResult
 from moto.core.serialize import ResponseSerializer
 from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.dynamo_type import Item
-from moto.dynamodb.models.table import Table
-from moto.dynamodb.responses import DynamoHandler
 
 from local import workarounds
 
@@ -181,19 +181,10 @@ def run_operations() -> list[Any]:
     return answers
 
 
-def test_boto3_sees_the_same_answers_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+def compare() -> None:
+    """Every operation by moto alone, then with the shortcuts: the same answers, and no data
+    operation through moto's shape walks. Runs in a fresh interpreter (see the test)."""
     by_moto = run_operations()
-
-    monkeypatch.setattr(ActionResult, "execute_result", ActionResult.execute_result)
-    monkeypatch.setattr(ActionResult, "_grounded_json", False, raising=False)
-    monkeypatch.setattr(Item, "__init__", Item.__init__)
-    monkeypatch.setattr(Item, "_grounded_sized", False, raising=False)
-    monkeypatch.setattr(DynamoHandler, "parse_parameters", DynamoHandler.parse_parameters)
-    monkeypatch.setattr(DynamoHandler, "_grounded_json", False, raising=False)
-    for name in ("query", "all_items"):
-        monkeypatch.setattr(Table, name, getattr(Table, name))
-    monkeypatch.setattr(Table, "_grounded_partitions", False, raising=False)
     workarounds.partition_queries()
     workarounds.dynamodb_results_as_json()
     workarounds.items_sized_once()
@@ -209,9 +200,33 @@ def test_boto3_sees_the_same_answers_either_way(monkeypatch: pytest.MonkeyPatch)
         walked[self.operation_model.name] += 1
         return parse(self, request)
 
-    monkeypatch.setattr(ResponseSerializer, "serialize", serializing)
-    monkeypatch.setattr(RequestParser, "parse", parsing)
+    ResponseSerializer.serialize = serializing  # type: ignore[method-assign]
+    RequestParser.parse = parsing  # type: ignore[method-assign,assignment]
     fast = run_operations()
 
-    assert fast == by_moto
-    assert set(walked) == {"CreateTable"}  # every data operation took the fast paths
+    assert fast == by_moto, [(moto, ours) for moto, ours in zip(by_moto, fast, strict=True) if moto != ours]
+    assert set(walked) == {"CreateTable"}, walked  # every data operation took the fast paths
+
+
+def test_boto3_sees_the_same_answers_either_way() -> None:
+    """In a fresh interpreter: the tests' own local cloud has moto (and these shortcuts) running
+    in this process already, and its emulator's state would be shared."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(root / part) for part in (".", "shared", "functions")),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.unit.test_emulator_fast_path"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+
+
+if __name__ == "__main__":
+    compare()
