@@ -97,6 +97,13 @@ def _moment_asked(request: HttpRequest) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _before_serving() -> None:
+    """What the handlers share in this one process, made once before any request (and again after
+    a code reload): the core's AWS clients, and every model built."""
+    workarounds.make_shared_clients_first()
+    workarounds.build_models_first()
+
+
 class LocalCloud:
     def __init__(self, template_path: Path, options: CloudOptions | None = None):
         self.template_path = template_path
@@ -144,7 +151,7 @@ class LocalCloud:
         self._apply_function_environment()
         workarounds.run_real_handlers(self.runtime)
         self.runtime.load_all()
-        workarounds.make_shared_clients_first()
+        _before_serving()
         self.pollers = [self._poller(source) for source in sqs_sources if source.enabled]
         for poller in self.pollers:
             poller.start()
@@ -192,7 +199,7 @@ class LocalCloud:
         folders = sorted({folder for function in self.runtime.functions() for folder in function.source.folders})
         self._code_watcher = CodeWatcher(
             folders,
-            lambda: self.runtime.reload(after=workarounds.make_shared_clients_first),
+            lambda: self.runtime.reload(after=_before_serving),
             self.template_path.parent,
         )
         self._code_watcher.start()

@@ -556,6 +556,21 @@ def make_shared_clients_first() -> None:
         aws.client(service)
 
 
+def build_models_first() -> None:
+    """Grounded's models are built on first use (``ApiModel``'s ``defer_build``); on AWS a
+    container serves one request at a time, so each is built once, alone. Here every function
+    shares one process and concurrent first requests would build the same model from several
+    threads at once (pydantic#11849). They are built here, once, after the handlers are imported."""
+    from grounded_core.model import ApiModel
+
+    pending: list[type[ApiModel]] = [ApiModel]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model.__pydantic_complete__:
+            model.model_rebuild()
+
+
 def table_items(region: str, table_name: str) -> list[dict[str, Any]]:
     """Every item of a table as the emulator holds it (DynamoDB JSON), read from its state under the
     emulator's lock — what DynamoDB's own TTL process sees; no API request, no Scan."""

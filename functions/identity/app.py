@@ -14,15 +14,14 @@ from grounded_core.identity import accounts, invites, keyring, members, password
 from grounded_core.identity.accounts import LogIn, Me, PasswordChange, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
 from grounded_core.identity.keyring import KeyCreated, KeyRequest
-from grounded_core.identity.members import OrgPatch, RoleChange
+from grounded_core.identity.members import OrgDeletion, OrgPatch, RoleChange
 from grounded_core.identity.models import ApiKey, Invite, Membership, Org
 from grounded_core.identity.password_reset import ResetAccepted, ResetConfirm, ResetRequest
 from grounded_core.identity.session_cookie import COOKIE, cleared, cookie_only, with_session_cookie
 from grounded_core.identity.tokens import user_id_from_token
 from grounded_core.jobs.models import Job
-from grounded_core.lifecycle import account, org_erasure
+from grounded_core.lifecycle import account
 from grounded_core.lifecycle.account import AccountDeletion
-from grounded_core.lifecycle.org_erasure import OrgDeletion
 from grounded_core.pagination import Page
 
 router = APIRouter(prefix="/api")
@@ -115,6 +114,8 @@ def update_org(patch: OrgPatch, principal: Caller) -> Org:
 def delete_org(body: OrgDeletion, principal: Caller) -> Job:
     """OWNER only, confirmed by the org's slug: keys, invites and memberships go at once; a job
     erases everything else (it is erased last, with the org)."""
+    from grounded_core.lifecycle import org_erasure  # the erasure's imports, only when an org is deleted
+
     return org_erasure.request_deletion(principal, body)
 
 

@@ -41,6 +41,7 @@ class ApiModel(BaseModel):
         extra="forbid",
         hide_input_in_errors=True,
         allow_inf_nan=False,
+        defer_build=True,
     )
 
     #: fields holding a batch's raw items, which are validated (and refused) one by one

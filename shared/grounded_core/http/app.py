@@ -5,6 +5,7 @@ routes never catch exceptions themselves.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from mangum import Mangum
 from pydantic import BaseModel, ValidationError
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
@@ -22,6 +24,13 @@ from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 
 M = TypeVar("M", bound=BaseModel)
+
+# ApiModel builds each model on first use (defer_build: a function imports many models it never
+# uses). FastAPI wraps a request body's model in a field carrying the parameter's name as alias,
+# and silences pydantic's warning that such an alias "has no effect" (a false positive,
+# pydantic#12356) while it builds the field — but a deferred model is built later, at the first
+# request, where the warning would reach the logs once per body model and cold start.
+warnings.filterwarnings("ignore", message="The 'alias' attribute with value", category=UnsupportedFieldAttributeWarning)
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 _STATUS_CODES = {

@@ -22,6 +22,12 @@ from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update,
 LAST_OWNER = "An org needs at least one OWNER: make someone else OWNER first."
 
 
+# the body of DELETE /api/org (the erasure itself: lifecycle.org_erasure)
+class OrgDeletion(ApiModel):
+    #: the org's slug, typed by the OWNER to confirm
+    confirm: str
+
+
 class OrgPatch(ApiModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     slug: str | None = None

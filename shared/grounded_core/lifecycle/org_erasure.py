@@ -22,12 +22,12 @@ from typing import Any
 from grounded_core import adapters
 from grounded_core.errors import Conflict, Invalid
 from grounded_core.identity.accounts import get_org
+from grounded_core.identity.members import OrgDeletion
 from grounded_core.identity.principal import Principal, Role
 from grounded_core.ingest.payloads import org_payloads
 from grounded_core.jobs.models import Job
 from grounded_core.jobs.service import create_job
 from grounded_core.lifecycle.erase import erase_partition, erase_session, erase_traces
-from grounded_core.model import ApiModel
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -38,11 +38,6 @@ JOB_TYPE = "org.delete"
 #: the erasure starts a few seconds after the request, once writes already under way have landed
 START_DELAY_SECONDS = 5
 PAGE = 100
-
-
-class OrgDeletion(ApiModel):
-    #: the org's slug, typed by the OWNER to confirm
-    confirm: str
 
 
 def request_deletion(principal: Principal, request: OrgDeletion, now: datetime | None = None) -> Job:
