@@ -5,6 +5,7 @@ routes never catch exceptions themselves.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,6 +33,27 @@ M = TypeVar("M", bound=BaseModel)
 # request, where the warning would reach the logs once per body model and cold start.
 warnings.filterwarnings("ignore", message="The 'alias' attribute with value", category=UnsupportedFieldAttributeWarning)
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def _no_pydantic_v1_import() -> None:
+    """FastAPI asks of every route's types whether they are pydantic v1 models (to refuse them),
+    importing ``pydantic.v1`` to do it: ~40 ms of every HTTP function's cold start. No v1 model
+    can exist before something imports ``pydantic.v1``, so until then the answer is no without
+    the import. (Should FastAPI rename its check, nothing changes but the saving.)"""
+    from fastapi._compat import shared
+
+    check = getattr(shared, "is_pydantic_v1_model_class", None)
+    if check is None or getattr(check, "grounded", False):
+        return
+
+    def is_pydantic_v1_model_class(cls: Any) -> bool:
+        return "pydantic.v1" in sys.modules and bool(check(cls))
+
+    is_pydantic_v1_model_class.grounded = True  # type: ignore[attr-defined]
+    shared.is_pydantic_v1_model_class = is_pydantic_v1_model_class
+
+
+_no_pydantic_v1_import()  # before any route is declared: every function's app imports this module first
 
 _STATUS_CODES = {
     400: "bad_request",
