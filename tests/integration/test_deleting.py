@@ -40,6 +40,12 @@ def fill(api: httpx.Client, owner: Account) -> dict[str, Any]:
     assert api.delete(f"/api/agents/{gone['id']}", headers=owner.headers).status_code == 204  # leaves its data
     sent = api.post("/api/telemetry", json={"events": [event(agent["id"], "anon-doomed")]}, headers=owner.headers)
     assert sent.status_code == 202, sent.text
+
+    def event_applied() -> bool:  # the org is complete (and stays as it is) only once its event is in
+        listed = api.get("/api/sessions", params={"agentId": agent["id"]}, headers=owner.headers).json()["items"]
+        return sum(int(listed_session.get("events", 0)) for listed_session in listed) == 1
+
+    wait_until(event_applied, what="the telemetry event to be applied")
     session = api.post("/api/sessions", json={"agentId": agent["id"]}, headers=owner.headers).json()
     turn = {"role": "user", "content": "hello"}
     assert api.post(f"/api/sessions/{session['id']}/turns", json=turn, headers=owner.headers).status_code == 201
