@@ -406,7 +406,8 @@ def partition_queries() -> None:
         bound = signature.bind(self, *args, **kwargs)
         hash_key, index_name = bound.arguments.get("hash_key"), bound.arguments.get("index_name")
         if index_name is not None:
-            self._grounded_index_keys = list(bound.arguments.get("hash_key_conditions") or []) or None
+            conditions = bound.arguments.get("hash_key_conditions") or []
+            self._grounded_index_keys = [(name, value.type, value.value) for name, value in conditions] or None
         elif hash_key is not None and self.range_key_attr:
             self._grounded_partition = hash_key
         try:
@@ -420,19 +421,111 @@ def partition_queries() -> None:
         if partition is not None:
             return sorted(self.items.get(partition, {}).values(), key=lambda item: item.range_key)
         if index_keys is not None and self.range_key_attr:
-            return [item for items in self.items.values() for item in items.values() if _in(item, index_keys)]
+            (name, kind, value), *more = index_keys
+            return [
+                item
+                for items in self.items.values()
+                for item in items.values()
+                if (held := item.attrs.get(name)) is not None
+                and held.value == value
+                and held.type == kind
+                and _in(item, more)
+            ]
         return original_all_items(self)
 
-    def _in(item: Any, index_keys: list[tuple[str, Any]]) -> bool:
-        for name, value in index_keys:
+    def _in(item: Any, index_keys: list[tuple[str, str, Any]]) -> bool:
+        for name, kind, value in index_keys:
             held = item.attrs.get(name)
-            if held is None or held != value:
+            if held is None or held.type != kind or held.value != value:
                 return False
         return True
 
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
     Table._grounded_partitions = True  # type: ignore[attr-defined]
+
+
+def queries_without_copies() -> None:
+    """moto deep-copies every item a Query matched before projecting it, so that nothing done to
+    the answer reaches the stored items. Nothing is: an index or expression projection builds new
+    items, and the answer is turned into new dicts (``dynamo_to_dict``) and written out within the
+    same emulator call, under serialize_emulator_calls's lock — so the copy (a tenth of the local
+    cloud's CPU under load, most of it listing sessions) is skipped. The shim is the table module's
+    ``copy`` only while a Query runs."""
+    import copy
+    import types
+
+    from moto.dynamodb.models import table as table_module
+
+    Table = table_module.Table
+    if getattr(Table, "_grounded_no_copies", False):
+        return
+    original = Table.query
+    no_copies = types.SimpleNamespace(deepcopy=list, copy=copy.copy)  # moto copies the list of matches
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        setattr(table_module, "copy", no_copies)  # noqa: B010 (a module attribute moto reads)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            setattr(table_module, "copy", copy)  # noqa: B010
+
+    Table.query = query  # type: ignore[method-assign]
+    Table._grounded_no_copies = True  # type: ignore[attr-defined]
+
+
+def dynamodb_results_built_directly() -> None:
+    """moto turns a result's items into DynamoDB JSON with a generic walk that asks every value
+    what it is (``isinstance``, ``hasattr(to_json)``) at every level. Items hold only DynamoTypes
+    in dicts and lists; those are converted directly, anything else by moto's own function."""
+    from moto.dynamodb import responses
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+
+    if getattr(responses, "_grounded_direct", False):
+        return
+    original = responses.dynamo_to_dict
+    plain = (str, int, float, bool, type(None))
+
+    def dynamo_to_dict(obj: Any) -> Any:
+        kind = type(obj)
+        if kind is DynamoType:
+            name, value = obj.type, obj.value
+            if name == "M":
+                return {"M": {key: dynamo_to_dict(member) for key, member in value.items()}}
+            if name == "L":
+                return {"L": [dynamo_to_dict(member) for member in value]}
+            if name in ("S", "N", "BOOL", "NULL"):
+                return {name: value}
+            if name in ("SS", "NS"):
+                return {name: list(value)}
+            return original(obj)  # binary
+        if kind is dict or kind is LimitedSizeDict:  # an item's attributes are the latter
+            return {key: dynamo_to_dict(member) for key, member in obj.items()}
+        if kind is list:
+            return [dynamo_to_dict(member) for member in obj]
+        if kind in plain:
+            return obj
+        return original(obj)
+
+    responses.dynamo_to_dict = dynamo_to_dict
+    responses._grounded_direct = True  # type: ignore[attr-defined]
+
+
+def sqs_retention_read_directly() -> None:
+    """moto checks each message it hands out against the queue's retention period by building all
+    the queue's attributes (counting its messages among them) to read that one."""
+    from moto.core.utils import unix_time
+    from moto.sqs.models import SQSBackend
+
+    if getattr(SQSBackend, "_grounded_retention", False):
+        return
+
+    def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)
+        return bool(retention + message.sent_timestamp / 1000 > unix_time())
+
+    SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period  # type: ignore[method-assign]
+    SQSBackend._grounded_retention = True  # type: ignore[attr-defined]
 
 
 #: DynamoDB operations whose results are data only (items in DynamoDB JSON, keys, counts, capacity)

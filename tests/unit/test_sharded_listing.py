@@ -93,3 +93,24 @@ def test_pages_hold_every_item_once_newest_first(
 
 def test_an_empty_listing_is_one_empty_page(monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_all(monkeypatch, Shards({pk: [] for pk in SHARDS}), 5, False) == [[]]
+
+
+@pytest.mark.parametrize("limit", [20, 50])
+def test_a_page_reads_about_its_own_worth_of_items(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
+    """Each shard is read for its share of the page first, then where the merge is incomplete —
+    not a whole page from every shard (which read four pages' worth for one)."""
+    items, _ = spread(1_000, seed=7)
+    shards, evaluated = Shards(items), []
+
+    def query(pk: str, **options: Any) -> Any:
+        kept, last = shards.query(pk, **options)
+        evaluated.append(options["limit"] if last else len(kept))
+        return kept, last
+
+    monkeypatch.setattr(listing.table, "query", query)
+    monkeypatch.setattr("grounded_core.adapters.cursor_secret", lambda: "test-secret")
+    cursor = None
+    for _ in range(5):
+        page, cursor = listing.newest_across(SHARDS, "GSI2", "", None, None, PageRequest(limit=limit, cursor=cursor))
+        assert len(page) == limit
+    assert sum(evaluated) <= 5 * 2 * limit, evaluated

@@ -94,26 +94,25 @@ def newest_across(
     high = prefix + (time_bound(until, "to") or "~")
     bound_to = _list_of("+".join(pks), index, prefix)
     positions = decode_cursor(page.cursor, bound_to) or {}
-    answers: dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
-    for pk in pks:
-        position = positions.get(pk)
-        if position == _DONE:
-            continue
-        start = json.loads(position) if position else None
-        answers[pk] = table.query(
+    sort_key = f"{index}SK"
+
+    def read(pk: str, start: dict[str, Any] | None, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        return table.query(
             pk,
             index=index,
             sk_between=(low, high),
             newest_first=True,
-            limit=page.limit,
+            limit=limit,
             start_key=start,
             where=where,
             fields=fields,
         )
-    sort_key = f"{index}SK"
+
+    started = {pk: positions.get(pk) for pk in pks if positions.get(pk) != _DONE}
+    answers = _read_newest(started, read, sort_key, page.limit, whole=accept is not None)
     # a shard not read to its end may still hold anything older than where it stopped: nothing
     # older than the newest such place can be shown yet (a filter can leave a shard's answer short)
-    cutoff = max((str(last[sort_key]) for _, last in answers.values() if last), default="")
+    cutoff = _cutoff(answers, sort_key)
     merged = sorted(
         (
             (item[sort_key], pk, item)
@@ -139,6 +138,40 @@ def newest_across(
     finished = all(position == _DONE for position in after.values())
     items = shown if shown is not None else [item for _, _, item in merged]
     return items, None if finished else encode_cursor(after, bound_to)
+
+
+Answers = dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]]
+Read = Callable[[str, dict[str, Any] | None, int], tuple[list[dict[str, Any]], dict[str, Any] | None]]
+#: how many more reads than shards a page may take before it is returned short (the cursor goes on)
+_EXTRA_READS = 2
+
+
+def _cutoff(answers: Answers, sort_key: str) -> str:
+    return max((str(last[sort_key]) for _, last in answers.values() if last), default="")
+
+
+def _read_newest(started: dict[str, str | None], read: Read, sort_key: str, limit: int, whole: bool) -> Answers:
+    """Each shard read from its place (``started``: a cursor position, or ``None`` for its start)
+    until the page can be filled: about ``limit / shards`` items of each first, then more of the
+    shard where the complete part of the merge stops (every item newer than the newest place a
+    shard stopped at has been read), until ``limit`` items are complete or every shard is read to
+    its end. ``whole``: each shard read for a whole page at once (a filter judged afterwards needs
+    the page's worth of every shard)."""
+    share = limit if whole else -(-limit // max(1, len(started))) + 1
+    answers: Answers = {
+        pk: read(pk, json.loads(position) if position else None, share) for pk, position in started.items()
+    }
+    for _ in range(len(started) + _EXTRA_READS):
+        cutoff = _cutoff(answers, sort_key)
+        complete = sum(1 for items, _ in answers.values() for item in items if item[sort_key] >= cutoff)
+        if whole or not cutoff or complete >= limit:
+            break
+        pk, (items, last) = next(
+            (pk, found) for pk, found in answers.items() if found[1] and str(found[1][sort_key]) == cutoff
+        )
+        more, last = read(pk, last, max(share, limit - complete))
+        answers[pk] = (items + more, last)
+    return answers
 
 
 #: ``(want, judge)``: keep what ``judge`` accepts of a merged page, up to ``want`` items
