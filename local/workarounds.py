@@ -483,7 +483,7 @@ def dynamodb_results_built_directly() -> None:
 
     if getattr(responses, "_grounded_direct", False):
         return
-    original = responses.dynamo_to_dict
+    original = responses.dynamo_to_dict  # type: ignore[attr-defined]
     plain = (str, int, float, bool, type(None))
 
     def dynamo_to_dict(obj: Any) -> Any:
@@ -507,7 +507,7 @@ def dynamodb_results_built_directly() -> None:
             return obj
         return original(obj)
 
-    responses.dynamo_to_dict = dynamo_to_dict
+    responses.dynamo_to_dict = dynamo_to_dict  # type: ignore[attr-defined]
     responses._grounded_direct = True  # type: ignore[attr-defined]
 
 
