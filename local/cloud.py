@@ -138,6 +138,7 @@ class LocalCloud:
         workarounds.dynamodb_results_as_json()
         workarounds.dynamodb_results_built_directly()
         workarounds.sqs_retention_read_directly()
+        workarounds.expressions_parsed_once()
         workarounds.items_sized_once()
         workarounds.dynamodb_requests_as_json()
         template = load_template(self.template_path)

@@ -528,6 +528,60 @@ def sqs_retention_read_directly() -> None:
     SQSBackend._grounded_retention = True  # type: ignore[attr-defined]
 
 
+def expressions_parsed_once() -> None:
+    """moto parses a request's update and condition expressions twice (to validate the request,
+    then to apply it) — for a transaction, each of its items' — though a worker sends the same few
+    expressions again and again. Each is parsed once and kept: an update expression's tree is only
+    read (moto's validator copies it before binding values), a condition's is kept per expression,
+    names and values (the values are in its tree). A parse that fails is not kept."""
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+
+    if getattr(UpdateExpressionParser, "_grounded_once", False):
+        return
+    make, parse = UpdateExpressionParser.make.__func__, ConditionExpressionParser.parse  # type: ignore[attr-defined]
+    updates: dict[str, Any] = {}
+    conditions: dict[tuple[Any, ...], tuple[Any, list[str], list[str]]] = {}
+
+    def parsed_update(cls: Any, expression: str) -> Any:
+        if expression not in updates:
+            _bounded(updates)
+            updates[expression] = make(cls, expression)
+        return updates[expression]
+
+    def parsed_condition(self: Any) -> Any:
+        names, values = self.expression_attribute_names, self.expression_attribute_values
+        key = (
+            self.condition_expression,
+            tuple(sorted(names.items())) if names else (),
+            json.dumps(values, sort_keys=True, default=_json_value) if values else "",
+        )
+        if key not in conditions:
+            _bounded(conditions)
+            found = parse(self)
+            conditions[key] = (found, list(self.expr_attr_names_found), list(self.expr_attr_values_found))
+            return found
+        found, self.expr_attr_names_found, self.expr_attr_values_found = conditions[key]
+        self.expr_attr_names_found, self.expr_attr_values_found = (
+            list(self.expr_attr_names_found),
+            list(self.expr_attr_values_found),
+        )
+        return found
+
+    UpdateExpressionParser.make = classmethod(parsed_update)  # type: ignore[method-assign,assignment]
+    ConditionExpressionParser.parse = parsed_condition  # type: ignore[method-assign]
+    UpdateExpressionParser._grounded_once = True  # type: ignore[attr-defined]
+
+
+#: expressions kept (each a few KB at most): past it, the kept ones are forgotten and parsed again
+PARSED_EXPRESSIONS_KEPT = 4096
+
+
+def _bounded(kept: dict[Any, Any]) -> None:
+    if len(kept) >= PARSED_EXPRESSIONS_KEPT:
+        kept.clear()
+
+
 #: DynamoDB operations whose results are data only (items in DynamoDB JSON, keys, counts, capacity)
 DATA_OPERATIONS = frozenset(
     {
@@ -641,12 +695,44 @@ def make_shared_clients_first() -> None:
     """Every function of the local cloud shares one process, so they share the core's cached AWS
     clients and table resource (one per container on AWS). They are made here, once, before any
     request: boto3's session machinery is not meant to build the same client from many threads at
-    the same moment, which a burst of first requests would otherwise do."""
+    the same moment, which a burst of first requests would otherwise do. Their DynamoDB answers
+    are read as JSON (:func:`dynamodb_answers_read_as_json`)."""
     from grounded_core import aws
 
-    aws.table()
+    for client in (aws.table().meta.client, aws.client("dynamodb")):
+        dynamodb_answers_read_as_json(client)
     for service in ("sqs", "s3", "secretsmanager"):
         aws.client(service)
+
+
+def dynamodb_answers_read_as_json(client: Any) -> None:
+    """botocore reads an answer by walking the operation's output shape member by member — for a
+    DynamoDB read, every attribute of every item, as moto did to write it. A data operation's
+    answer is DynamoDB JSON already: the walk only turns binary values (``B``, ``BS``) from base64
+    into bytes, which :func:`_binary_values` does as the JSON is read. The functions' own DynamoDB
+    clients (the ones made above) read data answers that way; every other answer, and every error,
+    still takes botocore's walk. tests/unit/test_emulator_fast_path.py checks both give the same."""
+    from botocore.parsers import JSONParser
+
+    outputs = {client.meta.service_model.operation_model(name).output_shape.name for name in DATA_OPERATIONS}
+
+    class DataAsJson(JSONParser):  # type: ignore[misc]
+        def _handle_json_body(self, raw_body: bytes, shape: Any) -> Any:
+            if shape.name not in outputs or not raw_body:
+                return super()._handle_json_body(raw_body, shape)
+            found = json.loads(raw_body, object_hook=_binary_values)
+            return {name: value for name, value in found.items() if name in shape.members}
+
+    class Parsers:
+        def __init__(self, original: Any) -> None:
+            self.original = original
+
+        def create_parser(self, protocol: str) -> Any:
+            return DataAsJson() if protocol == "json" else self.original.create_parser(protocol)
+
+    endpoint = client._endpoint
+    if not isinstance(endpoint._response_parser_factory, Parsers):
+        endpoint._response_parser_factory = Parsers(endpoint._response_parser_factory)
 
 
 def build_models_first() -> None:

@@ -3,8 +3,10 @@ as plain JSON instead of walked along the operation's shapes (``dynamodb_request
 ``dynamodb_results_as_json``), a Query handed only its partition's items (``partition_queries``),
 without copying what it matched (``queries_without_copies``),
 results turned into DynamoDB JSON directly (``dynamodb_results_built_directly``), an item's size
-checked once instead of per attribute (``items_sized_once``), and SQS's retention check reading
-the one attribute it needs (``sqs_retention_read_directly``). boto3 must see exactly what moto
+checked once instead of per attribute (``items_sized_once``), SQS's retention check reading
+the one attribute it needs (``sqs_retention_read_directly``), expressions parsed once
+(``expressions_parsed_once``), and, on the client side, botocore reading DynamoDB answers as JSON
+(``dynamodb_answers_read_as_json``). boto3 must see exactly what moto
 alone gives it: the same operations, run once each way, return the same answers and the same
 errors."""
 
@@ -43,11 +45,13 @@ ITEM = {
 }
 
 
-def run_operations() -> list[Any]:
+def run_operations(answers_as_json: bool = False) -> list[Any]:
     """A fresh emulator, one table with an index, and every data operation Grounded uses;
     what boto3 returned for each, the errors of the failing ones, and the items as stored."""
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
+        if answers_as_json:  # as the functions' own clients read answers in the local cloud
+            workarounds.dynamodb_answers_read_as_json(client)
         client.create_table(
             TableName="t",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
@@ -65,6 +69,12 @@ def run_operations() -> list[Any]:
             BillingMode="PAY_PER_REQUEST",
         )
         key = {"pk": ITEM["pk"], "sk": ITEM["sk"]}
+
+        def error_of(call: Callable[[], Any]) -> Any:
+            with pytest.raises(ClientError) as error:
+                call()
+            return error.value.response["Error"]
+
         answers: list[Any] = [
             client.put_item(TableName="t", Item=ITEM, ReturnConsumedCapacity="TOTAL"),
             client.put_item(TableName="t", Item={**ITEM, "n": {"N": "13"}}, ReturnValues="ALL_OLD"),
@@ -77,6 +87,28 @@ def run_operations() -> list[Any]:
                 ExpressionAttributeNames={"#s": "state"},
                 ExpressionAttributeValues={":one": {"N": "1"}, ":s": {"S": "done"}},
                 ReturnValues="ALL_NEW",
+            ),
+            *(  # the same expressions again with other values (parsed once, bound each time)
+                client.update_item(
+                    TableName="t",
+                    Key=key,
+                    UpdateExpression="ADD n :one SET #s = :s",
+                    ConditionExpression="#s = :was",
+                    ExpressionAttributeNames={"#s": "state"},
+                    ExpressionAttributeValues={":one": {"N": step}, ":s": {"S": "again"}, ":was": {"S": was}},
+                    ReturnValues="ALL_NEW",
+                )
+                for step, was in (("5", "done"), ("-2", "again"))
+            ),
+            error_of(  # the same condition and values as just now, another name: fails
+                lambda: client.update_item(
+                    TableName="t",
+                    Key=key,
+                    UpdateExpression="ADD n :one SET #s = :s",
+                    ConditionExpression="#s = :was",
+                    ExpressionAttributeNames={"#s": "gsi"},
+                    ExpressionAttributeValues={":one": {"N": "-2"}, ":s": {"S": "again"}, ":was": {"S": "again"}},
+                )
             ),
             client.batch_write_item(
                 RequestItems={"t": [{"PutRequest": {"Item": {**ITEM, "sk": {"S": f"TRACE#{n}"}}}} for n in range(5)]}
@@ -177,6 +209,17 @@ def run_operations() -> list[Any]:
                 ]
             ),
             lambda: client.get_item(TableName="missing", Key=key),
+            *(
+                lambda: client.update_item(  # a condition parsed before, now failing with other values
+                    TableName="t",
+                    Key=key,
+                    UpdateExpression="ADD n :one SET #s = :s",
+                    ConditionExpression="#s = :was",
+                    ExpressionAttributeNames={"#s": "state"},
+                    ExpressionAttributeValues={":one": {"N": "1"}, ":s": {"S": "x"}, ":was": {"S": "never"}},
+                ),
+            ),
+            *(lambda: client.update_item(TableName="t", Key=key, UpdateExpression="SET") for _ in range(2)),
             lambda: client.put_item(TableName="t", Item={**ITEM, "big": {"S": "x" * workarounds.ITEM_SIZE_LIMIT}}),
         )
         for failing in failing_calls:
@@ -217,6 +260,7 @@ def compare() -> None:
     workarounds.dynamodb_results_built_directly()
     workarounds.items_sized_once()
     workarounds.sqs_retention_read_directly()
+    workarounds.expressions_parsed_once()
     workarounds.dynamodb_requests_as_json()
     walked: Counter[str] = Counter()
     serialize, parse = ResponseSerializer.serialize, RequestParser.parse
@@ -231,7 +275,7 @@ def compare() -> None:
 
     ResponseSerializer.serialize = serializing  # type: ignore[method-assign]
     RequestParser.parse = parsing  # type: ignore[method-assign,assignment]
-    fast = run_operations()
+    fast = run_operations(answers_as_json=True)
 
     assert fast == by_moto, [(moto, ours) for moto, ours in zip(by_moto, fast, strict=True) if moto != ours]
     assert not set(walked) & workarounds.DATA_OPERATIONS, walked  # every data operation took the fast paths
