@@ -76,6 +76,9 @@ MONTHLY_PRICES = {
     "xray_trace_recorded": 5.00 / 1e6,
     "cloudfront_request": 0.0100 / 1e4,
 }
+#: Lambda SnapStart for Python (us-east-1 list, November 2026): a cached snapshot per published
+#: version (3 hours at least), and a charge per GB each time an environment is restored from it
+SNAPSTART_PRICES = {"cache_gb_second": 0.0000015046, "restore_gb": 0.0001397998}
 STACK_SECRETS = 2  # the JWT and cursor secrets
 ALARMS = 6  # the template's CloudWatch alarms
 
@@ -261,6 +264,25 @@ def print_write_units(writes: WriteMeter, traces: int) -> None:
         print(f"      {function:<18} {where:<6} {what:<14} {count / traces:>6.2f}")
 
 
+def print_snapstart() -> None:
+    """What SnapStart would cost for the functions behind the API (not in the template: see
+    docs/hardening.md, "Cold starts"), from their memory sizes in template.yaml."""
+    from local.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    serving = {route.function_id for route in template.http_routes()}
+    serving |= {authorizer.function_id for authorizer in template.authorizers().values()}
+    gigabytes = {name: int(template.function_property(name, "MemorySize", 128)) / 1024 for name in serving}
+    caching = sum(gigabytes.values()) * 86_400 * MONTH_DAYS * SNAPSTART_PRICES["cache_gb_second"]
+    restore = sum(gigabytes.values()) / len(gigabytes) * SNAPSTART_PRICES["restore_gb"]
+    print(
+        f"\nSnapStart, were it on for the {len(serving)} functions behind the API (it is not; docs/hardening.md):"
+        f" ${caching:,.2f} a month to keep one snapshot of each cached, plus ${restore * 1000:.3f} per 1,000"
+        f" cold starts restored (average {sum(gigabytes.values()) / len(gigabytes) * 1024:.0f} MB); every deploy"
+        " publishes new versions, each cached for 3 hours at least"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--traces", type=int, default=200)
@@ -350,6 +372,7 @@ def main() -> None:
     )
     for team in TEAMS:
         print_monthly_bill(team, unit)
+    print_snapstart()
     print("\nAssumptions:")
     for line in ASSUMPTIONS + MONTHLY_ASSUMPTIONS:
         print(f"  - {line}")
