@@ -70,6 +70,18 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
         )
         key = {"pk": ITEM["pk"], "sk": ITEM["sk"]}
 
+        def guarded_update(name: str, step: str, new: str, was: str) -> Any:
+            """The same update and condition expressions every time, with other names and values."""
+            return client.update_item(
+                TableName="t",
+                Key=key,
+                UpdateExpression="ADD n :one SET #s = :s",
+                ConditionExpression="#s = :was",
+                ExpressionAttributeNames={"#s": name},
+                ExpressionAttributeValues={":one": {"N": step}, ":s": {"S": new}, ":was": {"S": was}},
+                ReturnValues="ALL_NEW",
+            )
+
         def error_of(call: Callable[[], Any]) -> Any:
             with pytest.raises(ClientError) as error:
                 call()
@@ -88,28 +100,8 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
                 ExpressionAttributeValues={":one": {"N": "1"}, ":s": {"S": "done"}},
                 ReturnValues="ALL_NEW",
             ),
-            *(  # the same expressions again with other values (parsed once, bound each time)
-                client.update_item(
-                    TableName="t",
-                    Key=key,
-                    UpdateExpression="ADD n :one SET #s = :s",
-                    ConditionExpression="#s = :was",
-                    ExpressionAttributeNames={"#s": "state"},
-                    ExpressionAttributeValues={":one": {"N": step}, ":s": {"S": "again"}, ":was": {"S": was}},
-                    ReturnValues="ALL_NEW",
-                )
-                for step, was in (("5", "done"), ("-2", "again"))
-            ),
-            error_of(  # the same condition and values as just now, another name: fails
-                lambda: client.update_item(
-                    TableName="t",
-                    Key=key,
-                    UpdateExpression="ADD n :one SET #s = :s",
-                    ConditionExpression="#s = :was",
-                    ExpressionAttributeNames={"#s": "gsi"},
-                    ExpressionAttributeValues={":one": {"N": "-2"}, ":s": {"S": "again"}, ":was": {"S": "again"}},
-                )
-            ),
+            *(guarded_update("state", step, "again", was) for step, was in (("5", "done"), ("-2", "again"))),
+            error_of(lambda: guarded_update("gsi", "-2", "again", "again")),  # the same values, another name
             client.batch_write_item(
                 RequestItems={"t": [{"PutRequest": {"Item": {**ITEM, "sk": {"S": f"TRACE#{n}"}}}} for n in range(5)]}
             ),
@@ -209,16 +201,7 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
                 ]
             ),
             lambda: client.get_item(TableName="missing", Key=key),
-            *(
-                lambda: client.update_item(  # a condition parsed before, now failing with other values
-                    TableName="t",
-                    Key=key,
-                    UpdateExpression="ADD n :one SET #s = :s",
-                    ConditionExpression="#s = :was",
-                    ExpressionAttributeNames={"#s": "state"},
-                    ExpressionAttributeValues={":one": {"N": "1"}, ":s": {"S": "x"}, ":was": {"S": "never"}},
-                ),
-            ),
+            lambda: guarded_update("state", "1", "x", "never"),  # a condition parsed before, failing now
             *(lambda: client.update_item(TableName="t", Key=key, UpdateExpression="SET") for _ in range(2)),
             lambda: client.put_item(TableName="t", Item={**ITEM, "big": {"S": "x" * workarounds.ITEM_SIZE_LIMIT}}),
         )
