@@ -166,6 +166,62 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
                     PaginationConfig={"PageSize": 2},
                 )
             ),
+            *(  # items moved into, out of and within index partitions, then the index read again
+                change()
+                for change in (
+                    lambda: client.update_item(
+                        TableName="t",
+                        Key={"pk": {"S": "ORG#0"}, "sk": {"S": "S#0"}},
+                        UpdateExpression="SET gsi = :g",
+                        ExpressionAttributeValues={":g": {"S": "LIST#1"}},
+                    ),
+                    lambda: client.update_item(
+                        TableName="t", Key={"pk": {"S": "ORG#1"}, "sk": {"S": "S#1"}}, UpdateExpression="REMOVE gsi"
+                    ),
+                    lambda: client.update_item(  # a new item, by an update
+                        TableName="t",
+                        Key={"pk": {"S": "ORG#9"}, "sk": {"S": "S#9"}},
+                        UpdateExpression="SET gsi = :g",
+                        ExpressionAttributeValues={":g": {"S": "LIST#1"}},
+                    ),
+                    lambda: client.delete_item(TableName="t", Key={"pk": {"S": "ORG#3"}, "sk": {"S": "S#0"}}),
+                    lambda: client.put_item(
+                        TableName="t", Item={"pk": {"S": "ORG#3"}, "sk": {"S": "S#0"}, "gsi": {"S": "LIST#0"}}
+                    ),
+                    lambda: error_of(  # cancelled: the item keeps its place
+                        lambda: client.transact_write_items(
+                            TransactItems=[
+                                {
+                                    "Update": {
+                                        "TableName": "t",
+                                        "Key": {"pk": {"S": "ORG#2"}, "sk": {"S": "S#2"}},
+                                        "UpdateExpression": "SET gsi = :g",
+                                        "ExpressionAttributeValues": {":g": {"S": "LIST#0"}},
+                                    }
+                                },
+                                {
+                                    "ConditionCheck": {
+                                        "TableName": "t",
+                                        "Key": key,
+                                        "ConditionExpression": "attribute_not_exists(pk)",
+                                    }
+                                },
+                            ]
+                        )
+                    ),
+                    *(
+                        lambda listing=listing, forward=forward: client.query(
+                            TableName="t",
+                            IndexName="GSI1",
+                            KeyConditionExpression="gsi = :g",
+                            ExpressionAttributeValues={":g": {"S": listing}},
+                            ScanIndexForward=forward,
+                        )
+                        for listing in ("LIST#0", "LIST#1")
+                        for forward in (True, False)
+                    ),
+                )
+            ),
             client.transact_write_items(
                 TransactItems=[
                     {"Put": {"TableName": "t", "Item": {**ITEM, "sk": {"S": "APPLIED#a"}}}},
