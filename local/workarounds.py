@@ -642,11 +642,8 @@ def expressions_parsed_once() -> None:
             found = parse(self)
             conditions[key] = (found, list(self.expr_attr_names_found), list(self.expr_attr_values_found))
             return found
-        found, self.expr_attr_names_found, self.expr_attr_values_found = conditions[key]
-        self.expr_attr_names_found, self.expr_attr_values_found = (
-            list(self.expr_attr_names_found),
-            list(self.expr_attr_values_found),
-        )
+        found, names_found, values_found = conditions[key]
+        self.expr_attr_names_found, self.expr_attr_values_found = list(names_found), list(values_found)
         return found
 
     UpdateExpressionParser.make = classmethod(parsed_update)  # type: ignore[method-assign,assignment]
@@ -805,6 +802,8 @@ def dynamodb_answers_read_as_json(client: Any) -> None:
             return {name: value for name, value in found.items() if name in shape.members}
 
     class Parsers:
+        reads_data_as_json = True
+
         def __init__(self, original: Any) -> None:
             self.original = original
 
@@ -812,7 +811,7 @@ def dynamodb_answers_read_as_json(client: Any) -> None:
             return DataAsJson() if protocol == "json" else self.original.create_parser(protocol)
 
     endpoint = client._endpoint
-    if not isinstance(endpoint._response_parser_factory, Parsers):
+    if not getattr(endpoint._response_parser_factory, "reads_data_as_json", False):  # once per client
         endpoint._response_parser_factory = Parsers(endpoint._response_parser_factory)
 
 
