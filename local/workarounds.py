@@ -463,21 +463,25 @@ class _IndexedValues:
     ``DynamoDBBackend.update_item``, which transactions, batches, PartiQL and imports go through)
     is noted again. Entries are never removed when an item goes or changes: an index Query checks
     each one against the item as it is now, and drops those that no longer match. Rebuilt if moto
-    replaces the table's items wholesale (a restore)."""
+    replaces the table's items wholesale (a restore) or its global indexes change (UpdateTable)."""
 
     def __init__(self, table: Any) -> None:
         self.items = table.items
-        self.names = [
-            key["AttributeName"] for index in table.global_indexes for key in index.schema if key["KeyType"] == "HASH"
-        ]
+        self.names = _IndexedValues.hash_names(table)
         self.keys: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
         for items in table.items.values():
             for item in items.values():
                 self.add(item)
 
     @staticmethod
+    def hash_names(table: Any) -> list[str]:
+        return [
+            key["AttributeName"] for index in table.global_indexes for key in index.schema if key["KeyType"] == "HASH"
+        ]
+
+    @staticmethod
     def of(table: Any) -> _IndexedValues:
-        if not _IndexedValues.kept(table):
+        if not _IndexedValues.kept(table) or table._grounded_indexed.names != _IndexedValues.hash_names(table):
             table._grounded_indexed = _IndexedValues(table)
         return table._grounded_indexed  # type: ignore[no-any-return]
 

@@ -220,6 +220,31 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
                         for listing in ("LIST#0", "LIST#1")
                         for forward in (True, False)
                     ),
+                    lambda: client.update_table(  # an index added once the first index was read
+                        TableName="t",
+                        AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}],
+                        GlobalSecondaryIndexUpdates=[
+                            {
+                                "Create": {
+                                    "IndexName": "GSI2",
+                                    "KeySchema": [
+                                        {"AttributeName": "other", "KeyType": "HASH"},
+                                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                                    ],
+                                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                }
+                            }
+                        ],
+                    )["TableDescription"]["GlobalSecondaryIndexes"][-1]["IndexName"],
+                    lambda: client.put_item(
+                        TableName="t", Item={"pk": {"S": "ORG#5"}, "sk": {"S": "S#5"}, "other": {"S": "O"}}
+                    ),
+                    lambda: client.query(
+                        TableName="t",
+                        IndexName="GSI2",
+                        KeyConditionExpression="other = :o",
+                        ExpressionAttributeValues={":o": {"S": "O"}},
+                    ),
                 )
             ),
             client.transact_write_items(
