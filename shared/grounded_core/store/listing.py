@@ -96,7 +96,7 @@ def newest_across(
     positions = decode_cursor(page.cursor, bound_to) or {}
     sort_key = f"{index}SK"
 
-    def read(pk: str, start: dict[str, Any] | None, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    def read(pk: str, start: dict[str, Any] | None, limit: int) -> Answer:
         return table.query(
             pk,
             index=index,
@@ -140,8 +140,10 @@ def newest_across(
     return items, None if finished else encode_cursor(after, bound_to)
 
 
-Answers = dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]]
-Read = Callable[[str, dict[str, Any] | None, int], tuple[list[dict[str, Any]], dict[str, Any] | None]]
+#: a shard's answer: its items, and where it stopped (``None``: at its end)
+Answer = tuple[list[dict[str, Any]], dict[str, Any] | None]
+Answers = dict[str, Answer]
+Read = Callable[[str, dict[str, Any] | None, int], Answer]
 #: how many more reads than shards a page may take before it is returned short (the cursor goes on)
 _EXTRA_READS = 2
 
