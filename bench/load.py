@@ -1,8 +1,14 @@
 """A bounded load test against the local cloud on loopback: N concurrent clients for T seconds,
-each sending trace batches and telemetry and reading sessions. It then checks that every accepted
-trace is stored and normalized exactly once, and reports throughput and latency percentiles.
+each sending trace batches (with a secret key, as an agent's backend does) and telemetry (with the
+agent's publishable key, as a browser does) and reading sessions (signed in, as the dashboard does).
+The clients run in a process of their own, as agents do. It then checks that every accepted trace is
+stored and normalized exactly once, and reports throughput and latency percentiles.
 
-    .venv/bin/python bench/load.py [--clients 8] [--seconds 20]
+    .venv/bin/python bench/load.py [--clients 8] [--seconds 20] [--user-token] [--same-process]
+
+``--user-token`` sends everything signed in (a user token costs the authorizer a Query and a
+GetItem where a key costs one GetItem); ``--same-process`` runs the clients inside the cloud's
+process (their work then competes for its interpreter lock), as this script did before.
 
 ``run_load`` is also what the CI test runs, in a reduced form.
 """
@@ -10,12 +16,14 @@ trace is stored and normalized exactly once, and reports throughput and latency 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import threading
 import time
 import uuid
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,12 +37,39 @@ import httpx  # noqa: E402
 TRACES_PER_BATCH = 10
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """Who sends what, as in production: the agent's backend sends traces with a secret key, the
+    browser sends telemetry with a publishable key, a person reads sessions signed in."""
+
+    agent: dict[str, str]
+    browser: dict[str, str]
+    dashboard: dict[str, str]
+
+    @classmethod
+    def everything_as(cls, headers: dict[str, str]) -> Credentials:
+        return cls(headers, headers, headers)
+
+
+def agent_credentials(api: httpx.Client, dashboard: dict[str, str], agent_id: str) -> Credentials:
+    """A secret key and the agent's publishable key, made through the API by the signed-in owner."""
+    made = {}
+    for kind in ("secret", "publishable"):
+        body = {"name": f"load {kind}", "kind": kind} | ({"agentId": agent_id} if kind == "publishable" else {})
+        response = api.post("/api/keys", json=body, headers=dashboard)
+        response.raise_for_status()
+        made[kind] = {"Authorization": f"Bearer {response.json()['key']}"}
+    return Credentials(agent=made["secret"], browser=made["publishable"], dashboard=dashboard)
+
+
 @dataclass
 class LoadReport:
     seconds: float
     accepted_trace_ids: set[str] = field(default_factory=set)
     latencies_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
     sessions: set[str] = field(default_factory=set)
 
     def percentile(self, kind: str, share: float) -> float:
@@ -43,10 +78,10 @@ class LoadReport:
 
 
 def _client_loop(
-    url: str, headers: dict[str, str], agent_id: str, deadline: float, report: LoadReport, lock: threading.Lock
+    url: str, credentials: Credentials, agent_id: str, deadline: float, report: LoadReport, lock: threading.Lock
 ) -> None:
     started = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
-    with httpx.Client(base_url=url, timeout=60, headers=headers) as api:
+    with httpx.Client(base_url=url, timeout=60) as api:
         while time.monotonic() < deadline:
             session = f"load-{uuid.uuid4().hex[:10]}"
             traces = [
@@ -78,13 +113,13 @@ def _client_loop(
                     "sessionId": session,
                 }
             ]
-            for kind, method, path, body in (
-                ("traces", "POST", "/api/traces/batch", {"traces": traces}),
-                ("telemetry", "POST", "/api/telemetry", {"events": events}),
-                ("sessions", "GET", "/api/sessions?limit=20", None),
+            for kind, method, path, body, headers in (
+                ("traces", "POST", "/api/traces/batch", {"traces": traces}, credentials.agent),
+                ("telemetry", "POST", "/api/telemetry", {"events": events}, credentials.browser),
+                ("sessions", "GET", "/api/sessions?limit=20", None, credentials.dashboard),
             ):
                 begin = time.perf_counter()
-                response = api.request(method, path, json=body)
+                response = api.request(method, path, json=body, headers=headers)
                 elapsed = (time.perf_counter() - begin) * 1000
                 with lock:
                     report.latencies_ms[kind].append(elapsed)
@@ -95,12 +130,12 @@ def _client_loop(
                         report.sessions.add(session)
 
 
-def run_load(url: str, headers: dict[str, str], agent_id: str, clients: int, seconds: float) -> LoadReport:
+def run_load(url: str, credentials: Credentials, agent_id: str, clients: int, seconds: float) -> LoadReport:
     report = LoadReport(seconds=seconds)
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=_client_loop, args=(url, headers, agent_id, deadline, report, lock))
+        threading.Thread(target=_client_loop, args=(url, credentials, agent_id, deadline, report, lock))
         for _ in range(clients)
     ]
     for thread in threads:
@@ -108,6 +143,14 @@ def run_load(url: str, headers: dict[str, str], agent_id: str, clients: int, sec
     for thread in threads:
         thread.join()
     return report
+
+
+def run_load_elsewhere(url: str, credentials: Credentials, agent_id: str, clients: int, seconds: float) -> LoadReport:
+    """:func:`run_load` in a process of its own, as an agent's requests come from outside the local
+    cloud: the clients' own work does not wait for the cloud's interpreter lock, nor the cloud's for
+    theirs."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(run_load, url, credentials, agent_id, clients, seconds).result()
 
 
 def verify_exactly_once(url: str, headers: dict[str, str], agent_id: str, report: LoadReport) -> dict[str, int]:
@@ -142,9 +185,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--same-process", action="store_true", help="run the clients inside the cloud's process")
+    parser.add_argument("--user-token", action="store_true", help="send traces and telemetry signed in, not with keys")
     args = parser.parse_args()
-    cloud, _, headers, agent = bench_cloud()
-    report = run_load(cloud.url, headers, agent, args.clients, args.seconds)
+    cloud, api, headers, agent = bench_cloud()
+    credentials = Credentials.everything_as(headers) if args.user_token else agent_credentials(api, headers, agent)
+    load = run_load if args.same_process else run_load_elsewhere
+    report = load(cloud.url, credentials, agent, args.clients, args.seconds)
     accepted_at = time.perf_counter()
     cloud.drain(timeout_seconds=900)
     drained = time.perf_counter() - accepted_at

@@ -138,6 +138,8 @@ class LocalCloud:
         workarounds.dynamodb_results_as_json()
         workarounds.dynamodb_results_built_directly()
         workarounds.sqs_retention_read_directly()
+        workarounds.sqs_clock_read_once_per_pass()
+        workarounds.sqs_sends_count_nothing()
         workarounds.expressions_parsed_once()
         workarounds.items_sized_once()
         workarounds.dynamodb_requests_as_json()

@@ -613,6 +613,77 @@ def sqs_retention_read_directly() -> None:
     SQSBackend._grounded_retention = True  # type: ignore[attr-defined]
 
 
+def sqs_clock_read_once_per_pass() -> None:
+    """moto finds a queue's visible messages (for every receive) and counts its delayed and
+    in-flight ones by asking each message whether it is visible and whether it is delayed, each
+    answer reading the clock through two datetime conversions: a receive took ~60 ms with 5,000
+    messages waiting. The clock is read once per pass; each message is still judged by moto's own
+    rule (visible once the time is past ``visible_at``, delayed until ``delayed_until``)."""
+    from moto.core.utils import unix_time_millis
+    from moto.sqs.models import Queue
+
+    if getattr(Queue, "_grounded_clock", False):
+        return
+
+    def messages(queue: Any) -> list[Any]:
+        now = unix_time_millis()
+        return [m for m in queue._messages if now > m.visible_at and not now < m.delayed_until]
+
+    def delayed(queue: Any) -> int:
+        now = unix_time_millis()
+        return sum(1 for m in queue._messages if now < m.delayed_until)
+
+    def not_visible(queue: Any) -> int:
+        now = unix_time_millis()
+        return sum(1 for m in queue._messages if not now > m.visible_at)
+
+    Queue.messages = property(messages)  # type: ignore[method-assign,assignment]
+    Queue.approximate_number_of_messages_delayed = property(delayed)  # type: ignore[method-assign,assignment]
+    Queue.approximate_number_of_messages_not_visible = property(not_visible)  # type: ignore[method-assign,assignment]
+    Queue._grounded_clock = True  # type: ignore[attr-defined]
+
+
+#: the three counts moto's ``Queue.attributes`` makes by passing over every message of the queue
+_QUEUE_COUNTS = (
+    "approximate_number_of_messages",
+    "approximate_number_of_messages_delayed",
+    "approximate_number_of_messages_not_visible",
+)
+
+
+def sqs_sends_count_nothing() -> None:
+    """moto reads a queue's ``ContentBasedDeduplication`` setting, for every message sent, by
+    building all the queue's attributes — its message counts among them, three passes over every
+    message the queue holds — so each send got slower as a backlog grew (with a few thousand
+    messages waiting, sending was a tenth of the local cloud's time). While a send runs, the counts
+    read 0: a send reads no count, and what it answers is the same."""
+    from moto.sqs.models import Queue, SQSBackend
+
+    if getattr(SQSBackend, "_grounded_sends", False):
+        return
+    sending = threading.local()
+
+    def while_sending(send: Callable[..., Any]) -> Callable[..., Any]:
+        def sends(self: Any, *args: Any, **kwargs: Any) -> Any:
+            depth = getattr(sending, "depth", 0)
+            sending.depth = depth + 1
+            try:
+                return send(self, *args, **kwargs)
+            finally:
+                sending.depth = depth
+
+        return sends
+
+    def unless_sending(count: property) -> property:
+        return property(lambda queue: 0 if getattr(sending, "depth", 0) else count.fget(queue))  # type: ignore[misc]
+
+    SQSBackend.send_message = while_sending(SQSBackend.send_message)  # type: ignore[method-assign]
+    SQSBackend.send_message_batch = while_sending(SQSBackend.send_message_batch)  # type: ignore[method-assign]
+    for name in _QUEUE_COUNTS:
+        setattr(Queue, name, unless_sending(getattr(Queue, name)))
+    SQSBackend._grounded_sends = True  # type: ignore[attr-defined]
+
+
 def expressions_parsed_once() -> None:
     """moto parses a request's update and condition expressions twice (to validate the request,
     then to apply it) — for a transaction, each of its items' — though a worker sends the same few

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from bench.load import TRACES_PER_BATCH, run_load, verify_exactly_once
+from bench.load import TRACES_PER_BATCH, agent_credentials, run_load, verify_exactly_once
 from tests.support.identity import Account, create_agent, create_snapshot
 
 
@@ -16,7 +16,8 @@ def test_under_concurrent_load_every_accepted_trace_is_normalized_exactly_once(
 ) -> None:
     agent = create_agent(api, owner.headers, name="load")
     create_snapshot(api, owner.headers, agent["id"])
-    report = run_load(cloud.url, owner.headers, agent["id"], clients=4, seconds=3)
+    credentials = agent_credentials(api, owner.headers, agent["id"])
+    report = run_load(cloud.url, credentials, agent["id"], clients=4, seconds=3)
     cloud.drain(timeout_seconds=180)
     counts = verify_exactly_once(cloud.url, owner.headers, agent["id"], report)
     assert counts["accepted"] >= TRACES_PER_BATCH * 4

@@ -4,7 +4,9 @@ as plain JSON instead of walked along the operation's shapes (``dynamodb_request
 without copying what it matched (``queries_without_copies``),
 results turned into DynamoDB JSON directly (``dynamodb_results_built_directly``), an item's size
 checked once instead of per attribute (``items_sized_once``), SQS's retention check reading
-the one attribute it needs (``sqs_retention_read_directly``), expressions parsed once
+the one attribute it needs (``sqs_retention_read_directly``), SQS sends not counting the queue's
+messages (``sqs_sends_count_nothing``) and its passes over them reading the clock once
+(``sqs_clock_read_once_per_pass``), expressions parsed once
 (``expressions_parsed_once``), and, on the client side, botocore reading DynamoDB answers as JSON
 (``dynamodb_answers_read_as_json``). boto3 must see exactly what moto
 alone gives it: the same operations, run once each way, return the same answers and the same
@@ -294,6 +296,7 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
         stored = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table("t").all_items()
         answers.append([(item.to_json(), item.size()) for item in stored])  # as kept: binary as bytes
         answers.append(sqs_receives())
+        answers.append(sqs_sends())
     for answer in answers:
         if isinstance(answer, dict):
             answer.pop("ResponseMetadata", None)
@@ -314,6 +317,38 @@ def sqs_receives() -> list[list[str]]:
     return received
 
 
+def sqs_sends() -> list[Any]:
+    """Sends into queues holding messages (visible, in flight, delayed): a standard queue, a FIFO
+    queue deduplicating by content (a repeat is dropped) and one that is not (a send without a
+    deduplication id fails); then the queues' counts as asked for, and what a receive hands out."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    answers: list[Any] = []
+    for name, attributes, extra in (
+        ("plain", {}, {}),
+        ("deduped.fifo", {"FifoQueue": "true", "ContentBasedDeduplication": "true"}, {"MessageGroupId": "g"}),
+        ("strict.fifo", {"FifoQueue": "true"}, {"MessageGroupId": "g", "MessageDeduplicationId": "d"}),
+    ):
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        for body in ("a", "b", "a"):
+            sqs.send_message(QueueUrl=url, MessageBody=body, **extra)
+        if not name.endswith("fifo"):
+            sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
+        entries = [{"Id": str(n), "MessageBody": body, **extra} for n, body in enumerate(("c", "a"))]
+        sent = sqs.send_message_batch(QueueUrl=url, Entries=entries)
+        answers.append(sorted(entry["Id"] for entry in sent.get("Successful", [])))
+        answers.append(sent.get("Failed", []))
+        if name == "strict.fifo":
+            with pytest.raises(ClientError) as error:
+                sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
+            answers.append(error.value.response["Error"])
+        counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        answers.append({key: value for key, value in counts.items() if key.startswith("Approximate")})
+        received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        answers.append(sorted(message["Body"] for message in received.get("Messages", [])))
+    return answers
+
+
 def compare() -> None:
     """Every operation by moto alone, then with the shortcuts: the same answers, and no data
     operation through moto's shape walks. Runs in a fresh interpreter (see the test)."""
@@ -324,6 +359,8 @@ def compare() -> None:
     workarounds.dynamodb_results_built_directly()
     workarounds.items_sized_once()
     workarounds.sqs_retention_read_directly()
+    workarounds.sqs_clock_read_once_per_pass()
+    workarounds.sqs_sends_count_nothing()
     workarounds.expressions_parsed_once()
     workarounds.dynamodb_requests_as_json()
     walked: Counter[str] = Counter()
