@@ -69,7 +69,6 @@ class LoadReport:
     latencies_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
-
     sessions: set[str] = field(default_factory=set)
 
     def percentile(self, kind: str, share: float) -> float:

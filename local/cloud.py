@@ -12,6 +12,7 @@ source mappings (run by local pollers). Emulator gaps are bridged in local/worka
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -195,6 +196,8 @@ class LocalCloud:
         self.front_door.stop()
         self.scheduler.stop()
         for poller in self.pollers:
+            poller.stopping()
+        for poller in self.pollers:
             poller.stop()
         if self.persistence is not None:
             workarounds.REQUEST_OBSERVERS.remove(self.persistence.observe)
@@ -339,14 +342,16 @@ class LocalCloud:
     def _poller(self, source: workarounds.SqsEventSource) -> SqsPoller:
         import boto3
 
+        queue = self.queue(source.queue_id)
         return SqsPoller(
             source,
-            self.queue(source.queue_id),
+            queue,
             boto3.client("sqs", region_name=self.options.region),
             self.invoke,
             self.options.region,
             self.options.retry_delay_seconds,
             self.options.pollers_per_queue,
+            functools.partial(workarounds.wait_for_messages, self.options.region, queue.name),
         )
 
     def _scheduled_rules(self, rule_ids: list[str]) -> list[ScheduledRule]:

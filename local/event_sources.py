@@ -21,13 +21,19 @@ from local.workarounds import SqsEventSource
 log = logging.getLogger("grounded.local")
 
 SQS_MAX_RECEIVE = 10
-IDLE_WAIT_SECONDS = (0.02, 0.25)  # poll again quickly while busy, back off to this when idle
+#: poll again this soon while busy; when idle, long-poll up to this long (a sent message, or one
+#: becoming visible again, ends the wait at once)
+IDLE_WAIT_SECONDS = (0.02, 1.0)
 
 
 @dataclass(frozen=True)
 class Queue:
     url: str
     arn: str
+
+    @property
+    def name(self) -> str:
+        return self.arn.rsplit(":", 1)[1]
 
 
 def sqs_record(message: dict[str, Any], queue: Queue, region: str) -> dict[str, Any]:
@@ -81,6 +87,7 @@ class SqsPoller:
         region: str,
         retry_delay_seconds: int,
         concurrency: int,
+        wait_for_messages: Callable[[float], None],
     ):
         self.source = source
         self.queue = queue
@@ -89,6 +96,7 @@ class SqsPoller:
         self._region = region
         self._retry_delay = retry_delay_seconds
         self._stop = threading.Event()
+        self._wait_for_messages = wait_for_messages
         self._busy = 0
         self._busy_lock = threading.Lock()
         count = min(concurrency, source.maximum_concurrency or concurrency)
@@ -102,9 +110,13 @@ class SqsPoller:
             thread.start()
 
     def stop(self) -> None:
-        self._stop.set()
+        self.stopping()
         for thread in self._threads:
             thread.join(timeout=5)
+
+    def stopping(self) -> None:
+        """Ask the threads to stop (each ends within a long poll); :meth:`stop` waits for them."""
+        self._stop.set()
 
     @property
     def busy(self) -> bool:
@@ -118,7 +130,18 @@ class SqsPoller:
             except Exception:  # the emulator going away at shutdown, or a bug: keep polling
                 handled = False
             idle = IDLE_WAIT_SECONDS[0] if handled else min(idle * 2, IDLE_WAIT_SECONDS[1])
-            self._stop.wait(idle)
+            if handled:
+                self._stop.wait(idle)
+            else:
+                self._wait(idle)
+
+    def _wait(self, seconds: float) -> None:
+        """Until there may be a message to receive, at most ``seconds``: a long poll, back as soon
+        as one is sent or becomes visible again. At least ``IDLE_WAIT_SECONDS[0]``, so a message
+        visible but not handed out cannot make it spin."""
+        pause = min(seconds, IDLE_WAIT_SECONDS[0])
+        if not self._stop.wait(pause) and seconds > pause:
+            self._wait_for_messages(seconds - pause)
 
     def _receive_batch(self) -> list[dict[str, Any]]:
         """Up to ``BatchSize`` messages; once the first arrives, wait at most the batching window."""
@@ -138,7 +161,7 @@ class SqsPoller:
             if not messages or len(messages) >= self.source.batch_size or time.monotonic() >= deadline:
                 return messages
             if not received:
-                self._stop.wait(IDLE_WAIT_SECONDS[0])
+                self._wait(deadline - time.monotonic())
 
     def poll_once(self) -> bool:
         """Receive one batch and hand it to the function; ``False`` when the queue was empty."""

@@ -915,3 +915,23 @@ def table_items(region: str, table_name: str) -> list[dict[str, Any]]:
     with EMULATOR_LOCK:
         table = dynamodb_backends[ACCOUNT_ID][region].get_table(table_name)
         return [item.to_json()["Attributes"] for item in table.all_items()]
+
+
+def wait_for_messages(region: str, queue_name: str, seconds: float) -> None:
+    """Until the emulator's queue holds a message to hand out, at most ``seconds``: the long poll
+    Lambda's pollers make. A ``ReceiveMessage`` with ``WaitTimeSeconds`` would wait holding the
+    lock every emulator request takes (:func:`serialize_emulator_calls`); this waits on moto's own
+    signal that a message was sent, holding nothing — and no longer than until the first of the
+    queue's messages in flight or delayed becomes visible (a retry is seen when it is due)."""
+    from moto.core.utils import unix_time_millis
+    from moto.sqs.models import sqs_backends
+
+    from local.emulator import ACCOUNT_ID
+
+    queue = sqs_backends[ACCOUNT_ID][region].get_queue(queue_name)
+    now = unix_time_millis()
+    due = [max(m.visible_at, m.delayed_until) for m in list(queue._messages)]
+    later = [moment for moment in due if moment >= now]
+    if later:
+        seconds = min(seconds, (min(later) - now) / 1000 + 0.001)
+    queue.wait_for_messages(seconds)  # type: ignore[arg-type]

@@ -1,0 +1,65 @@
+"""The local pollers' long poll (``local.workarounds.wait_for_messages``): an idle poller waits up
+to a second between receives, so the wait must end as soon as there is something to receive — a
+message sent, or one in flight becoming visible again (a retry) — or work would sit in the queue.
+Each wait here is given 60 seconds; ending well before that shows what ended it."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local import workarounds
+
+LONG = 60.0
+
+
+@pytest.fixture
+def queue(cloud: Any) -> Iterator[tuple[Any, str, str]]:
+    """A queue of its own (no poller reads it): ``(sqs, url, name)``."""
+    sqs = cloud.client("sqs")
+    name = f"long-poll-{uuid.uuid4().hex[:8]}"
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    yield sqs, url, name
+    sqs.delete_queue(QueueUrl=url)
+
+
+def waiting(cloud: Any, name: str) -> threading.Thread:
+    thread = threading.Thread(
+        target=workarounds.wait_for_messages, args=(cloud.options.region, name, LONG), daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def test_a_long_poll_ends_when_a_message_is_sent(cloud: Any, queue: tuple[Any, str, str]) -> None:
+    sqs, url, name = queue
+    thread = waiting(cloud, name)
+    thread.join(0.5)
+    assert thread.is_alive()  # nothing to receive yet: still waiting
+    sqs.send_message(QueueUrl=url, MessageBody="work")
+    thread.join(LONG / 4)
+    assert not thread.is_alive()
+
+
+def test_a_long_poll_ends_when_a_message_in_flight_becomes_visible_again(
+    cloud: Any, queue: tuple[Any, str, str]
+) -> None:
+    sqs, url, name = queue
+    sqs.send_message(QueueUrl=url, MessageBody="retry me")
+    assert sqs.receive_message(QueueUrl=url, VisibilityTimeout=2)["Messages"]  # in flight for 2 s
+    thread = waiting(cloud, name)
+    thread.join(LONG / 4)
+    assert not thread.is_alive()
+    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "retry me"
+
+
+def test_a_long_poll_on_a_queue_with_a_message_returns_at_once(cloud: Any, queue: tuple[Any, str, str]) -> None:
+    sqs, url, name = queue
+    sqs.send_message(QueueUrl=url, MessageBody="already there")
+    thread = waiting(cloud, name)
+    thread.join(LONG / 4)
+    assert not thread.is_alive()
