@@ -18,6 +18,7 @@ import math
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "functions")]
+
+import httpx  # noqa: E402
 
 from bench.counting import bench_cloud, prose  # noqa: E402
 from bench.write_units import WriteMeter, item_size  # noqa: E402
@@ -54,7 +57,11 @@ DURATIONS = {
 ASSUMPTIONS = [
     "a trace: one LLM span and one tool span, 400 characters of English prose in and 400 out (bench.counting.PROSE):"
     " 1.2 KB of JSON as sent, a 1.9-KB item before packing, under 1 KB packed; sent in batches of 100 (one HTTP"
-    " request per batch), 10 conversations of 10 traces per batch",
+    " request per batch), 10 conversations of 10 traces per batch; the monthly bills price traces so",
+    "one trace a request: posted one after another, 10 conversations taking turns; the normalize worker gets"
+    " batches of up to 10 messages (BatchSize 10, a 1-second window) and handles one org's messages together,"
+    " as Lambda's poller fills batches under steady traffic (the large team's ~115 traces/s); a trickle (a"
+    " trace every few seconds) gets a batch per message and costs more per trace",
     "the authorizer runs for every request (no cache: a revocation applies to the next request); counted",
     "DynamoDB writes as billed: 1 WRU per KB of the larger of the item before and after, 2x in a transaction,"
     " plus every index entry written or moved (bench/write_units.py); reads: 0.5 RRU per item eventually, 1 strongly",
@@ -283,6 +290,58 @@ def print_snapstart() -> None:
     )
 
 
+def cost_trace(agent: str, conversation: str, n: int, stamp: str) -> dict[str, Any]:
+    """One trace as the assumptions below describe it (an LLM call and a tool call, 800 characters)."""
+    return {
+        "agentId": agent,
+        "sessionId": conversation,
+        "startedAt": stamp,
+        "input": {"q": prose(400, n)},
+        "output": prose(400, n + 1),
+        "spans": [
+            {
+                "id": "l",
+                "kind": "llm",
+                "name": "chat",
+                "startedAt": stamp,
+                "model": "gpt-4o-mini",
+                "usage": {"inputTokens": 800, "outputTokens": 100},
+            },
+            {"id": "t", "kind": "tool", "name": "search", "startedAt": stamp},
+        ],
+    }
+
+
+def ingest_cost(
+    cloud: Any, api: httpx.Client, headers: dict[str, str], agent: str, meter: Meter, traces: int, per_request: int
+) -> float:
+    """Ingest and normalize ``traces`` in requests of ``per_request``, 10 conversations at a time;
+    print what it cost per million, the requests it made and the write units it took per trace."""
+    meter.reset()
+    stamp = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    run = uuid.uuid4().hex[:6]
+    requests = math.ceil(traces / per_request)
+    for request in range(requests):
+        first = request * per_request
+        batch = [
+            cost_trace(agent, f"cost-{run}-{n // 100}-{n % 10}", n, stamp) for n in range(first, first + per_request)
+        ]
+        assert api.post("/api/traces/batch", json={"traces": batch}, headers=headers).status_code == 202
+    cloud.drain(timeout_seconds=600)
+    sent = requests * per_request
+    total, parts = meter.dollars(http_requests=requests)
+    shape = "in batches of 100" if per_request == 100 else f"{per_request} a request (an agent posting each turn)"
+    print(f"Ingest + normalize {sent} traces, {shape}: ${total / sent * 1e6:,.2f} per million traces")
+    for name, value in sorted(parts.items()):
+        print(f"    {name:<20} ${value / sent * 1e6:>10,.2f} per million")
+    calls = Counter({k: v for k, v in meter.calls.items() if k[0] in ("TracesFunction", "NormalizeFunction")})
+    print(
+        "    AWS requests per trace: " + ", ".join(f"{w}.{o} {c / sent:.3f}" for (w, _, o), c in sorted(calls.items()))
+    )
+    print_write_units(meter.writes, sent)
+    return float(total / sent)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--traces", type=int, default=200)
@@ -290,50 +349,13 @@ def main() -> None:
     cloud, api, headers, agent = bench_cloud()
     meter = Meter()
     meter.install(cloud)
-    stamp = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
 
-    # 1. ingest and normalize traces, in batches of 100
-    meter.reset()
-    batches = math.ceil(args.traces / 100)
-    for batch in range(batches):
-        traces = [
-            {
-                "agentId": agent,
-                "sessionId": f"cost-{batch}-{n % 10}",
-                "startedAt": stamp,
-                "input": {"q": prose(400, n)},
-                "output": prose(400, n + 1),
-                "spans": [
-                    {
-                        "id": "l",
-                        "kind": "llm",
-                        "name": "chat",
-                        "startedAt": stamp,
-                        "model": "gpt-4o-mini",
-                        "usage": {"inputTokens": 800, "outputTokens": 100},
-                    },
-                    {"id": "t", "kind": "tool", "name": "search", "startedAt": stamp},
-                ],
-            }
-            for n in range(100)
-        ]
-        assert api.post("/api/traces/batch", json={"traces": traces}, headers=headers).status_code == 202
-    cloud.drain(timeout_seconds=600)
-    total, parts = meter.dollars(http_requests=batches)
-    per_million = total / (batches * 100) * 1e6
-    print(f"Ingest + normalize {batches * 100} traces: ${per_million:,.2f} per million traces")
-    for name, value in sorted(parts.items()):
-        print(f"    {name:<20} ${value / (batches * 100) * 1e6:>10,.2f} per million")
-    calls = Counter({k: v for k, v in meter.calls.items() if k[0] in ("TracesFunction", "NormalizeFunction")})
-    print(
-        "    AWS requests per trace: "
-        + ", ".join(f"{w}.{o} {c / (batches * 100):.3f}" for (w, _, o), c in sorted(calls.items()))
-    )
-
-    print_write_units(meter.writes, batches * 100)
+    # 1. ingest and normalize traces, in batches of 100; then one trace a request
+    per_trace = ingest_cost(cloud, api, headers, agent, meter, math.ceil(args.traces / 100) * 100, per_request=100)
     org_id = api.get("/api/org", headers=headers).json()["id"]
-    per_trace_bytes = stored_bytes(cloud, org_id) / (batches * 100)
+    per_trace_bytes = stored_bytes(cloud, org_id) / (math.ceil(args.traces / 100) * 100)
     print(f"    stored per trace (table + both indexes, sessions and rollups included): {per_trace_bytes:,.0f} bytes")
+    ingest_cost(cloud, api, headers, agent, meter, args.traces, per_request=1)
 
     # 2. a 100-case endpoint eval run
     fake = FakeAgent({f"q{n}": f"a{n}" for n in range(100)}).start()
@@ -350,7 +372,7 @@ def main() -> None:
         time.sleep(0.2)
     polls = meter.invocations["EvalsFunction"] - 1
     meter.invocations["EvalsFunction"] = 1  # the create; the polling above is this script's, not the run's
-    total, parts = meter.dollars(http_requests=1, transitions=100 + 3)
+    total, _ = meter.dollars(http_requests=1, transitions=100 + 3)
     eval_run = total
     print(
         f"\nA 100-case endpoint eval run: ${total:.4f} (state transitions 103, steps invocations "
@@ -367,9 +389,7 @@ def main() -> None:
         f"(DynamoDB {dict(meter.units)}, invocations {dict(meter.invocations)})"
     )
     dashboard_read = total
-    unit = Units(
-        trace=per_million / 1e6, eval_run=eval_run, dashboard_read=dashboard_read, stored_bytes=per_trace_bytes
-    )
+    unit = Units(trace=per_trace, eval_run=eval_run, dashboard_read=dashboard_read, stored_bytes=per_trace_bytes)
     for team in TEAMS:
         print_monthly_bill(team, unit)
     print_snapstart()
