@@ -140,8 +140,13 @@ class SqsPoller:
         as one is sent or becomes visible again. At least ``IDLE_WAIT_SECONDS[0]``, so a message
         visible but not handed out cannot make it spin."""
         pause = min(seconds, IDLE_WAIT_SECONDS[0])
-        if not self._stop.wait(pause) and seconds > pause:
+        if self._stop.wait(pause) or seconds <= pause:
+            return
+        try:
             self._wait_for_messages(seconds - pause)
+        except Exception:  # the queue gone (shutdown), or the emulator changed: wait without it
+            log.debug("long poll of %s failed; waiting instead", self.queue.name, exc_info=True)
+            self._stop.wait(seconds - pause)
 
     def _receive_batch(self) -> list[dict[str, Any]]:
         """Up to ``BatchSize`` messages; once the first arrives, wait at most the batching window."""

@@ -6,6 +6,7 @@ Each wait here is given 60 seconds; ending well before that shows what ended it.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -63,3 +64,32 @@ def test_a_long_poll_on_a_queue_with_a_message_returns_at_once(cloud: Any, queue
     thread = waiting(cloud, name)
     thread.join(LONG / 4)
     assert not thread.is_alive()
+
+
+def test_a_poller_whose_long_poll_fails_keeps_receiving(cloud: Any, queue: tuple[Any, str, str]) -> None:
+    """If the emulator's queue cannot be waited on (gone, or moto changed), the poller waits its
+    idle time instead and goes on receiving: its thread must not die."""
+    from local.event_sources import Queue, SqsPoller
+
+    sqs, url, _ = queue
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    delivered: list[str] = []
+
+    def broken(seconds: float) -> None:
+        raise AttributeError("no such queue internals")
+
+    def invoke(function: str, event: dict[str, Any]) -> None:
+        delivered.extend(record["body"] for record in event["Records"])
+
+    source = next(p for p in cloud.pollers if p.source.queue_id == "NormalizeQueue").source
+    poller = SqsPoller(source, Queue(url, arn), sqs, invoke, cloud.options.region, 1, 1, broken)
+    poller.start()
+    try:
+        time.sleep(2.5)  # idle: a few long polls fail
+        sqs.send_message(QueueUrl=url, MessageBody="still received")
+        deadline = time.monotonic() + LONG
+        while not delivered and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        poller.stop()
+    assert delivered == ["still received"]
