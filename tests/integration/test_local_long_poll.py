@@ -6,7 +6,6 @@ Each wait here is given 60 seconds; ending well before that shows what ended it.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from local import workarounds
+from tests.support.waiting import wait_until
 
 LONG = 60.0
 
@@ -75,7 +75,10 @@ def test_a_poller_whose_long_poll_fails_keeps_receiving(cloud: Any, queue: tuple
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     delivered: list[str] = []
 
+    failed: list[float] = []
+
     def broken(seconds: float) -> None:
+        failed.append(seconds)
         raise AttributeError("no such queue internals")
 
     def invoke(function: str, event: dict[str, Any]) -> None:
@@ -85,11 +88,9 @@ def test_a_poller_whose_long_poll_fails_keeps_receiving(cloud: Any, queue: tuple
     poller = SqsPoller(source, Queue(url, arn), sqs, invoke, cloud.options.region, 1, 1, broken)
     poller.start()
     try:
-        time.sleep(2.5)  # idle: a few long polls fail
+        wait_until(lambda: len(failed) >= 2, LONG, what="long polls failing")  # idle
         sqs.send_message(QueueUrl=url, MessageBody="still received")
-        deadline = time.monotonic() + LONG
-        while not delivered and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: delivered, LONG, what="the message received")
     finally:
         poller.stop()
     assert delivered == ["still received"]
