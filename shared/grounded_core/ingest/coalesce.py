@@ -106,6 +106,6 @@ def handle_together(group: Together, handle: Callable[[dict[str, Any]], None]) -
             for message_id, names in group.members.items()
             if failed.intersection(names)
         }
-    except Exception as failure:  # nothing of the group is known to be applied: each message is retried
+    except Exception as failure:  # each message is retried: what of it was applied is a no-op the second time
         return dict.fromkeys(group.members, failure)
     return {}
