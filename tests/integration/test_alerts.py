@@ -51,10 +51,11 @@ def test_an_error_rate_alert_fires_once_is_retried_after_a_500_and_resolves(
 ) -> None:
     agent = create_agent(api, owner.headers, name="alerting")
     create_snapshot(api, owner.headers, agent["id"])
+    # two UTC days: the traces start an hour ago (support.ingest.START), yesterday just after midnight
     alert = make_alert(api, owner, receiver, agentId=agent["id"], emails=["oncall@example.com"],
-                       condition={"metric": "error_rate", "above": 0.4, "window": "1d"})  # fmt: skip
-    flagged = make_alert(api, owner, receiver, agentId=agent["id"], name="errored sessions",
-                         condition={"metric": "insights", "above": 0, "insightRule": "errors"})  # fmt: skip
+                       condition={"metric": "error_rate", "above": 0.4, "window": "2d"})  # fmt: skip
+    errors = {"metric": "insights", "above": 0, "insightRule": "errors", "window": "2d"}
+    flagged = make_alert(api, owner, receiver, agentId=agent["id"], name="errored sessions", condition=errors)
     assert alert["signingSecret"].startswith("whsec_")
     assert "signingSecret" not in api.get(f"/api/alerts/{alert['id']}", headers=owner.headers).json()
     receiver.fail(500, times=2, path="/hook")  # the first two tries of the first delivery
