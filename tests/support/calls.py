@@ -10,8 +10,8 @@ from typing import Any
 @contextmanager
 def dynamodb_calls(this_thread_only: bool = False) -> Iterator[list[str]]:
     """Yields a list that fills with the DynamoDB operation names called inside the block — by
-    any thread (a request the front door serves), or only by this one (core code called directly,
-    while the local cloud's workers go on in the background)."""
+    any thread but the local queue pollers' (a request the front door serves), or only by this
+    one (core code called directly, while the local cloud's workers go on in the background)."""
     import threading
 
     from grounded_core import aws
@@ -20,6 +20,8 @@ def dynamodb_calls(this_thread_only: bool = False) -> Iterator[list[str]]:
     me = threading.get_ident()
 
     def count(**kwargs: Any) -> None:
+        if threading.current_thread().name.startswith("sqs-poller"):
+            return  # a queue worker finishing earlier work in the background is not the block's
         if not this_thread_only or threading.get_ident() == me:
             calls.append(kwargs["event_name"].rsplit(".", 1)[-1])
 
