@@ -99,6 +99,7 @@ class FakeServer:
 def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # kept-alive connections: no delayed-ACK wait per reply
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)
