@@ -9,6 +9,9 @@ stored and normalized exactly once, and reports throughput and latency percentil
 ``--user-token`` sends everything signed in (a user token costs the authorizer a Query and a
 GetItem where a key costs one GetItem); ``--same-process`` runs the clients inside the cloud's
 process (their work then competes for its interpreter lock), as this script did before.
+``--pollers-paused`` measures the HTTP path alone: the queue pollers wait while the clients run,
+then start and drain what was queued (the "caught up" figure is then the whole normalization) —
+what the front door would serve were the workers elsewhere, as Lambda runs them.
 
 ``run_load`` is also what the CI test runs, in a reduced form.
 """
@@ -16,6 +19,7 @@ process (their work then competes for its interpreter lock), as this script did 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import statistics
 import sys
@@ -186,11 +190,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--same-process", action="store_true", help="run the clients inside the cloud's process")
     parser.add_argument("--user-token", action="store_true", help="send traces and telemetry signed in, not with keys")
+    parser.add_argument("--pollers-paused", action="store_true", help="the HTTP path alone; drain the queues after")
     args = parser.parse_args()
     cloud, api, headers, agent = bench_cloud()
     credentials = Credentials.everything_as(headers) if args.user_token else agent_credentials(api, headers, agent)
     load = run_load if args.same_process else run_load_elsewhere
-    report = load(cloud.url, credentials, agent, args.clients, args.seconds)
+    with cloud.pollers_paused() if args.pollers_paused else contextlib.nullcontext():
+        report = load(cloud.url, credentials, agent, args.clients, args.seconds)
     accepted_at = time.perf_counter()
     cloud.drain(timeout_seconds=900)
     drained = time.perf_counter() - accepted_at

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from local import workarounds
+from tests.support.ingest import post_traces, trace, wait_normalized
 from tests.support.waiting import wait_until
 
 LONG = 60.0
@@ -94,3 +95,18 @@ def test_a_poller_whose_long_poll_fails_keeps_receiving(cloud: Any, queue: tuple
     finally:
         poller.stop()
     assert delivered == ["still received"]
+
+
+def test_with_the_pollers_paused_messages_wait_and_are_handled_after(
+    cloud: Any, api: Any, owner: Any, agent: dict[str, Any]
+) -> None:
+    """``LocalCloud.pollers_paused`` (what ``bench/load.py --pollers-paused`` measures with): the
+    HTTP path answers as usual, the queued work waits, and is done once the pollers start again."""
+    with cloud.pollers_paused():
+        answer = post_traces(api, owner.headers, [trace(agent["id"])])
+        assert answer.status_code == 202
+        trace_id = answer.json()["results"][0]["traceId"]
+        assert cloud.queue_depth("NormalizeQueue") >= 1
+        stored = api.get(f"/api/traces/{trace_id}", headers=owner.headers).json()
+        assert stored["normalization"]["state"] == "pending"
+    assert wait_normalized(api, owner.headers, trace_id)["normalization"]["state"] == "normalized"
