@@ -934,13 +934,11 @@ def make_shared_clients_first() -> None:
     clients and table resource (one per container on AWS). They are made here, once, before any
     request: boto3's session machinery is not meant to build the same client from many threads at
     the same moment, which a burst of first requests would otherwise do. Their DynamoDB answers
-    are read as JSON (:func:`dynamodb_answers_read_as_json`) and their requests written as JSON
-    (:func:`dynamodb_requests_written_as_json`)."""
+    are read as JSON (:func:`dynamodb_answers_read_as_json`)."""
     from grounded_core import aws
 
     for client in (aws.table().meta.client, aws.client("dynamodb")):
         dynamodb_answers_read_as_json(client)
-        dynamodb_requests_written_as_json(client)
     for service in ("sqs", "s3", "secretsmanager"):
         aws.client(service)
 
@@ -975,55 +973,6 @@ def dynamodb_answers_read_as_json(client: Any) -> None:
     endpoint = client._endpoint
     if not getattr(endpoint._response_parser_factory, "reads_data_as_json", False):  # once per client
         endpoint._response_parser_factory = Parsers(endpoint._response_parser_factory)
-
-
-def dynamodb_requests_written_as_json(client: Any) -> None:
-    """botocore writes a request by walking the operation's input shape member by member — for a
-    transaction or a batch write, every attribute of every item (~15 % of the normalize worker's
-    time here). A data operation's parameters are DynamoDB JSON already: the walk only turns
-    binary values (``B``, ``BS``) into base64, which :func:`_json_ready` does. Parameters are
-    still validated against the shape first, as before; every other operation takes the walk.
-    tests/unit/test_emulator_fast_path.py checks both write the same bodies."""
-    from botocore.serialize import JSONSerializer
-
-    inputs = {client.meta.service_model.operation_model(name).input_shape.name for name in DATA_OPERATIONS}
-
-    class DataAsJson(JSONSerializer):  # type: ignore[misc]
-        writes_data_as_json = True
-
-        def _serialize(self, serialized: Any, value: Any, shape: Any, key: Any = None) -> None:
-            if key is None and shape.name in inputs:  # the request's top level
-                serialized.update(_json_ready(value))
-            else:
-                super()._serialize(serialized, value, shape, key)
-
-    validating = client._serializer  # botocore's ParamValidationDecorator: validates, then writes
-    if not getattr(validating._serializer, "writes_data_as_json", False):  # once per client
-        validating._serializer = DataAsJson()
-
-
-def _json_ready(value: Any) -> Any:
-    """DynamoDB JSON as sent: a copy, binary values (a ``B``'s bytes, a ``BS``'s members) in base64
-    as botocore writes blobs. Only an attribute value holds bytes or strings under ``B`` (an
-    attribute *named* ``B`` holds a map), and a list under ``BS``."""
-    if isinstance(value, dict):
-        return {
-            name: (
-                _base64(member)
-                if name == "B" and isinstance(member, bytes | bytearray | str)
-                else [_base64(each) for each in member]
-                if name == "BS" and isinstance(member, list)
-                else _json_ready(member)
-            )
-            for name, member in value.items()
-        }
-    if isinstance(value, list):
-        return [_json_ready(member) for member in value]
-    return value
-
-
-def _base64(value: bytes | bytearray | str) -> str:
-    return base64.b64encode(value.encode() if isinstance(value, str) else value).decode()
 
 
 def build_models_first() -> None:
