@@ -881,7 +881,7 @@ def dynamodb_requests_as_json() -> None:
 
 def action_methods_listed_once() -> None:
     """moto finds a request's action among its response class's methods by listing them with
-    ``inspect.getmembers`` on every request (~3 % of a request's time here); a class's methods
+    ``inspect.getmembers`` on every request (~0.09 ms of a 1.1-ms ``GetItem``); a class's methods
     are listed once (the classes are not changed while requests are served: the shortcuts that
     replace methods run before the first request, and replace methods by the same names)."""
     from moto.core import responses
