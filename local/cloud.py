@@ -151,9 +151,7 @@ class LocalCloud:
         workarounds.run_real_handlers(self.runtime)
         self.runtime.load_all()
         _before_serving()
-        self.pollers = [self._poller(source) for source in sqs_sources if source.enabled]
-        for poller in self.pollers:
-            poller.start()
+        self._start_pollers([source for source in sqs_sources if source.enabled])
         rule_ids = [lid for lid, res in cfn["Resources"].items() if res["Type"] == "AWS::Events::Rule"]
         self.scheduler = Scheduler(
             self._scheduled_rules(rule_ids), self._deliver_scheduled_event, utc_now, ACCOUNT_ID, self.options.region
@@ -187,10 +185,7 @@ class LocalCloud:
             self._code_watcher.stop()
         self.front_door.stop()
         self.scheduler.stop()
-        for poller in self.pollers:
-            poller.stopping()
-        for poller in self.pollers:
-            poller.stop()
+        self._stop_pollers()
         if self.persistence is not None:
             workarounds.REQUEST_OBSERVERS.remove(self.persistence.observe)
             self.persistence.stop()
@@ -336,16 +331,23 @@ class LocalCloud:
         """No queue is read during the block (messages wait in their queues); the pollers start
         afresh after it. For measuring the HTTP path alone (``bench/load.py --pollers-paused``)."""
         sources = [poller.source for poller in self.pollers]
+        self._stop_pollers()
+        try:
+            yield
+        finally:
+            self._start_pollers(sources)
+
+    def _start_pollers(self, sources: list[workarounds.SqsEventSource]) -> None:
+        self.pollers = [self._poller(source) for source in sources]
+        for poller in self.pollers:
+            poller.start()
+
+    def _stop_pollers(self) -> None:
+        """All told to stop first, then each waited for: they wind down together."""
         for poller in self.pollers:
             poller.stopping()
         for poller in self.pollers:
             poller.stop()
-        try:
-            yield
-        finally:
-            self.pollers = [self._poller(source) for source in sources]
-            for poller in self.pollers:
-                poller.start()
 
     def _poller(self, source: workarounds.SqsEventSource) -> SqsPoller:
         import boto3

@@ -658,9 +658,9 @@ def index_sorts_by_plain_values() -> None:
     """moto sorts an index Query's partition by comparing ``DynamoType`` objects: every comparison
     computes both values' ``cast_value`` (a ``Decimal`` for numbers) through a chain of type checks —
     18 ms per Query of a 400-item index partition (79 ms at 2,000), nearly all of that Query's
-    time, under the emulator's lock. Items are sorted by the same values, read once per item: the same order (moto
-    compares ``cast_value``; its equality also needs the same type, so each key position must hold
-    one type), stable as moto's sort is. Anything else is left to moto's sort."""
+    time, under the emulator's lock. Items are sorted by the same values, read once per item: the
+    same order (moto compares ``cast_value``; its equality also needs the same type, so each key
+    position must hold one type), stable as moto's sort is. Anything else is left to moto's sort."""
     from moto.dynamodb.models.table import Table
 
     if getattr(Table, "_grounded_sorts", False):
