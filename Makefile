@@ -127,6 +127,7 @@ bench: install
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/listing.py
 	$(BIN)/python bench/authorizer.py
 	cd $(JS) && npm run build --silent && npm run size --silent
 	$(MAKE) --no-print-directory web-build >/dev/null
