@@ -6,7 +6,7 @@ partition it read, so every page got slower with every session.
 
     .venv/bin/python bench/listing.py [--sizes 100,1000,3000] [--repeats 15] [--moto-order]
 
-``--moto-order`` turns off the kept index order (``workarounds.index_queries_read_in_order``):
+``--moto-order`` turns off the kept partition order (``workarounds.queries_read_in_kept_order``):
 the figures as moto alone reads.
 """
 
@@ -62,16 +62,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,3000")
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--moto-order", action="store_true", help="without the kept index order")
+    parser.add_argument("--moto-order", action="store_true", help="without the kept partition order")
     args = parser.parse_args()
     if args.moto_order:
         from local import workarounds
 
-        workarounds.index_queries_read_in_order = lambda: None  # type: ignore[assignment]
+        workarounds.queries_read_in_kept_order = lambda: None  # type: ignore[assignment]
     from bench.counting import bench_cloud
 
     cloud, api, headers, agent = bench_cloud()
-    how = "moto's own order" if args.moto_order else "kept index order"
+    how = "moto's own order" if args.moto_order else "kept partition order"
     print(f"list pages on the local cloud ({how}), median of {args.repeats}, ms:")
     print(f"  {'sessions':>8}  {'sessions p1':>11}  {'sessions p3':>11}  {'traces p1':>9}")
     have = 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from local.index_order import IndexOrder
+    from local.partition_order import PartitionOrder
     from local.runtime import LambdaRuntime
 
 log = logging.getLogger("grounded.local")
@@ -215,7 +215,7 @@ def emulator_shortcuts() -> None:
     sqs_sends_count_nothing()
     strings_cast_directly()
     index_sorts_by_plain_values()
-    index_queries_read_in_order()
+    queries_read_in_kept_order()
     expressions_parsed_once()
     items_sized_once()
     dynamodb_requests_as_json()
@@ -441,7 +441,7 @@ def partition_queries() -> None:
 
     def all_items(self: Any) -> Any:
         window = getattr(self, "_grounded_window", None)
-        if window is not None:  # index_queries_read_in_order: what this Query can reach
+        if window is not None:  # queries_read_in_kept_order: what this Query can reach
             return list(window)
         partition = getattr(self, "_grounded_partition", None)
         index_keys = getattr(self, "_grounded_index_keys", None)
@@ -494,11 +494,12 @@ class _IndexedValues:
     def __init__(self, table: Any) -> None:
         self.items = table.items
         self.names = _IndexedValues.hash_names(table)
+        self.hash_name = table.hash_key_attr
         self.keys: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
-        #: index partitions kept in Query order (local/index_order.py), by index and hash value, and
+        #: index partitions kept in Query order (local/partition_order.py), by index and hash value, and
         #: by hash attribute and value (what a written item is noted by)
-        self.orders: dict[tuple[str, str], IndexOrder] = {}
-        self.orders_by_value: dict[tuple[str, str], list[IndexOrder]] = {}
+        self.orders: dict[tuple[str, str], PartitionOrder] = {}
+        self.orders_by_value: dict[tuple[str, str], list[PartitionOrder]] = {}
         for items in table.items.values():
             for item in items.values():
                 self.add(item)
@@ -539,6 +540,9 @@ class _IndexedValues:
         _IndexedValues.note(table, item)
 
     def add(self, item: Any) -> None:
+        if item.hash_key.type == "S":
+            for order in self.orders_by_value.get((self.hash_name, item.hash_key.value), ()):
+                order.note(item)
         for name in self.names:
             held = item.attrs.get(name)
             if held is not None and held.type == "S":
@@ -546,17 +550,23 @@ class _IndexedValues:
                 for order in self.orders_by_value.get((name, held.value), ()):
                     order.note(item)
 
-    def order(self, index_name: str, names: list[str], value: Any) -> IndexOrder:
-        """The index partition of ``value`` (its hash key, ``names[0]``) in Query order."""
-        from local.index_order import IndexOrder
+    def order(self, index_name: str | None, names: list[str], value: Any) -> PartitionOrder:
+        """The partition of ``value`` (its hash key, ``names[0]``) of an index, or of the table
+        (``index_name`` ``None``), in Query order."""
+        from local.partition_order import PartitionOrder
 
         name = names[0]
-        order = self.orders.get((index_name, value.value))
+        order = self.orders.get((index_name or "", value.value))
         if order is None or order.names != names:
             kept = self.orders_by_value.setdefault((name, value.value), [])
             kept[:] = [other for other in kept if other is not order]
-            order = IndexOrder(self.items, names, lambda item: _holds(item, name, value), self.items_with(name, value))
-            self.orders[(index_name, value.value)] = order
+            if index_name is None:
+                members = list(self.items.get(value, {}).values())
+                order = PartitionOrder(self.items, names, lambda item: bool(item.hash_key == value), members)
+            else:
+                members = self.items_with(name, value)
+                order = PartitionOrder(self.items, names, lambda item: _holds(item, name, value), members)
+            self.orders[(index_name or "", value.value)] = order
             kept.append(order)
         return order
 
@@ -576,11 +586,11 @@ class _IndexedValues:
         return found
 
 
-def index_queries_read_in_order() -> None:
-    """moto answers an index Query by sorting the whole index partition and walking it to the
-    ``Limit``: a sessions list read five partitions, each sorted per page, and got slower with every
-    session an org had (~70 ms a page at 1,500 sessions, half of it these sorts). Each index
-    partition a Query reads is kept in that order (local/index_order.py), and moto is handed only the
+def queries_read_in_kept_order() -> None:
+    """moto answers a Query by sorting the whole partition (of the table, or of an index) and
+    walking it to the ``Limit``: a sessions list read five index partitions, each sorted per page,
+    and got slower with every session an org had (~108 ms a page at 3,000 sessions). Each partition
+    a Query reads is kept in that order (local/partition_order.py), and moto is handed only the
     items its walk reaches — after the start key, the first ``Limit`` items meeting the key
     condition and the one after — and answers from them as always (same items, same
     ``LastEvaluatedKey``). What the kept order cannot tell exactly is left to moto's full read.
@@ -593,7 +603,7 @@ def index_queries_read_in_order() -> None:
     signature = Table._grounded_query_signature  # type: ignore[attr-defined]
 
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        window = _index_window(self, signature.bind(self, *args, **kwargs).arguments)
+        window = _query_window(self, signature.bind(self, *args, **kwargs).arguments)
         if window is None:
             return original(self, *args, **kwargs)
         self._grounded_window = window
@@ -606,24 +616,22 @@ def index_queries_read_in_order() -> None:
     Table._grounded_in_order = True  # type: ignore[attr-defined]
 
 
-def _index_window(table: Any, arguments: dict[str, Any]) -> list[Any] | None:
-    """The items a global-index Query reaches, or ``None`` when moto must read the partition: a
-    Query on one string hash key and at most a condition on the index's one range key."""
-    index_name, hash_conditions = arguments.get("index_name"), arguments.get("hash_key_conditions") or []
-    if index_name is None or len(hash_conditions) != 1 or arguments.get("filter_kwargs") or not table.range_key_attr:
+def _query_window(table: Any, arguments: dict[str, Any]) -> list[Any] | None:
+    """The items a Query of a table partition or a global-index partition reaches, or ``None`` when
+    moto must read the partition: a Query on one string hash key and at most a condition on the
+    range key, of a table with a range key."""
+    if arguments.get("filter_kwargs") or not table.range_key_attr:
         return None
-    ((name, value),) = hash_conditions
-    index = next((index for index in table.global_indexes or () if index.name == index_name), None)
-    if index is None or value.type != "S":
-        return None
-    hash_names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"]
-    range_names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "RANGE"]
-    range_conditions = arguments.get("range_key_conditions") or []
-    if hash_names != [name] or len(range_names) != 1 or any(held[0] != range_names[0] for held in range_conditions):
+    index_name = arguments.get("index_name")
+    if index_name is None:
+        value, names = arguments.get("hash_key"), [table.hash_key_attr, table.range_key_attr]
+    else:
+        value, names = _index_partition(table, index_name, arguments.get("hash_key_conditions") or [])
+    conditions = arguments.get("range_key_conditions") or []
+    if value is None or value.type != "S" or any(held[0] != names[1] for held in conditions):
         return None
     comparison = arguments.get("range_comparison")
     condition = (comparison, list(arguments.get("range_objs") or [])) if comparison else None
-    names = [name, range_names[0], table.hash_key_attr, table.range_key_attr]
     return (
         _IndexedValues.of(table)
         .order(index_name, names, value)
@@ -634,6 +642,20 @@ def _index_window(table: Any, arguments: dict[str, Any]) -> list[Any] | None:
             forward=arguments.get("scan_index_forward") is not False,
         )
     )
+
+
+def _index_partition(table: Any, index_name: str, hash_conditions: list[Any]) -> tuple[Any, list[str]]:
+    """A global-index Query's hash value (``None`` unless it is one value of one hash key, on an index
+    with one range key) and the attributes its partition is ordered by."""
+    index = next((index for index in table.global_indexes or () if index.name == index_name), None)
+    if index is None or len(hash_conditions) != 1:
+        return None, []
+    ((name, value),) = hash_conditions
+    hash_names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"]
+    range_names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "RANGE"]
+    if hash_names != [name] or len(range_names) != 1:
+        return None, []
+    return value, [name, range_names[0], table.hash_key_attr, table.range_key_attr]
 
 
 def queries_without_copies() -> None:

@@ -1,21 +1,23 @@
-"""One global-index partition's items kept in the order an index Query reads them, so that a Query
-with a ``Limit`` is handed the few items it can reach instead of the whole partition to sort.
+"""A partition's items — of the table, or of a global index — kept in the order a Query reads
+them, so that a Query with a ``Limit`` is handed the few items it can reach instead of the whole
+partition to sort.
 
-moto orders an index partition by the index's hash and range keys, then the table's hash and range
-keys (a total order: the table's keys are unique). :class:`IndexOrder` keeps those four values of
-every item, read once (``cast_value``, as ``workarounds.index_sorts_by_plain_values`` sorts), in a
-sorted list. Items put or updated since the last Query are placed again before the next one (the
-caller notes them: ``put_item`` and ``update_item`` are the only ways moto gives an item a new value);
-an entry is checked against the item as it is now whenever a Query reaches it — an item deleted, or
-moved, is dropped or placed again — so an entry never read again costs nothing.
+moto orders a table partition by its range key, and an index partition by the index's hash and
+range keys, then the table's hash and range keys (a total order: the table's keys are unique).
+:class:`PartitionOrder` keeps those values of every item (``names``), read once (``cast_value``, as
+``workarounds.index_sorts_by_plain_values`` sorts), in a sorted list. Items put or updated since
+the last Query are placed again before the next one (the caller notes them: ``put_item`` and
+``update_item`` are the only ways moto gives an item a new value); an entry is checked against the
+item as it is now whenever a Query reaches it — an item deleted, or moved, is dropped or placed
+again — so an entry never read again costs nothing.
 
-:meth:`IndexOrder.window` answers which items a Query reaches, in moto's walk: after the exclusive
-start key, the first ``limit`` items meeting the range condition, and the item after them (moto
-ends its page with a ``LastEvaluatedKey`` when one follows). moto is then handed only those and
-does everything else as always: the same answer, at a cost that no longer grows with the partition.
-``None`` when that cannot be told exactly (a key value neither a string nor a number, or of mixed
-types; a condition on another attribute; a page large enough that moto's 1 MB answer limit could
-end it early) — moto then reads the whole partition, as before.
+:meth:`PartitionOrder.window` answers which items a Query reaches, in moto's walk: after the
+exclusive start key, the first ``limit`` items meeting the range condition, and the item after
+them (moto ends its page with a ``LastEvaluatedKey`` when one follows). moto is then handed only
+those and does everything else as always: the same answer, at a cost that no longer grows with the
+partition. ``None`` when that cannot be told exactly (a key value neither a string nor a number, or
+of mixed types; a condition on another attribute; a page large enough that moto's 1 MB answer
+limit could end it early) — moto then reads the whole partition, as before.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ PrimaryKey = tuple[Any, Any]
 
 
 class _Above:
-    """Greater than any key value: ``(hash, high, ABOVE)`` follows every key whose range is ``high``."""
+    """Greater than any key value: ``(hash, high, ABOVE)`` follows every key whose range is ``high``
+    (ties on an index's range key are broken by the table's keys)."""
 
     def __lt__(self, other: object) -> bool:
         return False
@@ -57,12 +60,13 @@ class _Restart(Exception):
     """An entry was stale and has been corrected: walk again."""
 
 
-class IndexOrder:
+class PartitionOrder:
     def __init__(
         self, items: dict[Any, dict[Any, Any]], names: list[str], holds: Callable[[Any], bool], members: Iterable[Any]
     ) -> None:
         self.items = items  # the table's items: hash key -> range key -> item
-        self.names = names  # index hash key, index range key, table hash key, table range key
+        #: what orders the partition: its hash key and range key (the table's, or the index's then the table's)
+        self.names = names
         self.holds = holds  # whether an item is in this partition now
         self.keys: list[Key] = []
         self.placed: dict[Key, PrimaryKey] = {}
