@@ -39,6 +39,13 @@ def add_sessions(api: httpx.Client, headers: dict[str, str], agent: str, count: 
         api.post("/api/traces/batch", json={"traces": traces}, headers=headers).raise_for_status()
 
 
+def use_moto_order() -> None:
+    """Queries read as moto alone reads them (before the local cloud starts)."""
+    from local import workarounds
+
+    workarounds.queries_read_in_kept_order = lambda: None  # type: ignore[assignment]
+
+
 def page_ms(api: httpx.Client, headers: dict[str, str], path: str, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -65,9 +72,7 @@ def main() -> None:
     parser.add_argument("--moto-order", action="store_true", help="without the kept partition order")
     args = parser.parse_args()
     if args.moto_order:
-        from local import workarounds
-
-        workarounds.queries_read_in_kept_order = lambda: None  # type: ignore[assignment]
+        use_moto_order()
     from bench.counting import bench_cloud
 
     cloud, api, headers, agent = bench_cloud()

@@ -5,6 +5,7 @@ The clients run in a process of their own, as agents do. It then checks that eve
 stored and normalized exactly once, and reports throughput and latency percentiles.
 
     .venv/bin/python bench/load.py [--clients 8] [--seconds 20] [--user-token] [--same-process]
+        [--pollers-paused] [--sessions N] [--moto-order]
 
 ``--user-token`` sends everything signed in (a user token costs the authorizer a Query and a
 GetItem where a key costs one GetItem); ``--same-process`` runs the clients inside the cloud's
@@ -12,6 +13,8 @@ process (their work then competes for its interpreter lock), as this script did 
 ``--pollers-paused`` measures the HTTP path alone: the queue pollers wait while the clients run,
 then start and drain what was queued (the "caught up" figure is then the whole normalization) —
 what the front door would serve were the workers elsewhere, as Lambda runs them.
+``--sessions N`` gives the org N sessions (one trace each) before the load, as a local cloud in use
+for a while has; ``--moto-order`` reads Queries as moto alone does (bench/listing.py).
 
 ``run_load`` is also what the CI test runs, in a reduced form.
 """
@@ -161,7 +164,7 @@ def verify_exactly_once(url: str, headers: dict[str, str], agent_id: str, report
     stored: dict[str, Any] = {}
     sessions: dict[str, int] = {}
     with httpx.Client(base_url=url, timeout=60, headers=headers) as api:
-        for path, sink in (("/api/traces", stored), ("/api/sessions", sessions)):
+        for path in ("/api/traces", "/api/sessions"):
             cursor = None
             while True:
                 params: dict[str, str | int] = {"agentId": agent_id, "limit": 200}
@@ -169,7 +172,10 @@ def verify_exactly_once(url: str, headers: dict[str, str], agent_id: str, report
                     params["cursor"] = cursor
                 page = api.get(path, params=params).json()
                 for item in page["items"]:
-                    sink[item["id"]] = item if path == "/api/traces" else item["traces"]
+                    if path == "/api/traces":
+                        stored[item["id"]] = item
+                    elif item["externalId"] in report.sessions:  # not the sessions the org had before
+                        sessions[item["id"]] = item["traces"]
                 cursor = page["nextCursor"]
                 if not cursor:
                     break
@@ -184,6 +190,7 @@ def verify_exactly_once(url: str, headers: dict[str, str], agent_id: str, report
 
 def main() -> None:
     from bench.counting import bench_cloud
+    from bench.listing import add_sessions, use_moto_order
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=8)
@@ -191,8 +198,15 @@ def main() -> None:
     parser.add_argument("--same-process", action="store_true", help="run the clients inside the cloud's process")
     parser.add_argument("--user-token", action="store_true", help="send traces and telemetry signed in, not with keys")
     parser.add_argument("--pollers-paused", action="store_true", help="the HTTP path alone; drain the queues after")
+    parser.add_argument("--sessions", type=int, default=0, help="sessions the org already has (one trace each)")
+    parser.add_argument("--moto-order", action="store_true", help="Queries read as moto alone reads them")
     args = parser.parse_args()
+    if args.moto_order:
+        use_moto_order()
     cloud, api, headers, agent = bench_cloud()
+    if args.sessions:
+        add_sessions(api, headers, agent, args.sessions)
+        cloud.drain(timeout_seconds=900)
     credentials = Credentials.everything_as(headers) if args.user_token else agent_credentials(api, headers, agent)
     load = run_load if args.same_process else run_load_elsewhere
     with cloud.pollers_paused() if args.pollers_paused else contextlib.nullcontext():

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 
 from local import workarounds
 from local.apigw import HttpRequest, HttpResponse
+from local.collector import Collector
 from local.emulator import ACCOUNT_ID, start_emulator
 from local.event_sources import Queue, SqsPoller
 from local.expiry import sweep as sweep_table
@@ -50,6 +51,9 @@ LOCAL_API_ID = "local"
 LOCAL_SENDER = "no-reply@grounded.local"
 #: how often `make dev` applies DynamoDB TTL (AWS takes up to a few days; tests sweep on demand)
 TTL_SWEEP_SECONDS = 300.0
+#: how long nothing must have been answered or handled for the cloud to count as quiet
+#: (when the garbage collector collects properly: local/collector.py)
+QUIET_SECONDS = 5.0
 _SKIPPED_IN_ZIPS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -126,6 +130,7 @@ class LocalCloud:
         self._boto: dict[str, Any] = {}
         self.persistence: Persistence | None = None
         self._code_watcher: CodeWatcher | None = None
+        self._collector: Collector | None = None
         self.restored = Restored()
 
     # ------------------------------------------------------------------ lifecycle
@@ -176,11 +181,14 @@ class LocalCloud:
         self._restart_executions()
         if self.options.reload_code:
             self._watch_code()
+        self._collector = Collector(self._quiet).start()
         log.info("local cloud up in %.2fs", time.monotonic() - started)
         return self
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._collector is not None:
+            self._collector.stop()
         if self._code_watcher is not None:
             self._code_watcher.stop()
         self.front_door.stop()
@@ -422,6 +430,10 @@ class LocalCloud:
                 self.sweep_expired()
             except Exception:  # the next sweep tries again
                 log.exception("TTL sweep failed")
+
+    def _quiet(self) -> bool:
+        """No request answered and no queue batch handled for ``QUIET_SECONDS``."""
+        return self.front_door.quiet_for(QUIET_SECONDS) and not any(poller.busy for poller in self.pollers)
 
     # ------------------------------------------------------------------ waiting and inspecting
     def queue_depth(self, logical_id: str) -> int:

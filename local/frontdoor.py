@@ -187,6 +187,13 @@ class FrontDoor:
         self.site = site
         self._server = _Server((host, port), _handler_class(self))
         self._thread = threading.Thread(target=self._server.serve_forever, name="front-door", daemon=True)
+        self._answering = 0
+        self._answered_at = time.monotonic()
+        self._counting = threading.Lock()
+
+    def quiet_for(self, seconds: float) -> bool:
+        """No request is being answered, nor was for ``seconds``."""
+        return self._answering == 0 and time.monotonic() - self._answered_at >= seconds
 
     @property
     def port(self) -> int:
@@ -200,6 +207,16 @@ class FrontDoor:
         self._server.server_close()
 
     def respond(self, request: HttpRequest) -> HttpResponse:
+        with self._counting:
+            self._answering += 1
+        try:
+            return self._respond(request)
+        finally:
+            with self._counting:
+                self._answering -= 1
+                self._answered_at = time.monotonic()
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/_local/"):
             for (method, prefix), route in self.local_routes.items():
                 if request.method.upper() == method and request.path.startswith(prefix):

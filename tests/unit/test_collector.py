@@ -1,0 +1,79 @@
+"""The local cloud's garbage collection (local/collector.py): what survives a full collection is
+frozen, and a proper collection — when quiet, or when the frozen objects have grown fourfold —
+still frees cycles that died after they were frozen. Runs in a fresh interpreter: the collector
+changes the process's ``gc`` state, which the tests' own local cloud also uses."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+from local.collector import FORCED_GROWTH, QUIET_GROWTH, Collector
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def cycle() -> Node:
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    return first
+
+
+def check() -> None:
+    collector = Collector(quiet=lambda: False)
+    collector.start()
+    try:
+        assert gc.get_freeze_count() > 0  # what the process held at start is frozen
+
+        kept = [cycle() for _ in range(50)]
+        gc.collect()  # a full collection (as CPython starts one): its survivors are frozen
+        frozen = gc.get_freeze_count()
+        assert frozen >= 100, frozen
+
+        watched = weakref.ref(kept[0])
+        del kept
+        gc.collect()
+        assert watched() is not None  # a frozen cycle that died is not collected by a full collection
+
+        assert not collector.due(quiet=False)  # not grown fourfold
+        collector.collect()
+        assert watched() is None  # ... but by a proper collection
+
+        baseline = gc.get_freeze_count()
+        grown = [Node() for _ in range(int(QUIET_GROWTH * baseline) + 10)]
+        gc.collect()
+        assert collector.due(quiet=True)
+        assert not collector.due(quiet=False)
+        grown += [Node() for _ in range(int(FORCED_GROWTH * baseline) + 10)]
+        gc.collect()
+        assert collector.due(quiet=False)
+        del grown
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0  # stopped: nothing stays frozen
+    assert collector._after_collection not in gc.callbacks
+
+
+def test_frozen_survivors_and_proper_collections() -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(root / part) for part in (".", "shared", "functions"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.unit.test_collector"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+
+
+if __name__ == "__main__":
+    check()
