@@ -12,6 +12,11 @@ next walks only what is newer. A cycle that was in use at that moment and dies l
 frozen, never collected — so the frozen objects are collected properly (unfrozen, one full
 collection, frozen again) when the cloud is quiet (``quiet()``: no request or queue batch for a
 moment), or, under unbroken load, once they are four times as many as after the last time.
+
+A young collection runs every 10,000 new objects instead of CPython's 700: at 700 the objects of
+requests in flight (8 at a time under load) were scanned and promoted over and over, and full
+collections followed every second or so — ~4 s of a 20-second load test in the collector, against
+~1.7 s (``bench/load.py``: 24 to 26 requests/s became 29 to 32).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ CHECK_SECONDS = 1.0
 QUIET_GROWTH = 0.05
 #: ... by this share (four times as many): collect even under load
 FORCED_GROWTH = 3.0
+#: new objects between young collections (CPython's default: 700)
+YOUNG_THRESHOLD = 10_000
 
 
 class Collector:
@@ -39,9 +46,11 @@ class Collector:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gc-collector", daemon=True)
         self._collected_at = 0  # frozen objects after the last proper collection
+        self._thresholds = gc.get_threshold()
         self.collections = 0
 
     def start(self) -> Collector:
+        gc.set_threshold(YOUNG_THRESHOLD, *self._thresholds[1:])
         self.collect()
         gc.callbacks.append(self._after_collection)
         self._thread.start()
@@ -53,6 +62,7 @@ class Collector:
         if self._after_collection in gc.callbacks:
             gc.callbacks.remove(self._after_collection)
         gc.unfreeze()
+        gc.set_threshold(*self._thresholds)
 
     def _after_collection(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "stop" and info["generation"] == 2:

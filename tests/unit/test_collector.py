@@ -1,7 +1,8 @@
-"""The local cloud's garbage collection (local/collector.py): what survives a full collection is
-frozen, and a proper collection — when quiet, or when the frozen objects have grown fourfold —
-still frees cycles that died after they were frozen. Runs in a fresh interpreter: the collector
-changes the process's ``gc`` state, which the tests' own local cloud also uses."""
+"""The local cloud's garbage collection (local/collector.py): young collections less often, what
+survives a full collection frozen, and a proper collection — when quiet, or when the frozen
+objects have grown fourfold — still frees cycles that died after they were frozen. Runs in a
+fresh interpreter: the collector changes the process's ``gc`` state, which the tests' own local
+cloud also uses."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 import weakref
 from pathlib import Path
 
-from local.collector import FORCED_GROWTH, QUIET_GROWTH, Collector
+from local.collector import FORCED_GROWTH, QUIET_GROWTH, YOUNG_THRESHOLD, Collector
 
 
 class Node:
@@ -27,10 +28,12 @@ def cycle() -> Node:
 
 
 def check() -> None:
+    thresholds = gc.get_threshold()
     collector = Collector(quiet=lambda: False)
     collector.start()
     try:
         assert gc.get_freeze_count() > 0  # what the process held at start is frozen
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, *thresholds[1:])
 
         kept = [cycle() for _ in range(50)]
         gc.collect()  # a full collection (as CPython starts one): its survivors are frozen
@@ -57,7 +60,8 @@ def check() -> None:
         del grown
     finally:
         collector.stop()
-    assert gc.get_freeze_count() == 0  # stopped: nothing stays frozen
+    assert gc.get_freeze_count() == 0  # stopped: nothing stays frozen, CPython's thresholds are back
+    assert gc.get_threshold() == thresholds
     assert collector._after_collection not in gc.callbacks
 
 
