@@ -7,13 +7,10 @@ cloud also uses."""
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 import weakref
-from pathlib import Path
 
 from local.collector import FORCED_GROWTH, QUIET_GROWTH, YOUNG_THRESHOLD, Collector
+from tests.support.fresh_interpreter import run_fresh
 
 
 class Node:
@@ -66,17 +63,7 @@ def check() -> None:
 
 
 def test_frozen_survivors_and_proper_collections() -> None:
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(root / part) for part in (".", "shared", "functions"))}
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.unit.test_collector"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-4000:]
+    run_fresh("tests.unit.test_collector")
 
 
 if __name__ == "__main__":

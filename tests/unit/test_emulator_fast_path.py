@@ -17,12 +17,8 @@ errors."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -36,6 +32,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.sqs.models import sqs_backends
 
 from local import workarounds
+from tests.support.fresh_interpreter import run_fresh
 
 ITEM = {
     "pk": {"S": "ORG#1"},
@@ -582,21 +579,7 @@ def compare() -> None:
 def test_boto3_sees_the_same_answers_either_way() -> None:
     """In a fresh interpreter: the tests' own local cloud has moto (and these shortcuts) running
     in this process already, and its emulator's state would be shared."""
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(root / part) for part in (".", "shared", "functions")),
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.unit.test_emulator_fast_path"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-4000:]
+    run_fresh("tests.unit.test_emulator_fast_path", AWS_DEFAULT_REGION="us-east-1")
 
 
 if __name__ == "__main__":
