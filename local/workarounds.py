@@ -496,8 +496,9 @@ class _IndexedValues:
         self.names = _IndexedValues.hash_names(table)
         self.hash_name = table.hash_key_attr
         self.keys: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
-        #: index partitions kept in Query order (local/partition_order.py), by index and hash value, and
-        #: by hash attribute and value (what a written item is noted by)
+        #: partitions (of the table, or of an index) kept in Query order (local/partition_order.py), by
+        #: index ("" for the table) and hash value, and by hash attribute and value (what a written
+        #: item is noted by)
         self.orders: dict[tuple[str, str], PartitionOrder] = {}
         self.orders_by_value: dict[tuple[str, str], list[PartitionOrder]] = {}
         for items in table.items.values():
