@@ -90,7 +90,8 @@ class PartitionOrder:
             self.placed[key], self.where[primary] = primary, key
 
     def _key_of(self, item: Any) -> Key | None:
-        """The item's place, or ``None`` when it is not in the index (no range key value)."""
+        """The item's place, or ``None`` when it has none: not in the index (no range key value), or
+        keys of types that cannot be ordered with the others (the order is then given up)."""
         values = [item.attrs.get(name) for name in self.names]
         if any(value is None for value in values):
             return None
@@ -99,6 +100,7 @@ class PartitionOrder:
             self.types = types
         if types != self.types or not ORDERED_TYPES.issuperset(types):
             self.ordered = False
+            return None
         return tuple(value.cast_value for value in values)
 
     def _remove(self, primary: PrimaryKey) -> None:
