@@ -1040,14 +1040,13 @@ ITEM_SIZE_LIMIT = 405_000
 
 def make_shared_clients_first() -> None:
     """Every function of the local cloud shares one process, so they share the core's cached AWS
-    clients and table resource (one per container on AWS). They are made here, once, before any
-    request: boto3's session machinery is not meant to build the same client from many threads at
-    the same moment, which a burst of first requests would otherwise do. Their DynamoDB answers
-    are read as JSON (:func:`dynamodb_answers_read_as_json`)."""
+    clients (one per container on AWS). They are made here, once, before any request: boto3's
+    session machinery is not meant to build the same client from many threads at the same moment,
+    which a burst of first requests would otherwise do. The DynamoDB client's answers are read as
+    JSON (:func:`dynamodb_answers_read_as_json`)."""
     from grounded_core import aws
 
-    for client in (aws.table().meta.client, aws.client("dynamodb")):
-        dynamodb_answers_read_as_json(client)
+    dynamodb_answers_read_as_json(aws.client("dynamodb"))
     for service in ("sqs", "s3", "secretsmanager"):
         aws.client(service)
 

@@ -28,12 +28,3 @@ def client(service: str) -> Any:
     import boto3
 
     return boto3.session.Session().client(service, region_name=get_settings().region, config=_client_config())
-
-
-@cache
-def table() -> Any:
-    """The single DynamoDB table as a boto3 ``Table`` resource."""
-    import boto3
-
-    resource = boto3.session.Session().resource("dynamodb", region_name=get_settings().region, config=_client_config())
-    return resource.Table(get_settings().table_name)

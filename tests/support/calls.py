@@ -25,7 +25,7 @@ def dynamodb_calls(this_thread_only: bool = False) -> Iterator[list[str]]:
         if not this_thread_only or threading.get_ident() == me:
             calls.append(kwargs["event_name"].rsplit(".", 1)[-1])
 
-    events = aws.table().meta.client.meta.events
+    events = aws.client("dynamodb").meta.events
     events.register("before-call.dynamodb", count)
     try:
         yield calls

@@ -90,11 +90,7 @@ def test_a_transaction_that_loses_a_race_is_tried_again(monkeypatch: pytest.Monk
                 response = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
                 raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
 
-    class Table:
-        name = "t"
-
     put = Put({"PK": "a", "SK": "b"})
-    monkeypatch.setattr(aws, "table", Table)
     raced = Client(2, "TransactionConflict")
     monkeypatch.setattr(aws, "client", lambda _service: raced)
     table.transact([put])
