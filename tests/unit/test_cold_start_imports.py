@@ -1,6 +1,7 @@
 """What the functions' cold starts leave out stays out (bench/cold_start.py measures the time; these
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
-``pydantic.v1``, and the identity function imports the org erasure only when an org is deleted."""
+``pydantic.v1``, FastAPI's own models are built on first use, and the identity function imports
+the org erasure only when an org is deleted."""
 
 from __future__ import annotations
 
@@ -13,14 +14,23 @@ ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(path.parent.name for path in (ROOT / "functions").glob("*/app.py"))
 
 
-def modules_after_importing(*modules: str) -> set[str]:
-    """The modules loaded by a fresh interpreter that imported ``modules`` (functions' ``app``s)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT / "shared")])}
-    code = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
-    code += "print('\\n'.join(sys.modules))"
+def printed_by(code: str) -> list[str]:
+    """The lines ``code`` prints in a fresh interpreter with the functions and the core on its path."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT / "shared")]),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": "cold-start",
+    }
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
-    return set(run.stdout.split())
+    return run.stdout.split()
+
+
+def modules_after_importing(*modules: str) -> set[str]:
+    """The modules loaded by a fresh interpreter that imported ``modules`` (functions' ``app``s)."""
+    code = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
+    return set(printed_by(code + "print('\\n'.join(sys.modules))"))
 
 
 def test_no_function_imports_pydantic_v1() -> None:
@@ -31,3 +41,23 @@ def test_no_function_imports_pydantic_v1() -> None:
 
 def test_the_identity_function_imports_the_org_erasure_only_when_used() -> None:
     assert "grounded_core.lifecycle.org_erasure" not in modules_after_importing("identity.app")
+
+
+def test_every_http_function_imports_fastapi_with_its_models_deferred_first() -> None:
+    for name in FUNCTIONS:
+        package = ROOT / "functions" / name
+        if "make_app" in (package / "app.py").read_text():
+            assert "import grounded_core.http.fastapi_deferred" in (package / "__init__.py").read_text(), name
+
+
+def test_fastapis_models_are_built_on_first_use_and_ours_as_before() -> None:
+    deferred, later_built, documented, built = printed_by(
+        "import pydantic, traces.app\n"
+        "from fastapi.openapi.models import OpenAPI\n"
+        "class Later(pydantic.BaseModel):\n"
+        "    value: int\n"
+        "print(not OpenAPI.__pydantic_complete__, Later.__pydantic_complete__)\n"
+        "print('/api/traces' in traces.app.app.openapi()['paths'], OpenAPI.__pydantic_complete__)\n"
+    )
+    assert (deferred, later_built) == ("True", "True")  # pydantic's default is back once FastAPI is in
+    assert (documented, built) == ("True", "True")  # the OpenAPI document is composed as before
