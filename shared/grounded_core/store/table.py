@@ -335,10 +335,15 @@ def _batch_write(requests: Iterable[dict[str, Any]]) -> None:
             if not request:
                 break
             if attempt < BATCH_ATTEMPTS - 1:
-                time.sleep(min(0.05 * 2**attempt, 2.0) * random.uniform(0.5, 1.0))
+                _pause(attempt)
         else:
             left = sum(len(writes) for writes in request.values())
             raise RuntimeError(f"DynamoDB left {left} batch writes unprocessed after {BATCH_ATTEMPTS} attempts")
+
+
+def _pause(attempt: int) -> None:
+    """Before a batch write's ``attempt + 1``-th try: 25-50 ms, doubling, at most 1-2 s."""
+    time.sleep(min(0.05 * 2**attempt, 2.0) * random.uniform(0.5, 1.0))
 
 
 def batch_get(
