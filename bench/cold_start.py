@@ -2,9 +2,10 @@
 make the AWS client its first request makes, next to ``import boto3`` plus one client (what any
 Python function that calls AWS pays; issue 19 measures against it).
 
-The handlers import boto3 lazily, so the import alone leaves out the DynamoDB client every first
-request makes (``grounded_core.aws.client("dynamodb")``, which imports boto3): the "cold path"
-column is the import plus that, and its ratio is the one to read. Grounded's models are built on first use
+The handlers make their AWS clients lazily, so the import alone leaves out the DynamoDB client
+every first request makes (``grounded_core.aws.client("dynamodb")``, from botocore alone: no
+function imports boto3): the "cold path" column is the import plus that, and its ratio is the
+one to read. Grounded's models are built on first use
 (``ApiModel``'s ``defer_build``), so part of the cost moves to the first request too: the last
 column adds building every model the function imported — more than any one request builds, so a
 cold start costs at most that much before its own work.

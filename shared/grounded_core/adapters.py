@@ -1,5 +1,5 @@
 """AWS services other than DynamoDB (which is the store's): Secrets Manager, SQS, S3. Functions
-and services call these; nobody else calls boto3.
+and services call these; nobody else makes an AWS client.
 """
 
 from __future__ import annotations

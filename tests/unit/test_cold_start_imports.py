@@ -1,7 +1,7 @@
 """What the functions' cold starts leave out stays out (bench/cold_start.py measures the time; these
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
-``pydantic.v1``, FastAPI's own models are built on first use, and the identity function imports
-the org erasure only when an org is deleted."""
+``pydantic.v1``, FastAPI's own models are built on first use, nothing imports boto3, and the
+identity function imports the org erasure only when an org is deleted."""
 
 from __future__ import annotations
 
@@ -37,6 +37,15 @@ def test_no_function_imports_pydantic_v1() -> None:
     loaded = modules_after_importing(*(f"{name}.app" for name in FUNCTIONS))
     assert {f"{name}.app" for name in FUNCTIONS} <= loaded
     assert "pydantic.v1" not in loaded
+
+
+def test_no_function_imports_boto3_even_once_it_has_made_its_clients() -> None:
+    """The clients come from botocore alone; ``import boto3`` (s3transfer with it) is ~100 ms."""
+    code = "from grounded_core import aws\nfor service in ('dynamodb', 'sqs', 's3'):\n    aws.client(service)\n"
+    code += "".join(f"import {name}.app\n" for name in FUNCTIONS)
+    loaded = printed_by(code + "import sys\nprint(*sys.modules)")
+    assert "botocore" in loaded
+    assert not {"boto3", "s3transfer"} & set(loaded)
 
 
 def test_the_identity_function_imports_the_org_erasure_only_when_used() -> None:

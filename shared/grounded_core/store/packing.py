@@ -45,8 +45,7 @@ def unpack(item: dict[str, Any]) -> dict[str, Any]:
     blob = item.get(PACKED)
     if blob is None:
         return item
-    data = getattr(blob, "value", blob)  # boto3 reads binary values as ``Binary``
-    fields = json.loads(_inflate(bytes(data)))
+    fields = json.loads(_inflate(bytes(blob)))  # bytes (or boto3's ``Binary``, which converts)
     return {**{key: value for key, value in item.items() if key != PACKED}, **fields}
 
 
