@@ -203,8 +203,10 @@ REQUEST_OBSERVERS: list[Callable[[Any, int], None]] = []
 
 
 def emulator_shortcuts() -> None:
-    """moto's slow paths taken out, each answering exactly as moto does
-    (``tests/unit/test_emulator_fast_path.py``; each a row in docs/local-cloud.md)."""
+    """moto's slow paths taken out, and botocore's signing, which the emulator never checks; each
+    answering exactly as moto does (``tests/unit/test_emulator_fast_path.py``; each a row in
+    docs/local-cloud.md)."""
+    requests_unsigned()
     cheap_transaction_rollback()
     partition_queries()
     queries_without_copies()
@@ -220,6 +222,32 @@ def emulator_shortcuts() -> None:
     items_sized_once()
     dynamodb_requests_as_json()
     action_methods_listed_once()
+
+
+#: services whose requests go unsigned here: the busy ones, whose answers the fast-path test checks
+#: unsigned (S3 would answer an unsigned request as an anonymous one: 403)
+UNSIGNED_SERVICES = frozenset({"dynamodb", "sqs"})
+
+
+def requests_unsigned() -> None:
+    """botocore signs every request (SigV4: a canonical request, its hash, an HMAC chain): ~0.24 ms
+    of CPU each, about 7 % of a request's here. On AWS that runs inside each function's own
+    container; here every function and the emulator share one interpreter, and the emulator's
+    DynamoDB and SQS check no signature: they read the region from the URL and, with no access
+    key, answer for the default account, the one the local cloud's key maps to. So their requests
+    go unsigned (:data:`UNSIGNED_SERVICES`); every other service's are signed as before."""
+    from botocore.signers import RequestSigner
+
+    if getattr(RequestSigner, "_grounded_unsigned", False):
+        return
+    original = RequestSigner.sign
+
+    def sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> None:
+        if self._signing_name not in UNSIGNED_SERVICES:
+            original(self, operation_name, request, *args, **kwargs)
+
+    RequestSigner.sign = sign  # type: ignore[method-assign]
+    RequestSigner._grounded_unsigned = True  # type: ignore[attr-defined]
 
 
 def serialize_emulator_calls() -> None:

@@ -11,7 +11,8 @@ messages (``sqs_sends_count_nothing``) and its passes over them reading the cloc
 (``index_sorts_by_plain_values``), an index Query handed only the items its walk reaches
 (``queries_read_in_kept_order``), expressions parsed once
 (``expressions_parsed_once``), and, on the client side, botocore reading DynamoDB answers as JSON
-(``dynamodb_answers_read_as_json``). boto3 must see exactly what moto
+(``dynamodb_answers_read_as_json``) and sending requests unsigned (``requests_unsigned``: the
+emulator then answers for the same account and region). boto3 must see exactly what moto
 alone gives it: the same operations, run once each way, return the same answers and the same
 errors."""
 
@@ -25,6 +26,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.parse import RequestParser
 from moto.core.serialize import ResponseSerializer
@@ -568,12 +570,22 @@ def compare() -> None:
         return window
 
     workarounds._query_window = counted  # type: ignore[assignment]
+    signed: Counter[bool] = Counter()
+    process = BotocoreStubber.process_request
+
+    def processing(self: BotocoreStubber, request: Any) -> Any:
+        signed["Authorization" in request.headers] += 1
+        return process(self, request)
+
+    BotocoreStubber.process_request = processing  # type: ignore[method-assign]
     fast = run_operations(answers_as_json=True)
 
     assert fast == by_moto, [(moto, ours) for moto, ours in zip(by_moto, fast, strict=True) if moto != ours]
     assert not set(walked) & workarounds.DATA_OPERATIONS, walked  # every data operation took the fast paths
     assert "CreateTable" in walked  # (the control plane still walks)
     assert windows[True] > 300, windows  # the Queries read kept orders
+    assert not signed[True], signed  # every request unsigned, and the same answers from the same account
+    assert signed[False] > 300, signed
 
 
 def test_boto3_sees_the_same_answers_either_way() -> None:
