@@ -3,9 +3,9 @@ product never scans)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer
 
 from grounded_core.store.table import stored
 
@@ -13,13 +13,16 @@ from grounded_core.store.table import stored
 def items_of_org(cloud: Any, org_id: str) -> list[dict[str, Any]]:
     """Every item that belongs to the org: its id in a key (table or index) or in ``orgId`` — read
     from the emulator's state, as an operator's export would show it (never through a Scan)."""
-    from local.workarounds import table_items
+    from local.workarounds import _binary_values, table_items
 
-    deserializer = TypeDeserializer()
     keys = ("PK", "GSI1PK", "GSI2PK")
     found = []
     for raw in table_items(cloud.options.region, cloud.resources["Table"]):
-        item = stored({k: deserializer.deserialize(v) for k, v in raw.items()})
+        # as DynamoDB's answer reads it (binary values as bytes), then as the store reads that
+        as_answered = json.loads(
+            json.dumps(raw, default=lambda blob: base64.b64encode(blob).decode()), object_hook=_binary_values
+        )
+        item = stored(as_answered)
         if any(org_id in str(item.get(key, "")) for key in keys) or item.get("orgId") == org_id:
             found.append(item)
     return found

@@ -35,6 +35,7 @@ from grounded_core.store.conditions import (
 )
 from grounded_core.store.packing import unpack
 from grounded_core.store.typed import plain as _plain
+from grounded_core.store.typed import readable_item
 from grounded_core.store.typed import typed as _typed
 
 Item = dict[str, Any]
@@ -73,20 +74,10 @@ def to_dynamo(value: Any) -> Any:
     return value
 
 
-def from_dynamo(value: Any) -> Any:
-    """DynamoDB's Decimals back to int or float."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: from_dynamo(inner) for key, inner in value.items()}
-    if isinstance(value, list | set | tuple):
-        return [from_dynamo(inner) for inner in value]
-    return value
-
-
 def stored(item: dict[str, Any]) -> Item:
-    """An item as read: plain numbers, packed fields back in place (:mod:`.packing`)."""
-    return unpack(from_dynamo(item))
+    """An item as DynamoDB returns it, as read: plain numbers, sets as lists, packed fields back
+    in place (:mod:`.packing`)."""
+    return unpack(readable_item(item))
 
 
 def _client() -> Any:
@@ -108,7 +99,7 @@ def _error_code(error: Exception) -> str:
 def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
     answer = _client().get_item(TableName=_table_name(), Key=_key(pk, sk), ConsistentRead=consistent)
     item = answer.get("Item")
-    return stored(_plain(item)) if item else None
+    return stored(item) if item else None
 
 
 def _request(operation: Write) -> tuple[str, dict[str, Any]]:
@@ -132,7 +123,7 @@ def _request(operation: Write) -> tuple[str, dict[str, Any]]:
 
 def _failed(operation: Write, error: Exception) -> ConditionFailed:
     old = getattr(error, "response", {}).get("Item")
-    return ConditionFailed(operation.label, stored(_plain(old)) if old else None)
+    return ConditionFailed(operation.label, stored(old) if old else None)
 
 
 def put(item: Item, when: Cond | None = None, label: str = "put") -> None:
@@ -196,7 +187,7 @@ def _write(operation: Write) -> Item | None:
         if _error_code(error) == "ConditionalCheckFailedException":
             raise _failed(operation, error) from None
         raise
-    return stored(_plain(answer["Attributes"])) if kind == "Update" else None
+    return stored(answer["Attributes"]) if kind == "Update" else None
 
 
 def query(
@@ -251,7 +242,7 @@ def query(
             raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor") from None
         raise
     last = page.get("LastEvaluatedKey")
-    return [stored(_plain(item)) for item in page.get("Items", [])], _plain(last) if last else None
+    return [stored(item) for item in page.get("Items", [])], _plain(last) if last else None
 
 
 def query_all(
@@ -290,7 +281,7 @@ def transact(operations: Sequence[Write]) -> None:
             for index, reason in enumerate(reasons):
                 if reason.get("Code") == "ConditionalCheckFailed" and index < len(operations):
                     old = reason.get("Item")
-                    item = stored(_plain(old)) if old else None
+                    item = stored(old) if old else None
                     raise ConditionFailed(operations[index].label, item) from None
             raced = {reason.get("Code") for reason in reasons} <= {"None", "TransactionConflict", None}
             if not raced or attempt == TRANSACTION_ATTEMPTS - 1:
@@ -357,6 +348,6 @@ def batch_get(
         while request:
             answer = _client().batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(name, []):
-                found[(item["PK"]["S"], item["SK"]["S"])] = stored(_plain(item))
+                found[(item["PK"]["S"], item["SK"]["S"])] = stored(item)
             request = answer.get("UnprocessedKeys") or {}
     return found

@@ -6,6 +6,7 @@ and ``import boto3`` (which imports s3transfer with it) is ~100 ms of a cold sta
 function uses. Numbers are ``Decimal`` both ways, in boto3's context: a number DynamoDB cannot
 hold exactly raises (``decimal.Inexact`` and its kin) rather than being rounded, and the table
 module's ``to_dynamo`` keeps numbers within range first. Binary values read back as ``bytes``.
+Items the store reads go through :func:`readable_item`: plain numbers and lists in one walk.
 """
 
 from __future__ import annotations
@@ -95,3 +96,43 @@ def value(attribute_value: Mapping[str, Any]) -> Any:
 def plain(values: Mapping[str, Any]) -> dict[str, Any]:
     """An item or key as DynamoDB returns it, as Python values."""
     return {name: value(attribute_value) for name, attribute_value in values.items()}
+
+
+def _read_number(text: str) -> int | float:
+    """A number as the store reads it: an int when it is whole, else a float."""
+    try:
+        return int(text)
+    except ValueError:
+        number = NUMBERS.create_decimal(text)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+def readable(attribute_value: Mapping[str, Any]) -> Any:
+    """One DynamoDB attribute value as the store hands it on, in one walk: numbers as ``int`` or
+    ``float``, sets as lists, binary as ``bytes`` (what :func:`value` and then a walk turning
+    ``Decimal`` into numbers would give)."""
+    ((kind, inner),) = attribute_value.items()
+    if kind == "S":
+        return inner
+    if kind == "N":
+        return _read_number(inner)
+    if kind == "M":
+        return {key: readable(member) for key, member in inner.items()}
+    if kind == "L":
+        return [readable(member) for member in inner]
+    if kind in ("BOOL", "NULL"):
+        return value(attribute_value)
+    if kind == "B":
+        return bytes(inner)
+    if kind == "SS":
+        return list(inner)
+    if kind == "NS":
+        return [_read_number(member) for member in inner]
+    if kind == "BS":
+        return [bytes(member) for member in inner]
+    raise TypeError(f"DynamoDB type {kind!r} is not one the store reads")
+
+
+def readable_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """An item as DynamoDB returns it, as the store hands it on (:func:`readable`)."""
+    return {name: readable(attribute_value) for name, attribute_value in values.items()}
