@@ -13,6 +13,11 @@ frozen, never collected — so the frozen objects are collected properly (unfroz
 collection, frozen again) when the cloud is quiet (``quiet()``: no request or queue batch for a
 moment), or, under unbroken load, once they are four times as many as after the last time.
 
+How much the frozen objects grew is counted as they are frozen (the survivors of each full
+collection, which that collection has just walked anyway), not asked of ``gc.get_freeze_count()``:
+that walks every frozen object, and asked once a second it took ~9 % of the interpreter under
+``bench/load.py`` (a few million objects).
+
 A young collection runs every 10,000 new objects instead of CPython's 700: at 700 the objects of
 requests in flight (8 at a time under load) were scanned and promoted over and over, and full
 collections followed every second or so — ~4 s of a 20-second load test in the collector, against
@@ -46,6 +51,8 @@ class Collector:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gc-collector", daemon=True)
         self._collected_at = 0  # frozen objects after the last proper collection
+        self._frozen_since = 0  # objects frozen since then
+        self._collecting = False  # a proper collection is running (it counts them all itself)
         self._thresholds = gc.get_threshold()
         self.collections = 0
 
@@ -66,22 +73,29 @@ class Collector:
 
     def _after_collection(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "stop" and info["generation"] == 2:
+            if not self._collecting:
+                self._frozen_since += len(gc.get_objects(generation=2))  # the survivors, about to be frozen
             gc.freeze()
 
     def collect(self) -> None:
         """A full collection of everything, frozen objects too; what survives is frozen."""
         began = time.perf_counter()
-        gc.unfreeze()
-        found = gc.collect()
-        gc.freeze()
-        self._collected_at = gc.get_freeze_count()
+        self._collecting = True
+        try:
+            gc.unfreeze()
+            found = gc.collect()
+            gc.freeze()
+        finally:
+            self._collecting = False
+        self._collected_at = gc.get_freeze_count()  # walks them all, as the collection just did
+        self._frozen_since = 0
         self.collections += 1
         log.debug(
             "full collection: %d unreachable, %d kept, %.2fs", found, self._collected_at, time.perf_counter() - began
         )
 
     def due(self, quiet: bool) -> bool:
-        grown = gc.get_freeze_count() - self._collected_at
+        grown = self._frozen_since
         return grown > FORCED_GROWTH * self._collected_at or (quiet and grown > QUIET_GROWTH * self._collected_at)
 
     def _run(self) -> None:
