@@ -32,6 +32,11 @@ def _not_null(value: Any) -> Any:
 RequiredJson = Annotated[Any, AfterValidator(_not_null)]
 
 
+#: the validation context of a model loaded from the store (``model_validate(..., context=FROM_STORE)``):
+#: what DynamoDB holds is storable, so :func:`check_storable` does not walk it again
+FROM_STORE: dict[str, bool] = {"fromStore": True}
+
+
 class ApiModel(BaseModel):
     # hide_input_in_errors: a validation error (which may be logged) never repeats a value, which
     # could be a password or a key.
@@ -51,15 +56,16 @@ class ApiModel(BaseModel):
     @classmethod
     def _storable(cls, value: Any, info: ValidationInfo) -> Any:
         """Every field of every model at the boundary: nothing the store cannot hold gets in
-        (numbers out of DynamoDB's range, NaN/Infinity, JSON nested past 32 levels)."""
-        if info.field_name not in cls.checked_per_item:
+        (numbers out of DynamoDB's range, NaN/Infinity, JSON nested past 32 levels). What is
+        loaded from the store (:data:`FROM_STORE`) was held there, and is not walked again."""
+        if info.context is not FROM_STORE and info.field_name not in cls.checked_per_item:
             check_storable(value)
         return value
 
     @model_validator(mode="after")
-    def _storable_extras(self) -> Self:
+    def _storable_extras(self, info: ValidationInfo) -> Self:
         """Models that allow extra fields keep them too: the same check."""
-        if self.__pydantic_extra__:
+        if self.__pydantic_extra__ and info.context is not FROM_STORE:
             check_storable(self.__pydantic_extra__)
         return self
 
@@ -107,7 +113,8 @@ class StoredModel(ApiModel):
     @classmethod
     def from_item(cls, item: dict[str, object]) -> Self:
         known = {field.alias or name for name, field in cls.model_fields.items()}
-        return cls.model_validate({key: value for key, value in unpack(item).items() if key in known})
+        loaded = {key: value for key, value in unpack(item).items() if key in known}
+        return cls.model_validate(loaded, context=FROM_STORE)
 
     @classmethod
     def load_all(cls, items: Iterable[dict[str, object]]) -> list[Self]:

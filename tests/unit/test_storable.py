@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 
+from grounded_core import model
 from grounded_core.ingest.payloads import join_payloads, split_payloads
-from grounded_core.model import ApiModel
+from grounded_core.model import ApiModel, StoredModel
 from grounded_core.storable import MAX_DEPTH, Unstorable, check_storable, number_is_storable
 from grounded_core.store.table import to_dynamo
 from grounded_core.store.typed import attribute, readable
@@ -82,6 +83,32 @@ def test_every_model_field_is_checked(body: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as raised:
         Example.model_validate(body)
     assert raised.value.errors()[0]["loc"] == (field,)
+
+
+class Kept(StoredModel):
+    free: Any = None
+    inner: Example = Example()
+    model_config = ConfigDict(extra="allow")
+
+    def keys(self) -> dict[str, str]:
+        return {"PK": "p", "SK": "s"}
+
+
+def test_what_is_loaded_from_the_store_is_not_walked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store held it, so it is storable: loading skips the walk (nested models and extra fields
+    too), while the same data validated at the door is walked."""
+    walked: list[Any] = []
+    monkeypatch.setattr(model, "check_storable", walked.append)
+    item = {"free": {"x": [1, 2.5]}, "inner": {"free": [3], "count": 4}, "more": {"y": 5}}
+
+    loaded = Kept.from_item(item)
+    assert loaded.inner.count == 4
+    assert walked == []
+
+    Kept.model_validate(item)
+    assert {"x": [1, 2.5]} in walked
+    assert [3] in walked
+    assert {"more": {"y": 5}} in walked
 
 
 def test_big_round_integers_reach_dynamodb_exactly() -> None:

@@ -38,6 +38,7 @@ from grounded_core.lifecycle.retention import (
     org_item_key,
     state_of,
 )
+from grounded_core.model import FROM_STORE
 from grounded_core.observability import logger
 from grounded_core.pricing.cost import nanos_from_usd, price_call
 from grounded_core.pricing.overrides import prices_for
@@ -90,7 +91,7 @@ def _load_trace(item: dict[str, Any]) -> TraceIn:
     body = {key: value for key, value in item.items() if key in TRACE_FIELDS}
     if item.get("payloadKey"):
         body = join_payloads(body, adapters.get_json(item["payloadKey"]))
-    return TraceIn.model_validate(body)
+    return TraceIn.model_validate(body, context=FROM_STORE)
 
 
 def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:
