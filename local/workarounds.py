@@ -1042,24 +1042,64 @@ def items_sized_once() -> None:
     """moto builds an item attribute by attribute, and re-adds the size of every attribute already
     there before each one (to refuse items over 400 KB): quadratic in the attribute count, for
     every item written. Sizes only grow as attributes are added, so the item's size is checked
-    once, when complete — the same items are refused (tests/unit/test_emulator_fast_path.py)."""
+    once, when complete — the same items are refused (tests/unit/test_emulator_fast_path.py).
+
+    That size is then kept with the item: a Query or BatchGetItem sizes every item it reads (twice
+    each in a Query, against the 1-MB page), walking every nested value — ~5 % of the interpreter
+    under ``bench/load.py``. moto changes a stored item in place only in ``update_item`` (which
+    transactions go through too); every other write makes a new item. So an update forgets the
+    kept size of the item it touched, and the next reader sizes it again."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
 
     if getattr(Item, "_grounded_sized", False):
         return
+    measure = Item.size
+    original_update = DynamoDBBackend.update_item
 
     def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
         self.hash_key, self.range_key = hash_key, range_key
         converted = {key: DynamoType(value) for key, value in attrs.items()}
-        if sum(bytesize(key) + value.size() for key, value in converted.items()) > ITEM_SIZE_LIMIT:
+        size = sum(bytesize(key) + value.size() for key, value in converted.items())
+        if size > ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
         self.attrs = LimitedSizeDict()
         dict.update(self.attrs, converted)  # LimitedSizeDict.__setitem__ would size it again
+        self._grounded_size = size
+
+    def size(self: Any) -> int:
+        kept: int | None = self.__dict__.get("_grounded_size")
+        if kept is None:
+            kept = self._grounded_size = measure(self)
+        return kept
+
+    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            updated = original_update(self, table_name, key, *args, **kwargs)
+        except Exception:
+            _forget_size(self, table_name, key)  # a failure may come after a change (an item grown too large)
+            raise
+        if updated is not None:
+            updated.__dict__.pop("_grounded_size", None)
+        return updated
 
     Item.__init__ = __init__  # type: ignore[method-assign]
+    Item.size = size  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     Item._grounded_sized = True  # type: ignore[attr-defined]
+
+
+def _forget_size(backend: Any, table_name: str, key: dict[str, Any]) -> None:
+    from moto.core.exceptions import JsonRESTError
+
+    try:
+        item = backend.get_item(table_name, key)
+    except (JsonRESTError, KeyError):  # no such table, or not a key of it: nothing was changed
+        return
+    if item is not None:
+        item.__dict__.pop("_grounded_size", None)
 
 
 #: moto's own limit (DynamoDB's 400 KB, as measured: between 409 and 410 KB)

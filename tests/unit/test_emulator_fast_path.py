@@ -307,6 +307,7 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
             answers.append(error.value.response.get("CancellationReasons"))
         stored = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table("t").all_items()
         answers.append([(item.to_json(), item.size()) for item in stored])  # as kept: binary as bytes
+        answers.append(pages_by_size(client))
         answers.append(index_orders(client))
         answers.append(index_windows(client))
         answers.append(sqs_receives())
@@ -314,6 +315,39 @@ def run_operations(answers_as_json: bool = False) -> list[Any]:
     for answer in answers:
         if isinstance(answer, dict):
             answer.pop("ResponseMetadata", None)
+    return answers
+
+
+def pages_by_size(client: Any) -> list[Any]:
+    """A Query's page ends at 1 MB: four items of ~100 KB make one page, and grown to ~300 KB each
+    by updates (a transaction's among them) they make two — the sizes a Query reads follow every change."""
+    answers = []
+    keys = [{"pk": {"S": "SIZED"}, "sk": {"S": f"item-{n}"}} for n in range(4)]
+    for key in keys:
+        client.put_item(TableName="t", Item={**key, "body": {"S": "x" * 100_000}})
+
+    def page_sizes() -> list[Any]:
+        pages, start = [], None
+        while True:
+            extra: dict[str, Any] = {"ExclusiveStartKey": start} if start else {}
+            page = client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "SIZED"}},
+                ProjectionExpression="sk",
+                **extra,
+            )
+            pages.append([item["sk"]["S"] for item in page["Items"]])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return pages
+
+    answers.append(page_sizes())
+    grow = {"UpdateExpression": "SET more = :more", "ExpressionAttributeValues": {":more": {"S": "y" * 200_000}}}
+    for key in keys[:3]:
+        client.update_item(TableName="t", Key=key, **grow)
+    client.transact_write_items(TransactItems=[{"Update": {"TableName": "t", "Key": keys[3], **grow}}])
+    answers.append(page_sizes())
     return answers
 
 
