@@ -20,12 +20,14 @@ Until = Annotated[str | None, Query(alias="to")]
 
 
 @router.get("/analytics/overview", response_model=Overview)
-def get_overview(principal: Caller, since: Since = None, until: Until = None, agent_id: AgentId = None) -> Overview:
+async def get_overview(
+    principal: Caller, since: Since = None, until: Until = None, agent_id: AgentId = None
+) -> Overview:
     return overview(principal, since, until, agent_id)
 
 
 @router.get("/insights", response_model=Page[Insight])
-def get_insights(
+async def get_insights(
     principal: Caller,
     page: Paging,
     agent_id: AgentId = None,

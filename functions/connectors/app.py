@@ -19,12 +19,12 @@ router = APIRouter(prefix="/api")
 
 
 @router.post("/connectors", status_code=201, response_model=Connector)
-def create_connector(request: ConnectorCreate, principal: Caller) -> Connector:
+async def create_connector(request: ConnectorCreate, principal: Caller) -> Connector:
     return service.create_connector(principal, request)
 
 
 @router.get("/connectors", response_model=Page[Connector])
-def list_connectors(
+async def list_connectors(
     principal: Caller,
     page: Paging,
     agent_id: Annotated[str | None, Query(alias="agentId")] = None,
@@ -34,33 +34,33 @@ def list_connectors(
 
 
 @router.get("/connectors/{connector_id}", response_model=Connector)
-def get_connector(connector_id: str, principal: Caller) -> Connector:
+async def get_connector(connector_id: str, principal: Caller) -> Connector:
     return service.get_connector(principal, connector_id)
 
 
 @router.patch("/connectors/{connector_id}", response_model=Connector)
-def update_connector(connector_id: str, patch: ConnectorPatch, principal: Caller) -> Connector:
+async def update_connector(connector_id: str, patch: ConnectorPatch, principal: Caller) -> Connector:
     return service.update_connector(principal, connector_id, patch)
 
 
 @router.delete("/connectors/{connector_id}", status_code=204)
-def delete_connector(connector_id: str, principal: Caller) -> Response:
+async def delete_connector(connector_id: str, principal: Caller) -> Response:
     service.delete_connector(principal, connector_id)
     return Response(status_code=204)
 
 
 @router.post("/connectors/{connector_id}/connect", response_model=ConnectResult)
-def connect(connector_id: str, principal: Caller, request: ConnectRequest | None = None) -> ConnectResult:
+async def connect(connector_id: str, principal: Caller, request: ConnectRequest | None = None) -> ConnectResult:
     return service.connect(principal, connector_id, request or ConnectRequest())
 
 
 @router.post("/connectors/{connector_id}/disconnect", response_model=Connector)
-def disconnect(connector_id: str, principal: Caller) -> Connector:
+async def disconnect(connector_id: str, principal: Caller) -> Connector:
     return service.disconnect(principal, connector_id)
 
 
 @router.post("/connectors/{connector_id}/sync", status_code=202, response_model=Job)
-def sync(connector_id: str, principal: Caller, request: SyncRequest | None = None) -> Job:
+async def sync(connector_id: str, principal: Caller, request: SyncRequest | None = None) -> Job:
     return service.request_sync(principal, connector_id, request or SyncRequest())
 
 

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/openapi.json", include_in_schema=False)
-def openapi() -> Response:
+async def openapi() -> Response:
     return Response(DOCUMENT.read_bytes(), media_type="application/json")
 
 

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/drift/reports", response_model=Page[DriftReport])
-def reports(
+async def reports(
     principal: Caller,
     page: Paging,
     agent_id: Annotated[str | None, Query(alias="agentId")] = None,
@@ -26,12 +26,12 @@ def reports(
 
 
 @router.get("/drift/reports/{report_id}", response_model=DriftReport)
-def report(report_id: str, principal: Caller) -> DriftReport:
+async def report(report_id: str, principal: Caller) -> DriftReport:
     return get_report(principal, report_id)
 
 
 @router.post("/agents/{agent_id}/drift", response_model=DriftReport)
-def check(agent_id: str, request: DriftRequest, principal: Caller) -> DriftReport:
+async def check(agent_id: str, request: DriftRequest, principal: Caller) -> DriftReport:
     return check_now(principal, agent_id, request)
 
 

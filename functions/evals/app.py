@@ -38,29 +38,29 @@ class TemplateImport(ApiModel):
 
 
 @router.post("/suites", status_code=201, response_model=Suite)
-def create_suite(request: SuiteCreate, principal: Caller) -> Suite:
+async def create_suite(request: SuiteCreate, principal: Caller) -> Suite:
     return suites.create_suite(principal, request)
 
 
 @router.get("/suites", response_model=Page[Suite])
-def list_suites(
+async def list_suites(
     principal: Caller, page: Paging, agent_id: Annotated[str | None, Query(alias="agentId")] = None
 ) -> Page[Suite]:
     return suites.list_suites(principal, page, agent_id)
 
 
 @router.get("/suites/{suite_id}", response_model=Suite)
-def get_suite(suite_id: str, principal: Caller) -> Suite:
+async def get_suite(suite_id: str, principal: Caller) -> Suite:
     return suites.get_suite(principal, suite_id)
 
 
 @router.patch("/suites/{suite_id}", response_model=Suite)
-def update_suite(suite_id: str, patch: SuitePatch, principal: Caller) -> Suite:
+async def update_suite(suite_id: str, patch: SuitePatch, principal: Caller) -> Suite:
     return suites.update_suite(principal, suite_id, patch)
 
 
 @router.delete("/suites/{suite_id}", status_code=204)
-def delete_suite(suite_id: str, principal: Caller) -> Response:
+async def delete_suite(suite_id: str, principal: Caller) -> Response:
     suites.delete_suite(principal, suite_id)
     return Response(status_code=204)
 
@@ -78,7 +78,7 @@ class Imported(ApiModel):
 
 
 @router.post("/suites/{suite_id}/cases", status_code=201, response_model=Case | Cases, response_model_by_alias=True)
-def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], Body()]) -> Case | Cases:
+async def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], Body()]) -> Case | Cases:
     """One case, or ``{cases: [...]}``."""
     if "cases" in body:
         return Cases(cases=suites.add_cases(principal, suite_id, validate_body(CaseBatch, body).cases))
@@ -86,45 +86,45 @@ def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, Any], 
 
 
 @router.post("/suites/{suite_id}/cases/from-trace", status_code=201, response_model=Case)
-def add_case_from_trace(suite_id: str, request: CaseFromTrace, principal: Caller) -> Case:
+async def add_case_from_trace(suite_id: str, request: CaseFromTrace, principal: Caller) -> Case:
     """A case made of a production trace (or one turn of it), linked back to it. Needs
     ``traces:read`` too."""
     return from_trace.case_from_trace(principal, suite_id, request)
 
 
 @router.get("/suites/{suite_id}/cases", response_model=Page[Case])
-def list_cases(suite_id: str, principal: Caller, page: Paging) -> Page[Case]:
+async def list_cases(suite_id: str, principal: Caller, page: Paging) -> Page[Case]:
     return suites.list_cases(principal, suite_id, page)
 
 
 @router.patch("/cases/{case_id}", response_model=Case)
-def update_case(case_id: str, patch: CasePatch, principal: Caller) -> Case:
+async def update_case(case_id: str, patch: CasePatch, principal: Caller) -> Case:
     return suites.update_case(principal, case_id, patch)
 
 
 @router.delete("/cases/{case_id}", status_code=204)
-def delete_case(case_id: str, principal: Caller) -> Response:
+async def delete_case(case_id: str, principal: Caller) -> Response:
     suites.delete_case(principal, case_id)
     return Response(status_code=204)
 
 
 @router.get("/templates", response_model=Templates, response_model_by_alias=True)
-def list_templates(principal: Caller) -> Templates:
+async def list_templates(principal: Caller) -> Templates:
     return Templates(items=list(templates().values()))
 
 
 @router.post("/suites/{suite_id}/import", status_code=201, response_model=Imported, response_model_by_alias=True)
-def import_template(suite_id: str, request: TemplateImport, principal: Caller) -> Imported:
+async def import_template(suite_id: str, request: TemplateImport, principal: Caller) -> Imported:
     return Imported(imported=suites.import_template(principal, suite_id, request.template_id))
 
 
 @router.post("/runs", status_code=201, response_model=Run)
-def create_run(request: RunCreate, principal: Caller) -> Run:
+async def create_run(request: RunCreate, principal: Caller) -> Run:
     return runs.create_run(principal, request)
 
 
 @router.get("/runs", response_model=Page[Run])
-def list_runs(
+async def list_runs(
     principal: Caller,
     page: Paging,
     suite_id: Annotated[str | None, Query(alias="suiteId")] = None,
@@ -135,27 +135,27 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", response_model=Run)
-def get_run(run_id: str, principal: Caller) -> Run:
+async def get_run(run_id: str, principal: Caller) -> Run:
     return runs.get_run(principal, run_id)
 
 
 @router.post("/runs/{run_id}/results", response_model=SubmitAnswer)
-def submit_results(run_id: str, batch: ResultBatch, principal: Caller) -> SubmitAnswer:
+async def submit_results(run_id: str, batch: ResultBatch, principal: Caller) -> SubmitAnswer:
     return runs.submit_results(principal, run_id, batch)
 
 
 @router.get("/runs/{run_id}/results", response_model=Page[Result])
-def list_results(run_id: str, principal: Caller, page: Paging) -> Page[Result]:
+async def list_results(run_id: str, principal: Caller, page: Paging) -> Page[Result]:
     return runs.list_results(principal, run_id, page)
 
 
 @router.post("/runs/{run_id}/cancel", response_model=Run)
-def cancel_run(run_id: str, principal: Caller) -> Run:
+async def cancel_run(run_id: str, principal: Caller) -> Run:
     return runs.cancel_run(principal, run_id)
 
 
 @router.get("/runs/{run_id}/compare/{other_run_id}", response_model=Comparison)
-def compare(run_id: str, other_run_id: str, principal: Caller) -> Comparison:
+async def compare(run_id: str, other_run_id: str, principal: Caller) -> Comparison:
     return runs.compare(principal, run_id, other_run_id)
 
 

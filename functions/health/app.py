@@ -16,12 +16,12 @@ router = APIRouter()
 
 
 @router.get("/api/health", response_model=Health, response_model_by_alias=True)
-def get_health() -> Health:
+async def get_health() -> Health:
     return health()
 
 
 @router.api_route(UNROUTED, methods=list(UNROUTED_METHODS), include_in_schema=False)
-def no_such_route(path: str, request: Request) -> None:
+async def no_such_route(path: str, request: Request) -> None:
     raise NotFound(f"No route {request.method} /{path}.", code="route_not_found")
 
 

@@ -38,23 +38,23 @@ def signed_in(request: Request, session: Session, status: int = 200) -> JSONResp
 
 
 @router.post("/auth/signup", status_code=201, response_model=Session, **WIRE)
-def sign_up(body: SignUp, request: Request) -> JSONResponse:
+async def sign_up(body: SignUp, request: Request) -> JSONResponse:
     return signed_in(request, accounts.sign_up(body), status=201)
 
 
 @router.post("/auth/login", response_model=Session, **WIRE)
-def log_in(body: LogIn, request: Request) -> JSONResponse:
+async def log_in(body: LogIn, request: Request) -> JSONResponse:
     return signed_in(request, accounts.log_in(body))
 
 
 @router.post("/auth/logout", status_code=204)
-def log_out(request: Request) -> Response:
+async def log_out(request: Request) -> Response:
     """Clears the dashboard's session cookie (API keys and bearer tokens are not affected)."""
     return cleared(request, Response(status_code=204))
 
 
 @router.post("/auth/logout-all", status_code=204)
-def log_out_everywhere(request: Request, principal: Caller) -> Response:
+async def log_out_everywhere(request: Request, principal: Caller) -> Response:
     """Signs out every session of the signed-in user: every user token issued until now answers
     401 from the next request (API keys are not affected)."""
     accounts.sign_out_everywhere(principal.user_id or "")
@@ -62,19 +62,19 @@ def log_out_everywhere(request: Request, principal: Caller) -> Response:
 
 
 @router.post("/auth/password", response_model=Session, **WIRE)
-def change_password(body: PasswordChange, request: Request, principal: Caller) -> JSONResponse:
+async def change_password(body: PasswordChange, request: Request, principal: Caller) -> JSONResponse:
     """A new password: every token issued before is signed out; the answer carries a fresh one."""
     return signed_in(request, accounts.change_password(principal.user_id or "", body))
 
 
 @router.post("/auth/password-reset", status_code=202, response_model=ResetAccepted, **WIRE)
-def ask_for_password_reset(body: ResetRequest, request: Request) -> ResetAccepted:
+async def ask_for_password_reset(body: ResetRequest, request: Request) -> ResetAccepted:
     """Always 202, whether or not the address has an account (rate-limited per address and caller)."""
     return password_reset.request_reset(body, caller_address(request))
 
 
 @router.post("/auth/password-reset/confirm", response_model=Session, **WIRE)
-def confirm_password_reset(body: ResetConfirm, request: Request) -> JSONResponse:
+async def confirm_password_reset(body: ResetConfirm, request: Request) -> JSONResponse:
     """The new password (sign-up's rules); every earlier token is signed out; a fresh session."""
     return signed_in(request, password_reset.confirm_reset(body))
 
@@ -86,12 +86,12 @@ def caller_address(request: Request) -> str:
 
 
 @router.get("/me", response_model=Me, **WIRE)
-def me(principal: Caller) -> Me:
+async def me(principal: Caller) -> Me:
     return accounts.describe_caller(principal)
 
 
 @router.delete("/me", status_code=204)
-def delete_my_account(body: AccountDeletion, request: Request, principal: Caller) -> Response:
+async def delete_my_account(body: AccountDeletion, request: Request, principal: Caller) -> Response:
     """Deletes the signed-in user (confirmed with their password) and their memberships; 409
     while they are the last OWNER of an org. Every token of theirs answers 401 from then on."""
     account.delete_account(principal.user_id or "", body)
@@ -99,19 +99,19 @@ def delete_my_account(body: AccountDeletion, request: Request, principal: Caller
 
 
 @router.get("/org", response_model=Org, **WIRE)
-def get_org(principal: Caller) -> Org:
+async def get_org(principal: Caller) -> Org:
     return accounts.get_org(principal.org_id)
 
 
 @router.patch("/org", response_model=Org, **WIRE)
-def update_org(patch: OrgPatch, principal: Caller) -> Org:
+async def update_org(patch: OrgPatch, principal: Caller) -> Org:
     """Name, slug and ``retentionDays``; a retention change starts a job (``retentionJobId``)
     that re-stamps the expiry of what is stored already."""
     return members.update_org(principal, patch)
 
 
 @router.delete("/org", status_code=202, response_model=Job, **WIRE)
-def delete_org(body: OrgDeletion, principal: Caller) -> Job:
+async def delete_org(body: OrgDeletion, principal: Caller) -> Job:
     """OWNER only, confirmed by the org's slug: keys, invites and memberships go at once; a job
     erases everything else (it is erased last, with the org)."""
     from grounded_core.lifecycle import org_erasure  # the erasure's imports, only when an org is deleted
@@ -120,39 +120,39 @@ def delete_org(body: OrgDeletion, principal: Caller) -> Job:
 
 
 @router.get("/members", response_model=Page[Membership], **WIRE)
-def list_members(principal: Caller) -> Page[Membership]:
+async def list_members(principal: Caller) -> Page[Membership]:
     return Page(items=members.list_members(principal), nextCursor=None)
 
 
 @router.patch("/members/{user_id}", response_model=Membership, **WIRE)
-def change_role(user_id: str, change: RoleChange, principal: Caller) -> Membership:
+async def change_role(user_id: str, change: RoleChange, principal: Caller) -> Membership:
     return members.change_role(principal, user_id, change)
 
 
 @router.delete("/members/{user_id}", status_code=204)
-def remove_member(user_id: str, principal: Caller) -> Response:
+async def remove_member(user_id: str, principal: Caller) -> Response:
     members.remove_member(principal, user_id)
     return Response(status_code=204)
 
 
 @router.post("/invites", status_code=201, response_model=InviteCreated, **WIRE)
-def create_invite(request: InviteRequest, principal: Caller) -> InviteCreated:
+async def create_invite(request: InviteRequest, principal: Caller) -> InviteCreated:
     return invites.create_invite(principal, request)
 
 
 @router.get("/invites", response_model=Page[Invite], **WIRE)
-def list_invites(principal: Caller) -> Page[Invite]:
+async def list_invites(principal: Caller) -> Page[Invite]:
     return Page(items=invites.pending_invites(principal), nextCursor=None)
 
 
 @router.delete("/invites/{invite_id}", status_code=204)
-def revoke_invite(invite_id: str, principal: Caller) -> Response:
+async def revoke_invite(invite_id: str, principal: Caller) -> Response:
     invites.revoke_invite(principal, invite_id)
     return Response(status_code=204)
 
 
 @router.post("/invites/{token}/accept", response_model=Session, **WIRE)
-def accept_invite(
+async def accept_invite(
     token: str, request: Request, acceptance: Annotated[Acceptance | None, Body()] = None
 ) -> JSONResponse:
     """Public route: a new user sends a name and password; a logged-in user sends their token (or,
@@ -165,22 +165,22 @@ def accept_invite(
 
 
 @router.post("/keys", status_code=201, response_model=KeyCreated, **WIRE)
-def create_key(request: KeyRequest, principal: Caller) -> KeyCreated:
+async def create_key(request: KeyRequest, principal: Caller) -> KeyCreated:
     return keyring.issue_key(principal, request)
 
 
 @router.get("/keys", response_model=Page[ApiKey], **WIRE)
-def list_keys(page: Paging, principal: Caller) -> Page[ApiKey]:
+async def list_keys(page: Paging, principal: Caller) -> Page[ApiKey]:
     return keyring.list_keys(principal, page)
 
 
 @router.delete("/keys/{key_id}", response_model=ApiKey, **WIRE)
-def revoke_key(key_id: str, principal: Caller) -> ApiKey:
+async def revoke_key(key_id: str, principal: Caller) -> ApiKey:
     return keyring.revoke_key(principal, key_id)
 
 
 @router.post("/keys/{key_id}/rotate", status_code=201, response_model=KeyCreated, **WIRE)
-def rotate_key(key_id: str, principal: Caller) -> KeyCreated:
+async def rotate_key(key_id: str, principal: Caller) -> KeyCreated:
     return keyring.rotate_key(principal, key_id)
 
 

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/jobs", response_model=Page[Job])
-def list_jobs(
+async def list_jobs(
     principal: Caller,
     page: Paging,
     job_type: Annotated[str | None, Query(alias="type")] = None,
@@ -28,12 +28,12 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=Job)
-def get_job(job_id: str, principal: Caller) -> Job:
+async def get_job(job_id: str, principal: Caller) -> Job:
     return service.get_job(principal, job_id)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=Job)
-def cancel_job(job_id: str, principal: Caller) -> Job:
+async def cancel_job(job_id: str, principal: Caller) -> Job:
     return service.cancel_job(principal, job_id)
 
 

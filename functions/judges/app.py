@@ -25,50 +25,50 @@ class Providers(ApiModel):
 
 
 @router.get("/providers", response_model=Providers)
-def list_providers(principal: Caller) -> Providers:
+async def list_providers(principal: Caller) -> Providers:
     return Providers(items=providers.list_providers(principal))
 
 
 @router.put("/providers/{name}", response_model=Provider)
-def put_provider(name: str, request: ProviderIn, principal: Caller) -> Provider:
+async def put_provider(name: str, request: ProviderIn, principal: Caller) -> Provider:
     return providers.put_provider(principal, name, request)
 
 
 @router.get("/providers/{name}", response_model=Provider)
-def get_provider(name: str, principal: Caller) -> Provider:
+async def get_provider(name: str, principal: Caller) -> Provider:
     return providers.get_provider(principal, name)
 
 
 @router.delete("/providers/{name}", status_code=204)
-def delete_provider(name: str, principal: Caller) -> Response:
+async def delete_provider(name: str, principal: Caller) -> Response:
     providers.delete_provider(principal, name)
     return Response(status_code=204)
 
 
 @router.post("/evaluators", status_code=201, response_model=Evaluator)
-def create_evaluator(request: EvaluatorCreate, principal: Caller) -> Evaluator:
+async def create_evaluator(request: EvaluatorCreate, principal: Caller) -> Evaluator:
     return evaluators.create_evaluator(principal, request)
 
 
 @router.get("/evaluators", response_model=Page[Evaluator])
-def list_evaluators(
+async def list_evaluators(
     principal: Caller, page: Paging, agent_id: Annotated[str | None, Query(alias="agentId")] = None
 ) -> Page[Evaluator]:
     return evaluators.list_evaluators(principal, page, agent_id)
 
 
 @router.get("/evaluators/{evaluator_id}", response_model=Evaluator)
-def get_evaluator(evaluator_id: str, principal: Caller) -> Evaluator:
+async def get_evaluator(evaluator_id: str, principal: Caller) -> Evaluator:
     return evaluators.get_evaluator(principal, evaluator_id)
 
 
 @router.patch("/evaluators/{evaluator_id}", response_model=Evaluator)
-def update_evaluator(evaluator_id: str, patch: EvaluatorPatch, principal: Caller) -> Evaluator:
+async def update_evaluator(evaluator_id: str, patch: EvaluatorPatch, principal: Caller) -> Evaluator:
     return evaluators.update_evaluator(principal, evaluator_id, patch)
 
 
 @router.delete("/evaluators/{evaluator_id}", status_code=204)
-def delete_evaluator(evaluator_id: str, principal: Caller) -> Response:
+async def delete_evaluator(evaluator_id: str, principal: Caller) -> Response:
     evaluators.delete_evaluator(principal, evaluator_id)
     return Response(status_code=204)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
@@ -67,7 +66,7 @@ async def export_traces(
     limit = get_settings().max_body_bytes
     body = inflate(await request.body(), request.headers.get("content-encoding"), limit)
     export = decode_request(body, encoding)
-    outcome = await run_in_threadpool(accept_export, principal, export, x_grounded_agent_id)
+    outcome = accept_export(principal, export, x_grounded_agent_id)
     content, media_type = encode_response(outcome.rejected, outcome.message, encoding)
     return Response(content=content, media_type=media_type)
 

@@ -17,29 +17,29 @@ router = APIRouter(prefix="/api")
 
 
 @router.post("/policies", status_code=201, response_model=Policy)
-def create_policy(request: PolicyCreate, principal: Caller) -> Policy:
+async def create_policy(request: PolicyCreate, principal: Caller) -> Policy:
     return service.create_policy(principal, request)
 
 
 @router.get("/policies", response_model=Page[Policy])
-def list_policies(
+async def list_policies(
     principal: Caller, page: Paging, agent_id: Annotated[str | None, Query(alias="agentId")] = None
 ) -> Page[Policy]:
     return service.list_policies(principal, page, agent_id)
 
 
 @router.get("/policies/{policy_id}", response_model=Policy)
-def get_policy(policy_id: str, principal: Caller) -> Policy:
+async def get_policy(policy_id: str, principal: Caller) -> Policy:
     return service.get_policy(principal, policy_id)
 
 
 @router.patch("/policies/{policy_id}", response_model=Policy)
-def update_policy(policy_id: str, patch: PolicyPatch, principal: Caller) -> Policy:
+async def update_policy(policy_id: str, patch: PolicyPatch, principal: Caller) -> Policy:
     return service.update_policy(principal, policy_id, patch)
 
 
 @router.delete("/policies/{policy_id}", status_code=204)
-def delete_policy(policy_id: str, principal: Caller) -> Response:
+async def delete_policy(policy_id: str, principal: Caller) -> Response:
     service.delete_policy(principal, policy_id)
     return Response(status_code=204)
 

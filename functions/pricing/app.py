@@ -15,17 +15,17 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/pricing", response_model=Page[PriceEntry])
-def list_prices(principal: Caller) -> Page[PriceEntry]:
+async def list_prices(principal: Caller) -> Page[PriceEntry]:
     return Page(items=overrides.list_prices(principal.org_id), nextCursor=None)
 
 
 @router.put("/pricing/{model_prefix}", response_model=PriceEntry)
-def set_price(model_prefix: str, price: Price, principal: Caller) -> PriceEntry:
+async def set_price(model_prefix: str, price: Price, principal: Caller) -> PriceEntry:
     return overrides.set_override(principal.org_id, model_prefix, price)
 
 
 @router.delete("/pricing/{model_prefix}", status_code=204)
-def remove_price(model_prefix: str, principal: Caller) -> Response:
+async def remove_price(model_prefix: str, principal: Caller) -> Response:
     overrides.remove_override(principal.org_id, model_prefix)
     return Response(status_code=204)
 

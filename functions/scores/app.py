@@ -37,7 +37,7 @@ Text = Annotated[str | None, Query(min_length=1, max_length=128)]
     openapi_extra=PLAIN_TEXT_BODY,
     responses={200: {"model": Score, "description": "A score with this id was there: answered (or replaced)"}},
 )
-def create_score(
+async def create_score(
     request: ScoreCreate,
     principal: Caller,
     response: Response,
@@ -50,7 +50,7 @@ def create_score(
 
 
 @router.get("/scores", response_model=Page[Score])
-def list_scores(
+async def list_scores(
     principal: Caller,
     page: Paging,
     trace_id: Annotated[str | None, Query(alias="traceId", min_length=1, max_length=128)] = None,

@@ -21,12 +21,12 @@ router = APIRouter(prefix="/api")
 
 
 @router.post("/sessions", status_code=201, response_model=SessionView)
-def create_session(request: SessionCreate, principal: Caller) -> SessionView:
+async def create_session(request: SessionCreate, principal: Caller) -> SessionView:
     return service.start_session(principal, request)
 
 
 @router.get("/sessions", response_model=Page[SessionView])
-def list_sessions(
+async def list_sessions(
     principal: Caller,
     page: Paging,
     search: Searching,
@@ -49,27 +49,27 @@ def list_sessions(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionView)
-def get_session(session_id: str, principal: Caller) -> SessionView:
+async def get_session(session_id: str, principal: Caller) -> SessionView:
     return service.get_session(principal, session_id)
 
 
 @router.get("/sessions/{session_id}/timeline", response_model=Page[TimelineEntry])
-def get_timeline(session_id: str, principal: Caller) -> Page[TimelineEntry]:
+async def get_timeline(session_id: str, principal: Caller) -> Page[TimelineEntry]:
     return Page(items=service.timeline(principal, session_id), nextCursor=None)
 
 
 @router.post("/sessions/{session_id}/turns", status_code=201, response_model=Turn, response_model_exclude_none=True)
-def add_turn(session_id: str, request: TurnCreate, principal: Caller) -> Turn:
+async def add_turn(session_id: str, request: TurnCreate, principal: Caller) -> Turn:
     return service.add_turn(principal, session_id, request)
 
 
 @router.post("/sessions/{session_id}/end", response_model=SessionView)
-def end_session(session_id: str, principal: Caller) -> SessionView:
+async def end_session(session_id: str, principal: Caller) -> SessionView:
     return service.end_session(principal, session_id)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-def delete_session(session_id: str, principal: Caller) -> Response:
+async def delete_session(session_id: str, principal: Caller) -> Response:
     service.delete_session(principal, session_id)
     return Response(status_code=204)
 

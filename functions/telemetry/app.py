@@ -36,7 +36,7 @@ PLAIN_TEXT_BODY = {
 
 
 @router.post("/telemetry", status_code=202, openapi_extra=PLAIN_TEXT_BODY, **BATCH_ANSWERS)  # type: ignore[arg-type]
-def post_events(
+async def post_events(
     batch: EventBatch,
     principal: Caller,
     key: Annotated[str | None, Query(description=KEY_IN_URL, max_length=200)] = None,

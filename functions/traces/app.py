@@ -31,23 +31,23 @@ TRACE_BODY = {
 
 
 @router.post("/traces", status_code=202, openapi_extra=TRACE_BODY)
-def post_trace(trace: Annotated[dict[str, Any], Body(include_in_schema=False)], principal: Caller) -> Accepted:
+async def post_trace(trace: Annotated[dict[str, Any], Body(include_in_schema=False)], principal: Caller) -> Accepted:
     result = service.single(service.accept_traces(principal, [trace])[0])
     return Accepted(trace_id=result.trace_id or "", status="accepted")
 
 
 @router.post("/traces/batch", status_code=202, **BATCH_ANSWERS)  # type: ignore[arg-type]
-def post_traces(batch: TraceBatch, principal: Caller) -> JSONResponse:
+async def post_traces(batch: TraceBatch, principal: Caller) -> JSONResponse:
     return batch_response(service.accept_traces(principal, batch.traces))
 
 
 @router.get("/traces/{trace_id}", response_model=TraceView, response_model_by_alias=True)
-def get_trace(trace_id: str, principal: Caller) -> TraceView:
+async def get_trace(trace_id: str, principal: Caller) -> TraceView:
     return traces.get_trace(principal, trace_id)
 
 
 @router.get("/traces", response_model=Page[TraceView], response_model_by_alias=True)
-def list_traces(
+async def list_traces(
     principal: Caller,
     page: Paging,
     search: Searching,

@@ -6,7 +6,7 @@ Every route of every function must have an entry here; a route without one refus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -215,16 +215,16 @@ def enforce_access(request: Request, rules: dict[str, Access]) -> None:
     request.state.principal = principal
 
 
-def access_guard(rules: dict[str, Access]) -> Callable[[Request], None]:
+def access_guard(rules: dict[str, Access]) -> Callable[[Request], Awaitable[None]]:
     """The app-wide dependency :func:`make_app` installs."""
 
-    def guard(request: Request) -> None:
+    async def guard(request: Request) -> None:
         enforce_access(request, rules)
 
     return guard
 
 
-def caller(request: Request) -> Principal:
+async def caller(request: Request) -> Principal:
     """Route dependency: the principal ``enforce_access`` established."""
     principal = getattr(request.state, "principal", None)
     if principal is None:

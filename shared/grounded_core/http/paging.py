@@ -10,7 +10,7 @@ from fastapi import Depends, Query
 from grounded_core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 
-def page_request(
+async def page_request(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1-200)."),
     cursor: str | None = Query(None, description="The nextCursor of the previous page."),
 ) -> PageRequest:
