@@ -19,6 +19,9 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.datastructures import Headers
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from grounded_core.clock import iso, utc_now
 from grounded_core.model import StoredModel
@@ -94,6 +97,22 @@ async def with_idempotency(request: Request, call_next: Any) -> Any:
     kept = None if secret else content.decode()
     table.update(*record.key_pair(), set={"state": "done", "status": response.status_code, "body": kept})
     return Response(content, response.status_code, headers=dict(response.headers))
+
+
+class KeyedPosts:
+    """ASGI middleware: a ``POST`` that carries the header goes through :func:`with_idempotency`
+    (as Starlette's ``BaseHTTPMiddleware``, which buffers the answer to keep it); every other request
+    goes straight on, without that middleware's task and stream (~0.2 ms of CPU each)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.keyed = BaseHTTPMiddleware(app, dispatch=with_idempotency)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and HEADER in Headers(scope=scope):
+            await self.keyed(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _answer_again(item: dict[str, Any], digest: str) -> Response:
