@@ -435,6 +435,50 @@ def cheap_transaction_rollback() -> None:
     DynamoDBBackend._grounded_rollback = True  # type: ignore[attr-defined]
 
 
+#: what hears of every item ``update_item`` changed: ``(table, item)`` (see :func:`updates_observed`)
+UPDATE_OBSERVERS: list[Callable[[Any, Any], None]] = []
+
+
+def updates_observed(observer: Callable[[Any, Any], None]) -> None:
+    """``observer(table, item)`` after every ``DynamoDBBackend.update_item``, the one write through
+    which moto changes a stored item in place (transactions, batches and PartiQL go through it;
+    every other write makes a new item), once the update is done — or has failed, since a failure
+    may come after a change (an item grown too large). One wrapper serves every observer: the item
+    is the one the update returned, looked up by its key only after a failure."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if observer not in UPDATE_OBSERVERS:
+        UPDATE_OBSERVERS.append(observer)
+    if getattr(DynamoDBBackend, "_grounded_observed", False):
+        return
+    original = DynamoDBBackend.update_item
+
+    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        updated = None
+        try:
+            updated = original(self, table_name, key, *args, **kwargs)
+            return updated
+        finally:
+            table = self.tables.get(table_name)
+            item = updated if updated is not None else _stored_item(self, table_name, key)
+            if table is not None and item is not None:
+                for notify in UPDATE_OBSERVERS:
+                    notify(table, item)
+
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    DynamoDBBackend._grounded_observed = True  # type: ignore[attr-defined]
+
+
+def _stored_item(backend: Any, table_name: str, key: dict[str, Any]) -> Any:
+    """The item stored under ``key``, or ``None`` (no such table, or not a key of it)."""
+    from moto.core.exceptions import JsonRESTError
+
+    try:
+        return backend.get_item(table_name, key)
+    except (JsonRESTError, KeyError):
+        return None
+
+
 def partition_queries() -> None:
     """moto answers a Query by sorting every item of the table and keeping the partition's: each
     Query costs time in proportion to the table's size (an index Query too, and a listing reads
@@ -446,13 +490,12 @@ def partition_queries() -> None:
     """
     import inspect
 
-    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
     if getattr(Table, "_grounded_partitions", False):
         return
     original_query, original_all_items = Table.query, Table.all_items
-    original_put, original_update = Table.put_item, DynamoDBBackend.update_item
+    original_put = Table.put_item
     signature = inspect.signature(original_query)
 
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -489,17 +532,11 @@ def partition_queries() -> None:
         _IndexedValues.note(self, item)
         return item
 
-    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            return original_update(self, table_name, key, *args, **kwargs)
-        finally:  # moto updates the item in place: its index keys may have changed
-            _IndexedValues.note_updated(self, table_name, key)
-
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
     Table._grounded_query_signature = signature  # type: ignore[attr-defined]
     Table.put_item = put_item  # type: ignore[method-assign]
-    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    updates_observed(_IndexedValues.note)  # moto updates an item in place: its index keys may have changed
     Table._grounded_partitions = True  # type: ignore[attr-defined]
 
 
@@ -554,19 +591,6 @@ class _IndexedValues:
     def note(table: Any, item: Any) -> None:
         if item is not None and _IndexedValues.kept(table):
             table._grounded_indexed.add(item)
-
-    @staticmethod
-    def note_updated(backend: Any, table_name: str, key: dict[str, Any]) -> None:
-        from moto.core.exceptions import JsonRESTError
-
-        table = backend.tables.get(table_name)
-        if table is None or not _IndexedValues.kept(table):
-            return
-        try:
-            item = backend.get_item(table_name, key)
-        except JsonRESTError:  # not a key of this table: nothing was updated
-            return
-        _IndexedValues.note(table, item)
 
     def add(self, item: Any) -> None:
         if item.hash_key.type == "S":
@@ -1050,14 +1074,12 @@ def items_sized_once() -> None:
     transactions go through too); every other write makes a new item. So an update forgets the
     kept size of the item it touched, and the next reader sizes it again."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
-    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
 
     if getattr(Item, "_grounded_sized", False):
         return
     measure = Item.size
-    original_update = DynamoDBBackend.update_item
 
     def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
         self.hash_key, self.range_key = hash_key, range_key
@@ -1075,31 +1097,13 @@ def items_sized_once() -> None:
             kept = self._grounded_size = measure(self)
         return kept
 
-    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            updated = original_update(self, table_name, key, *args, **kwargs)
-        except Exception:
-            _forget_size(self, table_name, key)  # a failure may come after a change (an item grown too large)
-            raise
-        if updated is not None:
-            updated.__dict__.pop("_grounded_size", None)
-        return updated
+    def forget_size(_table: Any, item: Any) -> None:
+        item.__dict__.pop("_grounded_size", None)
 
     Item.__init__ = __init__  # type: ignore[method-assign]
     Item.size = size  # type: ignore[method-assign]
-    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    updates_observed(forget_size)
     Item._grounded_sized = True  # type: ignore[attr-defined]
-
-
-def _forget_size(backend: Any, table_name: str, key: dict[str, Any]) -> None:
-    from moto.core.exceptions import JsonRESTError
-
-    try:
-        item = backend.get_item(table_name, key)
-    except (JsonRESTError, KeyError):  # no such table, or not a key of it: nothing was changed
-        return
-    if item is not None:
-        item.__dict__.pop("_grounded_size", None)
 
 
 #: moto's own limit (DynamoDB's 400 KB, as measured: between 409 and 410 KB)
