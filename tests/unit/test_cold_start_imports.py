@@ -1,7 +1,8 @@
 """What the functions' cold starts leave out stays out (bench/cold_start.py measures the time; these
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
-``pydantic.v1``, FastAPI's own models are built on first use, nothing imports boto3, and the
-identity function imports the org erasure only when an org is deleted."""
+``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
+nothing imports boto3, the identity function imports the org erasure only when an org is deleted,
+and the workers that check an email address or a URL do not import accounts or connectors."""
 
 from __future__ import annotations
 
@@ -52,6 +53,13 @@ def test_the_identity_function_imports_the_org_erasure_only_when_used() -> None:
     assert "grounded_core.lifecycle.org_erasure" not in modules_after_importing("identity.app")
 
 
+def test_workers_check_addresses_without_importing_accounts_or_connectors() -> None:
+    """The checks live in ``grounded_core.checks``; the modules they came from import far more."""
+    loaded = modules_after_importing("alerts_worker.app", "judge_worker.app")
+    assert "grounded_core.checks" in loaded
+    assert not {"grounded_core.identity.accounts", "grounded_core.connectors.models"} & loaded
+
+
 def test_every_http_function_imports_fastapi_with_its_models_deferred_first() -> None:
     for name in FUNCTIONS:
         package = ROOT / "functions" / name
@@ -60,13 +68,31 @@ def test_every_http_function_imports_fastapi_with_its_models_deferred_first() ->
 
 
 def test_fastapis_models_are_built_on_first_use_and_ours_as_before() -> None:
-    deferred, later_built, documented, built = printed_by(
+    deferred, rebuilt_later, later_built, rebuild_back, documented, built = printed_by(
         "import pydantic, traces.app\n"
-        "from fastapi.openapi.models import OpenAPI\n"
+        "from fastapi.openapi.models import OpenAPI, Schema, Operation, Encoding\n"
         "class Later(pydantic.BaseModel):\n"
         "    value: int\n"
-        "print(not OpenAPI.__pydantic_complete__, Later.__pydantic_complete__)\n"
+        "print(not OpenAPI.__pydantic_complete__)\n"
+        "print(not any(m.__pydantic_complete__ for m in (Schema, Operation, Encoding)))\n"
+        "print(Later.__pydantic_complete__)\n"
+        "print(pydantic.BaseModel.model_rebuild.__func__ is pydantic.BaseModel.__dict__['model_rebuild'].__func__)\n"
         "print('/api/traces' in traces.app.app.openapi()['paths'], OpenAPI.__pydantic_complete__)\n"
     )
-    assert (deferred, later_built) == ("True", "True")  # pydantic's default is back once FastAPI is in
+    assert deferred == "True"
+    assert rebuilt_later == "True"  # the three FastAPI rebuilds as it is imported are left for first use
+    assert later_built == "True"  # pydantic's default is back once FastAPI is in
+    assert rebuild_back == "True"  # and so is BaseModel.model_rebuild
     assert (documented, built) == ("True", "True")  # the OpenAPI document is composed as before
+
+
+def test_fastapis_recursive_schema_model_works_when_first_used() -> None:
+    """``Schema`` refers to itself and to names defined after it: left deferred, it resolves them
+    when first used, as FastAPI's own rebuild would have."""
+    (valid,) = printed_by(
+        "import traces.app\n"
+        "from fastapi.openapi.models import Schema\n"
+        "s = Schema.model_validate({'type': 'object', 'properties': {'a': {'items': {'type': 'string'}}}})\n"
+        "print(s.properties['a'].items.type == 'string')\n"
+    )
+    assert valid == "True"

@@ -7,8 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from grounded_core.connectors.models import check_base_url
-from grounded_core.identity.accounts import normalize_email
+from grounded_core.checks import check_base_url, normalize_email
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.store import keys
 

@@ -3,12 +3,11 @@ go to Secrets Manager, and come back only as a masked hint (``"••••1234"
 
 from __future__ import annotations
 
-from ipaddress import ip_address
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from grounded_core.checks import check_base_url
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.store import keys
 
@@ -25,25 +24,6 @@ SECRET_FIELDS = ("apiKey",)
 def mask(secret: str) -> str:
     """``••••1234``; a short secret shows nothing of itself."""
     return MASK + secret[-4:] if len(secret) >= 12 else MASK
-
-
-def check_base_url(value: str | None, query: bool = False) -> str | None:
-    """An http(s) URL without credentials or a fragment (or a query, unless ``query``: a
-    webhook's may carry one); never a link-local host (cloud metadata)."""
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http(s) URL")
-    if parts.username or parts.password or parts.fragment or (parts.query and not query):
-        raise ValueError("must not carry credentials, a query or a fragment")
-    try:
-        if ip_address(parts.hostname).is_link_local:
-            raise ValueError("must not point at a link-local address")
-    except ValueError as error:
-        if "link-local" in str(error):
-            raise
-    return value if query else value.rstrip("/")
 
 
 class ProviderConfig(ApiModel):

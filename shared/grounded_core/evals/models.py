@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from grounded_core.connectors.models import check_base_url
+from grounded_core.checks import check_base_url
 from grounded_core.evals.assertions import Assertion, Checked, Outcome
 from grounded_core.model import ApiModel, RequiredJson, StoredModel
 from grounded_core.store import keys

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from grounded_core.checks import normalize_email
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Conflict, Forbidden, Unauthorized
 from grounded_core.identity.models import Email, Membership, Org, Slug, User
@@ -21,16 +22,8 @@ from grounded_core.model import ApiModel
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Put, Write, absent, exists
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 BAD_CREDENTIALS = "The email or password is wrong."
-
-
-def normalize_email(value: str) -> str:
-    value = value.strip().lower()
-    if not EMAIL.match(value) or len(value) > 254:
-        raise ValueError("must be an email address")
-    return value
 
 
 def check_password(value: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, field_validator
 
+from grounded_core.checks import normalize_email
 from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from grounded_core.identity.accounts import (
@@ -18,7 +19,6 @@ from grounded_core.identity.accounts import (
     get_org,
     membership_writes,
     new_user_writes,
-    normalize_email,
     stored_user,
     token_version,
 )

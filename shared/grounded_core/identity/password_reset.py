@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from pydantic import Field, field_validator
 
 from grounded_core import adapters
+from grounded_core.checks import normalize_email
 from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import BadRequest, RateLimited
-from grounded_core.identity.accounts import Session, check_password, normalize_email, token_for, user_by_email
+from grounded_core.identity.accounts import Session, check_password, token_for, user_by_email
 from grounded_core.identity.api_keys import hash_secret
 from grounded_core.identity.models import User
 from grounded_core.identity.passwords import hash_password

@@ -10,8 +10,8 @@ from datetime import datetime
 from pydantic import Field, SecretStr, field_validator
 
 from grounded_core import adapters
+from grounded_core.checks import check_base_url
 from grounded_core.clock import iso, utc_now
-from grounded_core.connectors.models import check_base_url
 from grounded_core.errors import Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.judges import PROVIDER_NAME
