@@ -12,9 +12,16 @@ cold start costs at most that much before its own work.
 
     .venv/bin/python bench/cold_start.py [--runs 7]
 
+Two "floor" rows come first: what every function of a kind imports whatever its routes or work —
+an HTTP function's FastAPI app (FastAPI, Starlette, Mangum, Powertools, the core's settings and
+access guard) and an SQS worker's Powertools batch processor with the core's store — each with the
+client. No function of that kind can start faster without dropping one of those libraries, so
+they show how much of each function's ratio is its own.
+
 Each figure is the median of ``--runs`` fresh interpreters (this VM's wall-clock times move
-±15-25 % from run to run). The environment mimics Lambda's (AWS_LAMBDA_FUNCTION_NAME set, so
-Powertools' Tracer is live as it is when deployed).
+±15-25 % from run to run), and each ratio the median of run-by-run ratios: every run of a function
+comes right after a run of the baseline, so a pair sees the VM at the same speed. The environment
+mimics Lambda's (AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is live as it is when deployed).
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ print(imported, time.perf_counter() - t, time.perf_counter() - t)
 COLD_PATH = """
 import sys, time
 t = time.perf_counter()
-import {module}
+import {modules}
 imported = time.perf_counter() - t
 if "grounded_core.store.table" in sys.modules:
     from grounded_core import aws
@@ -60,6 +67,17 @@ print(imported, with_client, time.perf_counter() - t)
 """
 
 
+#: what every function of a kind imports (label: modules), measured like a function
+FLOORS = {
+    "floor: an HTTP function's app": ("grounded_core.http.fastapi_deferred", "grounded_core.http.app"),
+    "floor: an SQS worker's batch": (
+        "aws_lambda_powertools.utilities.batch",
+        "grounded_core.observability",
+        "grounded_core.store.table",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class ColdStart:
     """Median seconds of a cold start's steps, each counted from the start of the import."""
@@ -69,8 +87,19 @@ class ColdStart:
     with_models: float
 
 
-def measure(probe: str, paths: list[str], runs: int) -> ColdStart:
-    """``probe`` run in ``runs`` fresh interpreters; it prints its three times."""
+@dataclass(frozen=True)
+class Measured:
+    """A probe's cold start and its ratios to the baseline, each run paired with a baseline run
+    just before it (the VM's speed drifts over minutes; a pair shares the moment)."""
+
+    cold: ColdStart
+    ratio: float
+    ratio_with_models: float
+    baselines: list[float]
+
+
+def run_probe(probe: str, paths: list[str]) -> list[float]:
+    """The three times ``probe`` prints, from one fresh interpreter."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(paths),
@@ -80,11 +109,23 @@ def measure(probe: str, paths: list[str], runs: int) -> ColdStart:
         "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "bench",
     }
-    samples = []
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    return [float(value) for value in out.stdout.strip().splitlines()[-1].split()]
+
+
+def measure(probe: str, paths: list[str], runs: int) -> Measured:
+    """``probe`` in ``runs`` fresh interpreters, each right after a fresh baseline."""
+    samples, baselines = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-        samples.append([float(value) for value in out.stdout.strip().splitlines()[-1].split()])
-    return ColdStart(*(statistics.median(column) for column in zip(*samples, strict=True)))
+        baselines.append(run_probe(BASELINE, [])[1])
+        samples.append(run_probe(probe, paths))
+    cold = ColdStart(*(statistics.median(column) for column in zip(*samples, strict=True)))
+    return Measured(
+        cold,
+        ratio=statistics.median(sample[1] / base for sample, base in zip(samples, baselines, strict=True)),
+        ratio_with_models=statistics.median(sample[2] / base for sample, base in zip(samples, baselines, strict=True)),
+        baselines=baselines,
+    )
 
 
 def main() -> None:
@@ -92,23 +133,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     functions = load_template(ROOT / "template.yaml").functions()
-    base = measure(BASELINE, [], args.runs)
-    baseline = base.with_client
-    print(f"{'':<40} {'import':>7} {'cold path':>10} {'x base':>7} {'+ models':>9} {'x base':>7}")
-    label = "baseline: import boto3 + one client"
-    print(f"{label:<40} {base.imported * 1000:>7.0f} {baseline * 1000:>10.0f} {1.0:>7.2f}")
+    rows: list[tuple[str, Measured]] = []
+    core = [str(ROOT / "shared")]
+    for label, modules in FLOORS.items():
+        rows.append((label, measure(COLD_PATH.format(modules=", ".join(modules)), core, args.runs)))
     for source in sorted(functions.values(), key=lambda s: s.logical_id):
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
-        cold = measure(COLD_PATH.format(module=source.module), paths, args.runs)
-        label = f"{source.logical_id} ({source.module})"
+        measured = measure(COLD_PATH.format(modules=source.module), paths, args.runs)
+        rows.append((f"{source.logical_id} ({source.module})", measured))
+    baseline = statistics.median(base for _, measured in rows for base in measured.baselines)
+    print(f"{'':<40} {'import':>7} {'cold path':>10} {'x base':>7} {'+ models':>9} {'x base':>7}")
+    print(f"{'baseline: import boto3 + one client':<40} {'':>7} {baseline * 1000:>10.0f} {1.0:>7.2f}")
+    for label, measured in rows:
+        cold = measured.cold
         print(
-            f"{label:<40} {cold.imported * 1000:>7.0f} {cold.with_client * 1000:>10.0f}"
-            f" {cold.with_client / baseline:>7.2f} {cold.with_models * 1000:>9.0f} {cold.with_models / baseline:>7.2f}"
+            f"{label:<40} {cold.imported * 1000:>7.0f} {cold.with_client * 1000:>10.0f} {measured.ratio:>7.2f}"
+            f" {cold.with_models * 1000:>9.0f} {measured.ratio_with_models:>7.2f}"
         )
     print(
         f"ms, median of {args.runs} fresh processes each; python {sys.version.split()[0]}."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
-        " it imported built"
+        " it imported built. x base: the median of each run's ratio to a baseline run just before it"
     )
 
 
