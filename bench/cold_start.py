@@ -5,10 +5,10 @@ Python function that calls AWS pays; issue 19 measures against it).
 The handlers make their AWS clients lazily, so the import alone leaves out the DynamoDB client
 every first request makes (``grounded_core.aws.client("dynamodb")``, from botocore alone: no
 function imports boto3): the "cold path" column is the import plus that, and its ratio is the
-one to read. Grounded's models are built on first use
-(``ApiModel``'s ``defer_build``), so part of the cost moves to the first request too: the last
-column adds building every model the function imported — more than any one request builds, so a
-cold start costs at most that much before its own work.
+one to read. Grounded's models are built on first use (``ApiModel``'s and ``Page``'s
+``defer_build``), so part of the cost moves to the first request too: the last column adds
+building every model the function imported — more than any one request builds, so a cold start
+costs at most that much before its own work.
 
     .venv/bin/python bench/cold_start.py [--runs 7]
 
@@ -57,7 +57,8 @@ if "grounded_core.store.table" in sys.modules:
     aws.client("dynamodb")
 with_client = time.perf_counter() - t
 model = sys.modules.get("grounded_core.model")
-pending = [model.ApiModel] if model else []
+pagination = sys.modules.get("grounded_core.pagination")
+pending = ([model.ApiModel] if model else []) + ([pagination.Page] if pagination else [])
 while pending:
     cls = pending.pop()
     pending.extend(cls.__subclasses__())

@@ -33,9 +33,13 @@ class PageRequest(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    """``{"items": [...], "nextCursor": "…" | null}``."""
+    """``{"items": [...], "nextCursor": "…" | null}``.
 
-    model_config = ConfigDict(populate_by_name=True)
+    Built on first use (``defer_build``), as ``ApiModel``s are: each ``Page[X]`` a list route
+    declares would otherwise build ``X`` whole, and FastAPI its response adapter, as the function is
+    imported — for every list route of the function, where a request uses one."""
+
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     items: list[T]
     next_cursor: str | None = Field(None, alias="nextCursor")

@@ -60,6 +60,21 @@ def test_workers_check_addresses_without_importing_accounts_or_connectors() -> N
     assert not {"grounded_core.identity.accounts", "grounded_core.connectors.models"} & loaded
 
 
+def test_list_routes_pages_are_built_on_first_use() -> None:
+    """``Page[X]`` is deferred like an ``ApiModel``: a function's list routes build neither their
+    page model nor FastAPI's response adapter for it as the function is imported."""
+    deferred, served = printed_by(
+        "from grounded_core.pagination import Page\n"
+        "import evals.app\n"
+        "from grounded_core.evals.models import Suite\n"
+        "pages = Page.__subclasses__()\n"
+        "print(len(pages) >= 3 and not any(page.__pydantic_complete__ for page in pages))\n"
+        "page = Page[Suite](items=[], next_cursor=None)\n"
+        "print(page.model_dump(by_alias=True) == {'items': [], 'nextCursor': None})\n"
+    )
+    assert (deferred, served) == ("True", "True")
+
+
 def test_every_http_function_imports_fastapi_with_its_models_deferred_first() -> None:
     for name in FUNCTIONS:
         package = ROOT / "functions" / name
