@@ -19,8 +19,9 @@ client. No function of that kind can start faster without dropping one of those 
 they show how much of each function's ratio is its own.
 
 Each figure is the median of ``--runs`` fresh interpreters (this VM's wall-clock times move
-±15-25 % from run to run), and each ratio the median of run-by-run ratios: every run of a function
-comes right after a run of the baseline, so a pair sees the VM at the same speed. The environment
+±15-25 % from run to run, and drift over minutes). Every run of a function comes right after a run
+of the baseline, and its ratio is to the median of those baseline runs: a pair sees the VM at the
+same speed, so a row's ratio can differ from its milliseconds over the overall baseline. The environment
 mimics Lambda's (AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is live as it is when deployed).
 """
 
@@ -121,12 +122,8 @@ def measure(probe: str, paths: list[str], runs: int) -> Measured:
         baselines.append(run_probe(BASELINE, [])[1])
         samples.append(run_probe(probe, paths))
     cold = ColdStart(*(statistics.median(column) for column in zip(*samples, strict=True)))
-    return Measured(
-        cold,
-        ratio=statistics.median(sample[1] / base for sample, base in zip(samples, baselines, strict=True)),
-        ratio_with_models=statistics.median(sample[2] / base for sample, base in zip(samples, baselines, strict=True)),
-        baselines=baselines,
-    )
+    base = statistics.median(baselines)
+    return Measured(cold, ratio=cold.with_client / base, ratio_with_models=cold.with_models / base, baselines=baselines)
 
 
 def main() -> None:
@@ -154,7 +151,7 @@ def main() -> None:
     print(
         f"ms, median of {args.runs} fresh processes each; python {sys.version.split()[0]}."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
-        " it imported built. x base: the median of each run's ratio to a baseline run just before it"
+        " it imported built. x base: to the baseline runs made just before its own"
     )
 
 
