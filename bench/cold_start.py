@@ -10,7 +10,7 @@ one to read. Grounded's models are built on first use (``ApiModel``'s and ``Page
 building every model the function imported — more than any one request builds, so a cold start
 costs at most that much before its own work.
 
-    .venv/bin/python bench/cold_start.py [--runs 7]
+    .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH]
 
 Two "floor" rows come first: what every function of a kind imports whatever its routes or work —
 an HTTP function's FastAPI app (FastAPI, Starlette, Mangum, Powertools, the core's settings and
@@ -100,8 +100,8 @@ class Measured:
     baselines: list[float]
 
 
-def run_probe(probe: str, paths: list[str]) -> list[float]:
-    """The three times ``probe`` prints, from one fresh interpreter."""
+def run_probe(probe: str, paths: list[str], python: str = sys.executable) -> list[float]:
+    """The three times ``probe`` prints, from one fresh ``python`` interpreter."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(paths),
@@ -111,16 +111,16 @@ def run_probe(probe: str, paths: list[str]) -> list[float]:
         "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "bench",
     }
-    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, check=True)
     return [float(value) for value in out.stdout.strip().splitlines()[-1].split()]
 
 
-def measure(probe: str, paths: list[str], runs: int) -> Measured:
+def measure(probe: str, paths: list[str], runs: int, python: str) -> Measured:
     """``probe`` in ``runs`` fresh interpreters, each right after a fresh baseline."""
     samples, baselines = [], []
     for _ in range(runs):
-        baselines.append(run_probe(BASELINE, [])[1])
-        samples.append(run_probe(probe, paths))
+        baselines.append(run_probe(BASELINE, [], python)[1])
+        samples.append(run_probe(probe, paths, python))
     cold = ColdStart(*(statistics.median(column) for column in zip(*samples, strict=True)))
     base = statistics.median(baselines)
     return Measured(cold, ratio=cold.with_client / base, ratio_with_models=cold.with_models / base, baselines=baselines)
@@ -129,15 +129,21 @@ def measure(probe: str, paths: list[str], runs: int) -> Measured:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter to measure with: by default this one; Lambda's is python3.13, with only the"
+        " dependencies layer's packages (layers/deps/requirements.txt) and boto3 installed",
+    )
     args = parser.parse_args()
     functions = load_template(ROOT / "template.yaml").functions()
     rows: list[tuple[str, Measured]] = []
     core = [str(ROOT / "shared")]
     for label, modules in FLOORS.items():
-        rows.append((label, measure(COLD_PATH.format(modules=", ".join(modules)), core, args.runs)))
+        rows.append((label, measure(COLD_PATH.format(modules=", ".join(modules)), core, args.runs, args.python)))
     for source in sorted(functions.values(), key=lambda s: s.logical_id):
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
-        measured = measure(COLD_PATH.format(modules=source.module), paths, args.runs)
+        measured = measure(COLD_PATH.format(modules=source.module), paths, args.runs, args.python)
         rows.append((f"{source.logical_id} ({source.module})", measured))
     baseline = statistics.median(base for _, measured in rows for base in measured.baselines)
     print(f"{'':<40} {'import':>7} {'cold path':>10} {'x base':>7} {'+ models':>9} {'x base':>7}")
@@ -149,10 +155,14 @@ def main() -> None:
             f" {cold.with_models * 1000:>9.0f} {measured.ratio_with_models:>7.2f}"
         )
     print(
-        f"ms, median of {args.runs} fresh processes each; python {sys.version.split()[0]}."
+        f"ms, median of {args.runs} fresh processes each; {version_of(args.python)}."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
         " it imported built. x base: to the baseline runs made just before its own"
     )
+
+
+def version_of(python: str) -> str:
+    return subprocess.run([python, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
 if __name__ == "__main__":
