@@ -73,6 +73,7 @@ print(imported, with_client, time.perf_counter() - t)
 FLOORS = {
     "floor: an HTTP function's app": ("grounded_core.http.fastapi_deferred", "grounded_core.http.app"),
     "floor: an SQS worker's batch": (
+        "grounded_core.batch_deferred",
         "aws_lambda_powertools.utilities.batch",
         "grounded_core.observability",
         "grounded_core.store.table",

@@ -2,7 +2,8 @@
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
 ``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
 nothing imports boto3, the identity function imports the org erasure only when an org is deleted,
-and the workers that check an email address or a URL do not import accounts or connectors."""
+the workers that check an email address or a URL do not import accounts or connectors, and the SQS
+workers load only the Powertools event classes they use."""
 
 from __future__ import annotations
 
@@ -73,6 +74,33 @@ def test_list_routes_pages_are_built_on_first_use() -> None:
         "print(page.model_dump(by_alias=True) == {'items': [], 'nextCursor': None})\n"
     )
     assert (deferred, served) == ("True", "True")
+
+
+def test_sqs_workers_import_only_the_event_classes_they_use() -> None:
+    """Powertools' batch utility loads the four record classes it names, not all ~40 event classes
+    of their package (``grounded_core.batch_deferred``)."""
+    data_classes = "aws_lambda_powertools.utilities.data_classes"
+    for name in ("normalize", "sync", "judge_worker", "alerts_worker", "lifecycle"):
+        assert "import grounded_core.batch_deferred" in (ROOT / "functions" / name / "__init__.py").read_text(), name
+        loaded = modules_after_importing(f"{name}.app")
+        assert f"{data_classes}.sqs_event" in loaded, name
+        assert not {f"{data_classes}.alb_event", f"{data_classes}.api_gateway_proxy_event"} & loaded, name
+
+
+def test_the_deferred_event_classes_are_the_package_when_asked_for() -> None:
+    """A name the package's ``__init__`` imports comes from its module on first use; anything else
+    (here ``__all__``) runs the real ``__init__``, and the package is then whole and the same."""
+    lazy, imported, whole, same = printed_by(
+        "import sys, grounded_core.batch_deferred\n"
+        "from aws_lambda_powertools.utilities.data_classes import S3Event\n"
+        "print('aws_lambda_powertools.utilities.data_classes.alb_event' not in sys.modules)\n"
+        "print(S3Event.__module__ == 'aws_lambda_powertools.utilities.data_classes.s3_event')\n"
+        "import aws_lambda_powertools.utilities.data_classes as package\n"
+        "print(len(package.__all__) > 30 and 'ALBEvent' in vars(package))\n"
+        "from aws_lambda_powertools.utilities.data_classes.alb_event import ALBEvent\n"
+        "print(package.ALBEvent is ALBEvent and package.S3Event is S3Event)\n"
+    )
+    assert (lazy, imported, whole, same) == ("True", "True", "True", "True")
 
 
 def test_every_http_function_imports_fastapi_with_its_models_deferred_first() -> None:
