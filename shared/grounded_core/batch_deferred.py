@@ -21,11 +21,13 @@ import ast
 import importlib
 import importlib.util
 import sys
+import threading
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
 
 PACKAGE = "aws_lambda_powertools.utilities.data_classes"
+COMPLETING = threading.RLock()
 
 
 class LazyPackage(ModuleType):
@@ -44,16 +46,23 @@ class LazyPackage(ModuleType):
 
     def __getattr__(self, name: str) -> Any:
         module = self.__dict__["_lazy_names"].get(name)
-        if module is not None:
-            value = getattr(importlib.import_module(f"{self.__name__}.{module}"), name)
-        elif not self.__dict__["_lazy_complete"]:
-            self.__dict__["_lazy_complete"] = True
-            self.__loader__.exec_module(self)  # type: ignore[union-attr]
-            return getattr(self, name)
-        else:
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        if module is None:
+            self._complete()
+            if name not in self.__dict__:
+                raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+            return self.__dict__[name]
+        value = getattr(importlib.import_module(f"{self.__name__}.{module}"), name)
         setattr(self, name, value)
         return value
+
+    def _complete(self) -> None:
+        """Run the real ``__init__`` in the stand-in, once: another thread waits for it (the local
+        cloud's functions share a process), and a name asked for while it runs is missing, as in
+        any module being imported."""
+        with COMPLETING:
+            if not self.__dict__["_lazy_complete"]:
+                self.__dict__["_lazy_complete"] = True
+                self.__loader__.exec_module(self)  # type: ignore[union-attr]
 
 
 def names_imported(source: str) -> dict[str, str]:

@@ -103,6 +103,22 @@ def test_the_deferred_event_classes_are_the_package_when_asked_for() -> None:
     assert (lazy, imported, whole, same) == ("True", "True", "True", "True")
 
 
+def test_the_deferred_event_classes_are_completed_once_for_threads_asking_at_once() -> None:
+    """The local cloud's functions share a process: threads asking at once all get the whole
+    package, and a name it does not have is still an AttributeError."""
+    counts, missing = printed_by(
+        "import threading, grounded_core.batch_deferred\n"
+        "import aws_lambda_powertools.utilities.data_classes as package\n"
+        "counts = []\n"
+        "threads = [threading.Thread(target=lambda: counts.append(len(package.__all__))) for _ in range(8)]\n"
+        "[thread.start() for thread in threads]\n"
+        "[thread.join() for thread in threads]\n"
+        "print(len(counts) == 8 and len(set(counts)) == 1 and counts[0] > 30)\n"
+        "print(not hasattr(package, 'NoSuchEvent'))\n"
+    )
+    assert (counts, missing) == ("True", "True")
+
+
 def test_every_http_function_imports_fastapi_with_its_models_deferred_first() -> None:
     for name in FUNCTIONS:
         package = ROOT / "functions" / name
