@@ -59,14 +59,8 @@ if "grounded_core.store.table" in sys.modules:
     from grounded_core import aws
     aws.client("dynamodb")
 with_client = time.perf_counter() - t
-model = sys.modules.get("grounded_core.model")
-pagination = sys.modules.get("grounded_core.pagination")
-pending = ([model.ApiModel] if model else []) + ([pagination.Page] if pagination else [])
-while pending:
-    cls = pending.pop()
-    pending.extend(cls.__subclasses__())
-    if not cls.__pydantic_complete__:
-        cls.model_rebuild()
+if "grounded_core.model" in sys.modules:
+    sys.modules["grounded_core.model"].build_deferred_models()
 print(imported, with_client, time.perf_counter() - t)
 """
 

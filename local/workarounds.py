@@ -1156,22 +1156,13 @@ def dynamodb_answers_read_as_json(client: Any) -> None:
 
 
 def build_models_first() -> None:
-    """Grounded's models are built on first use (``ApiModel``'s ``defer_build``); on AWS a
-    container serves one request at a time, so each is built once, alone. Here every function
-    shares one process and concurrent first requests would build the same model from several
-    threads at once (pydantic#11849). They are built here, once, after the handlers are imported:
-    every ``ApiModel``, and every ``Page[X]`` the list routes declared."""
-    from pydantic import BaseModel
+    """Grounded's models are built on first use (``defer_build``); on AWS a container serves one
+    request at a time, so each is built once, alone. Here every function shares one process and
+    concurrent first requests would build the same model from several threads at once
+    (pydantic#11849). They are built here, once, after the handlers are imported."""
+    from grounded_core.model import build_deferred_models
 
-    from grounded_core.model import ApiModel
-    from grounded_core.pagination import Page
-
-    pending: list[type[BaseModel]] = [ApiModel, Page]
-    while pending:
-        model = pending.pop()
-        pending.extend(model.__subclasses__())
-        if not model.__pydantic_complete__:
-            model.model_rebuild()
+    build_deferred_models()
 
 
 def table_items(region: str, table_name: str) -> list[dict[str, Any]]:

@@ -132,3 +132,18 @@ class StoredModel(ApiModel):
                     "a stored item does not load", extra={**where, "errors": error.errors(include_input=False)}
                 )
         return loaded
+
+
+def build_deferred_models() -> None:
+    """Build now every loaded model that is otherwise built on first use: each ``ApiModel`` and
+    each ``Page[X]`` a list route declared. The local cloud does it at start (its functions share
+    one process, and first uses from several threads would race, pydantic#11849);
+    ``bench/cold_start.py`` does it to show what a cold start may add at most."""
+    from grounded_core.pagination import Page
+
+    pending: list[type[BaseModel]] = [ApiModel, Page]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model.__pydantic_complete__:
+            model.model_rebuild()
