@@ -31,7 +31,7 @@ help:
 	@echo "make deploy sam deploy, then upload the dashboard (STACK=name)"
 	@echo "make js     the JavaScript SDKs (sdk/js): generated types current, build, lint, unit tests"
 	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
-	@echo "make sam-validate sam-build   what CI runs on template.yaml"
+	@echo "make sam-validate sam-build   what CI runs on template.yaml (sam-build: sam build, then its Python compiled to bytecode)"
 
 $(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -117,6 +117,7 @@ openapi: install js-install
 
 bench: install
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/bytecode.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/otel.py
 	$(BIN)/python bench/connectors.py
@@ -144,6 +145,7 @@ sam-validate: $(SAM)
 sam-build: $(SAM)
 	@test -n "$(PY313_PREFIX)" || { echo "sam build needs python3.13 (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
 	PATH="$(PY313_PREFIX)/bin:$$PATH" $(SAM) build --parallel
+	$(PY313_PREFIX)/bin/python3.13 layers/bytecode.py .aws-sam/build
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(JS)/.build $(JS)/packages/*/dist $(WEB)/dist

@@ -97,9 +97,11 @@ class Measured:
     baselines: list[float]
 
 
-def run_probe(probe: str, paths: list[str], python: str = sys.executable) -> list[float]:
-    """The three times ``probe`` prints, from one fresh ``python`` interpreter."""
-    env = {
+def run_probe(
+    probe: str, paths: list[str], python: str = sys.executable, env: dict[str, str] | None = None
+) -> list[float]:
+    """The three times ``probe`` prints, from one fresh ``python`` interpreter (``env``: more variables)."""
+    environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(paths),
         "PYTHONDONTWRITEBYTECODE": "",
@@ -107,17 +109,18 @@ def run_probe(probe: str, paths: list[str], python: str = sys.executable) -> lis
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "bench",
+        **(env or {}),
     }
-    out = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([python, "-c", probe], env=environment, capture_output=True, text=True, check=True)
     return [float(value) for value in out.stdout.strip().splitlines()[-1].split()]
 
 
-def measure(probe: str, paths: list[str], runs: int, python: str) -> Measured:
+def measure(probe: str, paths: list[str], runs: int, python: str, env: dict[str, str] | None = None) -> Measured:
     """``probe`` in ``runs`` fresh interpreters, each right after a fresh baseline."""
     samples, baselines = [], []
     for _ in range(runs):
         baselines.append(run_probe(BASELINE, [], python)[1])
-        samples.append(run_probe(probe, paths, python))
+        samples.append(run_probe(probe, paths, python, env))
     cold = ColdStart(*(min(column) for column in zip(*samples, strict=True)))
     base = min(baselines)
     return Measured(cold, ratio=cold.with_client / base, ratio_with_models=cold.with_models / base, baselines=baselines)
