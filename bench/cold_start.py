@@ -25,7 +25,9 @@ on average and at most 0.42. Read a single run's ratios to ±0.2, and compare co
 runs. Every run of a function comes right after a run of the baseline, and its ratio is to the
 fastest of those baseline runs, so a row's ratio can differ from its milliseconds over the overall
 baseline. The environment mimics Lambda's (AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is
-live as it is when deployed).
+live as it is when deployed). Modules are imported from their bytecode, as a build from
+``make sam-build`` ships them (``layers/bytecode.py``); ``bench/bytecode.py`` measures what a
+build without it (``sam build`` alone) costs instead.
 """
 
 from __future__ import annotations
