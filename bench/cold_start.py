@@ -24,10 +24,11 @@ code, a function's ratio moved by up to 0.56 with medians of 7 runs; with the fa
 on average and at most 0.42. Read a single run's ratios to ±0.2, and compare code in alternated
 runs. Every run of a function comes right after a run of the baseline, and its ratio is to the
 fastest of those baseline runs, so a row's ratio can differ from its milliseconds over the overall
-baseline. The environment mimics Lambda's (AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is
-live as it is when deployed). Modules are imported from their bytecode, as a build from
-``make sam-build`` ships them (``layers/bytecode.py``); ``bench/bytecode.py`` measures what a
-build without it (``sam build`` alone) costs instead.
+baseline. The environment mimics Lambda's: AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is
+live as it is when deployed, and the plain variables of the template's Globals. Modules are
+imported from their bytecode, as a build from ``make sam-build`` ships them
+(``layers/bytecode.py``); ``bench/bytecode.py`` measures what a build without it (``sam build``
+alone) costs instead.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,12 +101,22 @@ class Measured:
     baselines: list[float]
 
 
+@cache
+def template_environment() -> dict[str, str]:
+    """The environment variables template.yaml's Globals give every function as plain values (not
+    references to resources), such as Powertools' settings: a deployed function has them."""
+    variables = load_template(ROOT / "template.yaml").document["Globals"]["Function"]["Environment"]["Variables"]
+    return {name: value for name, value in variables.items() if isinstance(value, str)}
+
+
 def run_probe(
     probe: str, paths: list[str], python: str = sys.executable, env: dict[str, str] | None = None
 ) -> list[float]:
-    """The three times ``probe`` prints, from one fresh ``python`` interpreter (``env``: more variables)."""
+    """The three times ``probe`` prints, from one fresh ``python`` interpreter with the template's
+    plain environment variables (``env``: more)."""
     environment = {
         **os.environ,
+        **template_environment(),
         "PYTHONPATH": os.pathsep.join(paths),
         "PYTHONDONTWRITEBYTECODE": "",
         "AWS_LAMBDA_FUNCTION_NAME": "bench",

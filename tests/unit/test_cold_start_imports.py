@@ -2,8 +2,8 @@
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
 ``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
 nothing imports boto3, the identity function imports the org erasure only when an org is deleted,
-the workers that check an email address or a URL do not import accounts or connectors, and the SQS
-workers load only the Powertools event classes they use."""
+the workers that check an email address or a URL do not import accounts or connectors, the SQS
+workers load only the Powertools event classes they use, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -12,18 +12,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from local.template import load_template
+
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(path.parent.name for path in (ROOT / "functions").glob("*/app.py"))
 
 
-def printed_by(code: str) -> list[str]:
-    """The lines ``code`` prints in a fresh interpreter with the functions and the core on its path."""
+def printed_by(code: str, variables: dict[str, str | None] | None = None) -> list[str]:
+    """The lines ``code`` prints in a fresh interpreter with the functions and the core on its path
+    (``variables``: more environment variables; ``None`` leaves one out)."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT / "shared")]),
         "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "cold-start",
     }
+    for name, value in (variables or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout.split()
@@ -155,3 +163,16 @@ def test_fastapis_recursive_schema_model_works_when_first_used() -> None:
         "print(s.properties['a'].items.type == 'string')\n"
     )
     assert valid == "True"
+
+
+def test_pydantic_does_not_look_for_plugins_in_a_deployed_function() -> None:
+    """template.yaml's Globals set ``PYDANTIC_DISABLE_PLUGINS``: without it, the first model a
+    function builds (its settings, as it is imported) has pydantic read the entry points of every
+    installed distribution."""
+    variables = load_template(ROOT / "template.yaml").document["Globals"]["Function"]["Environment"]["Variables"]
+    code = "import traces.app\nfrom pydantic.plugin import _loader\nprint(_loader._plugins is None)\n"
+
+    deployed = printed_by(code, {"PYDANTIC_DISABLE_PLUGINS": variables["PYDANTIC_DISABLE_PLUGINS"]})
+    without = printed_by(code, {"PYDANTIC_DISABLE_PLUGINS": None})
+
+    assert (deployed, without) == (["True"], ["False"])
