@@ -3,7 +3,8 @@ check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models
 ``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
 nothing imports boto3, the identity function imports the org erasure only when an org is deleted,
 the workers that check an email address or a URL do not import accounts or connectors, the SQS
-workers load only the Powertools event classes they use, and pydantic looks for no plugins."""
+workers load only the Powertools event classes they use, the normalize worker imports the ingest
+door and the jobs only to queue traces again, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -67,6 +68,15 @@ def test_workers_check_addresses_without_importing_accounts_or_connectors() -> N
     loaded = modules_after_importing("alerts_worker.app", "judge_worker.app")
     assert "grounded_core.checks" in loaded
     assert not {"grounded_core.identity.accounts", "grounded_core.connectors.models"} & loaded
+
+
+def test_the_normalize_worker_imports_the_door_and_jobs_only_to_queue_traces_again() -> None:
+    """A ``renormalize`` message (traces that waited for a snapshot, queued again as a job) and a
+    new snapshot's job are rare: the ingest door's service (its rate limits with it) and the jobs
+    are imported when one comes, not by every cold start of the worker."""
+    loaded = modules_after_importing("normalize.app")
+    assert "grounded_core.ingest.normalize" in loaded
+    assert not {"grounded_core.ingest.service", "grounded_core.jobs.service", "grounded_core.policies.limiter"} & loaded
 
 
 def test_list_routes_pages_are_built_on_first_use() -> None:

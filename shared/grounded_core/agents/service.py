@@ -11,7 +11,6 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.jobs.service import create_job
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -96,6 +95,8 @@ def _renormalize_waiting_traces(org_id: str, agent_id: str) -> None:
     waiting, _ = table.query(keys.agent_partition(org_id, agent_id), keys.UNRESOLVED_PREFIX, limit=1)
     if not waiting:
         return
+    from grounded_core.jobs.service import create_job  # rarely needed; the normalize worker imports this module
+
     job = create_job(org_id, "snapshot.renormalize", agent_id=agent_id)
     message = {"kind": "renormalize", "orgId": org_id, "agentId": agent_id, "jobId": job.id}
     adapters.send_messages(get_settings().normalize_queue_url, [message])

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from grounded_core.ingest.items import ItemsFailed
-from grounded_core.ingest.service import EVENTS_PER_MESSAGE, TRACES_PER_MESSAGE
+from grounded_core.ingest.items import EVENTS_PER_MESSAGE, TRACES_PER_MESSAGE, ItemsFailed
 
 
 def _trace_names(body: dict[str, Any]) -> list[str] | None:

@@ -10,6 +10,10 @@ from grounded_core.observability import logger
 T = TypeVar("T")
 #: the label of the write that records an item as applied: it failing means "done before"
 APPLIED = "applied"
+#: Trace ids (or telemetry events) per normalize message: fewer SQS calls, and a redelivered
+#: message redoes nothing already applied (each item is applied exactly once).
+TRACES_PER_MESSAGE = 25
+EVENTS_PER_MESSAGE = 25
 R = TypeVar("R")
 
 

@@ -24,12 +24,10 @@ from grounded_core.ingest.items import APPLIED, ItemsFailed, each_alone
 from grounded_core.ingest.models import TraceIn
 from grounded_core.ingest.payloads import join_payloads
 from grounded_core.ingest.records import Applied, Unresolved
-from grounded_core.ingest.service import queue_traces
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.sums import Sums, apply_summed
 from grounded_core.ingest.turns import TraceInSession, Turn, turns_of, within_budget
 from grounded_core.insights import detect as insights
-from grounded_core.jobs.service import find_job, finish_job, start_job
 from grounded_core.judges import online
 from grounded_core.lifecycle.retention import (
     TTL,
@@ -78,6 +76,8 @@ def handle_message(message: dict[str, Any]) -> None:
 
         assemble_due(org_id, message["traces"])
     elif kind == "renormalize":
+        from grounded_core.ingest.renormalize import renormalize_agent
+
         renormalize_agent(org_id, message["agentId"], message.get("jobId"))
     elif kind == "drift":
         from grounded_core.drift.service import check_new_snapshot
@@ -476,18 +476,3 @@ def _mark_unresolved(org_id: str, trace_id: str, agent_id: str, expires: int | N
     marker = Unresolved(org_id=org_id, agent_id=agent_id, trace_id=trace_id).to_item()
     table.put(marker if expires is None else {**marker, TTL: expires})
     _set_normalization(org_id, trace_id, {"state": "unresolved", "reason": "no_snapshot"})
-
-
-def renormalize_agent(org_id: str, agent_id: str, job_id: str | None = None) -> int:
-    """Queue every unresolved trace of the agent again (it has a snapshot now), as a job."""
-    if job_id and start_job(org_id, job_id) is None:
-        job = find_job(org_id, job_id)
-        if job is None or job.status != "running":
-            return 0  # cancelled, or finished by an earlier delivery
-    markers = table.query_all(keys.agent_partition(org_id, agent_id), keys.UNRESOLVED_PREFIX)
-    trace_ids = [marker["traceId"] for marker in markers]
-    queue_traces(org_id, trace_ids)
-    if job_id:
-        count = len(trace_ids)
-        finish_job(org_id, job_id, "succeeded", result={"requeued": count}, progress={"done": count, "total": count})
-    return len(trace_ids)

@@ -19,6 +19,7 @@ from grounded_core.clock import iso, parse_iso, utc_now
 from grounded_core.errors import Conflict, Forbidden, Invalid, RateLimited
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.ingest.items import EVENTS_PER_MESSAGE, TRACES_PER_MESSAGE
 from grounded_core.ingest.models import EventIn, ItemResult, TraceIn, check_times, check_trace_times
 from grounded_core.ingest.payloads import payload_key, split_payloads
 from grounded_core.ingest.records import StoredTrace
@@ -27,10 +28,6 @@ from grounded_core.policies.limiter import Item, admit
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
 
-#: Trace ids per normalize message: fewer SQS calls, and a redelivered message redoes nothing
-#: already applied (each trace is applied exactly once).
-TRACES_PER_MESSAGE = 25
-EVENTS_PER_MESSAGE = 25
 MESSAGE_BUDGET = 200_000  # bytes of events per message (SQS takes 256 KiB)
 
 

@@ -22,6 +22,7 @@ from grounded_core.agents.service import find_snapshot
 from grounded_core.clock import iso, utc_now
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.ingest.items import TRACES_PER_MESSAGE  # as native traces: a message is one short invocation
 from grounded_core.ingest.models import check_times
 from grounded_core.lifecycle.retention import OrgState, org_item_key, state_of
 from grounded_core.otel.mapping import (
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 #: received spans (and a trace's assembly state) are kept this long for late spans to merge with,
 #: then expire by DynamoDB TTL; the assembled trace stays
 SPAN_RETENTION_SECONDS = 7 * 24 * 3600
-TRACES_PER_MESSAGE = 25  # as native traces: a message is one short invocation
 NO_AGENT = (
     f"no agent: use a key scoped to an agent, the x-grounded-agent-id header, or the resource attribute {AGENT_KEY}"
 )
