@@ -1,10 +1,10 @@
 """What the functions' cold starts leave out stays out (bench/cold_start.py measures the time; these
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
 ``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
-nothing imports boto3, the identity function imports the org erasure only when an org is deleted,
-the workers that check an email address or a URL do not import accounts or connectors, the SQS
-workers load only the Powertools event classes they use, the normalize worker imports the ingest
-door and the jobs only to queue traces again, and pydantic looks for no plugins."""
+nothing imports boto3, the identity function and the lifecycle worker import the org erasure only
+when an org is deleted, the workers that check an email address or a URL do not import accounts or
+connectors, the SQS workers load only the Powertools event classes they use, the normalize worker
+imports the ingest door and the jobs only to queue traces again, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -59,8 +59,10 @@ def test_no_function_imports_boto3_even_once_it_has_made_its_clients() -> None:
     assert not {"boto3", "s3transfer"} & set(loaded)
 
 
-def test_the_identity_function_imports_the_org_erasure_only_when_used() -> None:
-    assert "grounded_core.lifecycle.org_erasure" not in modules_after_importing("identity.app")
+def test_the_identity_function_and_the_lifecycle_worker_import_the_org_erasure_only_when_used() -> None:
+    loaded = modules_after_importing("identity.app", "lifecycle.app")
+    assert "grounded_core.lifecycle.worker" in loaded
+    assert "grounded_core.lifecycle.org_erasure" not in loaded
 
 
 def test_workers_check_addresses_without_importing_accounts_or_connectors() -> None:

@@ -12,7 +12,7 @@ from grounded_core import adapters
 from grounded_core.clock import utc_now
 from grounded_core.jobs.models import TERMINAL, Job
 from grounded_core.jobs.service import claim_job, find_job, finish_job, release_job, report_progress
-from grounded_core.lifecycle import org_erasure, restamp
+from grounded_core.lifecycle import restamp
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 from grounded_core.store import table
@@ -74,6 +74,10 @@ def run_restamp(job: Job, body: dict[str, Any], time_left: TimeLeft) -> None:
 
 
 def run_erasure(job: Job, body: dict[str, Any], time_left: TimeLeft) -> None:
+    # imported here: erasing an org reaches every kind of item (accounts, keys, traces, sessions),
+    # ~100 ms of imports a worker re-stamping retention never needs
+    from grounded_core.lifecycle import org_erasure
+
     erasure = org_erasure.Erasure.resumed(job.org_id, job.id, body.get("carried"))
     if not org_erasure.erase_org(erasure, lambda: time_left() < STOP_MARGIN_SECONDS):
         report_progress(job.org_id, job.id, {"done": erasure.deleted, "total": None})
