@@ -11,7 +11,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from grounded_core.alerts.deliver import deliver
 from grounded_core.alerts.evaluate import evaluate_agent, sweep
 from grounded_core.observability import logger
 from grounded_core.store import keys
@@ -22,6 +21,9 @@ def handle_record(record: SQSRecord) -> None:
     if message["kind"] == "evaluate":
         outcome: Any = evaluate_agent(str(message["orgId"]), str(message["agentId"]))
     elif message["kind"] == "deliver":
+        # imported here: alerts fire rarely, evaluations every 5 minutes (~12 ms: urllib, signing)
+        from grounded_core.alerts.deliver import deliver
+
         pk = keys.agent_partition(str(message["orgId"]), str(message["agentId"]))
         outcome = deliver(pk, str(message["key"]))
     else:

@@ -4,7 +4,8 @@ check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models
 nothing imports boto3, the identity function and the lifecycle worker import the org erasure only
 when an org is deleted, the workers that check an email address or a URL do not import accounts or
 connectors, the SQS workers load only the Powertools event classes they use, the normalize worker
-imports the ingest door and the jobs only to queue traces again, and pydantic looks for no plugins."""
+imports the ingest door and the jobs only to queue traces again, the alerts worker imports the
+deliveries only to deliver, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -79,6 +80,14 @@ def test_the_normalize_worker_imports_the_door_and_jobs_only_to_queue_traces_aga
     loaded = modules_after_importing("normalize.app")
     assert "grounded_core.ingest.normalize" in loaded
     assert not {"grounded_core.ingest.service", "grounded_core.jobs.service", "grounded_core.policies.limiter"} & loaded
+
+
+def test_the_alerts_worker_imports_the_deliveries_only_to_deliver() -> None:
+    """Rules are evaluated every 5 minutes; a delivery (an HTTP client and request signing) is
+    tried only when an alert fires."""
+    loaded = modules_after_importing("alerts_worker.app")
+    assert "grounded_core.alerts.evaluate" in loaded
+    assert not {"grounded_core.alerts.deliver", "urllib.request"} & loaded
 
 
 def test_list_routes_pages_are_built_on_first_use() -> None:
