@@ -2,10 +2,10 @@
 check the choices in fresh interpreters): FastAPI's probe for pydantic v1 models does not import
 ``pydantic.v1``, FastAPI's own models are built on first use (its explicit rebuilds included),
 nothing imports boto3, the identity function and the lifecycle worker import the org erasure only
-when an org is deleted, the workers that check an email address or a URL do not import accounts or
-connectors, the SQS workers load only the Powertools event classes they use, the normalize worker
-imports the ingest door and the jobs only to queue traces again, the alerts worker imports the
-deliveries only to deliver, and pydantic looks for no plugins."""
+when an org is deleted, the workers that check an email address or a URL or mask a secret do not
+import accounts or connectors, the SQS workers load only the Powertools event classes they use, the
+normalize worker imports the ingest door and the jobs only to queue traces again, the alerts worker
+imports the deliveries only to deliver, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -66,10 +66,11 @@ def test_the_identity_function_and_the_lifecycle_worker_import_the_org_erasure_o
     assert "grounded_core.lifecycle.org_erasure" not in loaded
 
 
-def test_workers_check_addresses_without_importing_accounts_or_connectors() -> None:
-    """The checks live in ``grounded_core.checks``; the modules they came from import far more."""
-    loaded = modules_after_importing("alerts_worker.app", "judge_worker.app")
-    assert "grounded_core.checks" in loaded
+def test_workers_check_addresses_and_mask_secrets_without_importing_accounts_or_connectors() -> None:
+    """The checks live in ``grounded_core.checks`` and the secrets' mask in ``grounded_core.masking``
+    (the eval steps mask a target's headers); the modules they came from import far more."""
+    loaded = modules_after_importing("alerts_worker.app", "judge_worker.app", "eval_steps.app")
+    assert {"grounded_core.checks", "grounded_core.masking"} <= loaded
     assert not {"grounded_core.identity.accounts", "grounded_core.connectors.models"} & loaded
 
 

@@ -16,14 +16,7 @@ Category = Literal["llm-tracing", "session-data"]
 ConnectorStatus = Literal["disconnected", "connected"]
 CATEGORY_OF: dict[str, str] = {"langsmith": "llm-tracing", "fullstory": "session-data"}
 PROVIDER_NAMES: dict[str, str] = {"langsmith": "LangSmith", "fullstory": "FullStory"}
-#: What the masked credential looks like in responses.
-MASK = "••••"
 SECRET_FIELDS = ("apiKey",)
-
-
-def mask(secret: str) -> str:
-    """``••••1234``; a short secret shows nothing of itself."""
-    return MASK + secret[-4:] if len(secret) >= 12 else MASK
 
 
 class ProviderConfig(ApiModel):

@@ -13,7 +13,6 @@ from grounded_core.agents.service import get_agent
 from grounded_core.clock import iso, utc_now
 from grounded_core.connectors import credentials, store, syncs
 from grounded_core.connectors.models import (
-    MASK,
     REQUIRED_TO_CONNECT,
     Connector,
     ConnectorCreate,
@@ -21,7 +20,6 @@ from grounded_core.connectors.models import (
     ConnectRequest,
     ProviderConfig,
     SyncRequest,
-    mask,
     parse_config,
 )
 from grounded_core.errors import Conflict, Invalid, NotFound
@@ -29,6 +27,7 @@ from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
 from grounded_core.jobs.models import Job
 from grounded_core.jobs.service import cancel_job
+from grounded_core.masking import MASK, mask
 from grounded_core.model import ApiModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.store import keys

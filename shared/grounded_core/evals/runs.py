@@ -14,7 +14,6 @@ from grounded_core import adapters
 from grounded_core.agents.service import find_snapshot
 from grounded_core.alerts import notify
 from grounded_core.clock import iso, utc_now
-from grounded_core.connectors.models import MASK
 from grounded_core.errors import Conflict, Invalid, NotFound
 from grounded_core.evals.assertions import Judge
 from grounded_core.evals.grading import grade
@@ -30,6 +29,7 @@ from grounded_core.evals.models import (
 from grounded_core.evals.suites import get_suite, suite_cases
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
+from grounded_core.masking import MASK
 from grounded_core.model import ApiModel
 from grounded_core.observability import logger
 from grounded_core.pagination import Page, PageRequest
