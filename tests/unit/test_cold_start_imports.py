@@ -5,7 +5,8 @@ nothing imports boto3, the identity function and the lifecycle worker import the
 when an org is deleted, the workers that check an email address or a URL or mask a secret do not
 import accounts or connectors, the SQS workers load only the Powertools event classes they use, the
 normalize worker imports the ingest door and the jobs only to queue traces again, the alerts worker
-imports the deliveries only to deliver, and pydantic looks for no plugins."""
+imports the deliveries only to deliver, the judge worker reads traces without the trace models,
+and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -89,6 +90,14 @@ def test_the_alerts_worker_imports_the_deliveries_only_to_deliver() -> None:
     loaded = modules_after_importing("alerts_worker.app")
     assert "grounded_core.alerts.evaluate" in loaded
     assert not {"grounded_core.alerts.deliver", "urllib.request"} & loaded
+
+
+def test_the_judge_worker_reads_a_trace_without_the_trace_models() -> None:
+    """It reads the stored trace as data (its large fields joined back from S3,
+    ``ingest.payloads``), never as the API's trace models."""
+    loaded = modules_after_importing("judge_worker.app")
+    assert "grounded_core.ingest.payloads" in loaded
+    assert not {"grounded_core.ingest.traces", "grounded_core.ingest.models"} & loaded
 
 
 def test_list_routes_pages_are_built_on_first_use() -> None:

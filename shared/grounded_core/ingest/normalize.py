@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from grounded_core import adapters
 from grounded_core.agents.service import SnapshotResolver
 from grounded_core.clock import parse_iso
 from grounded_core.ingest.items import APPLIED, ItemsFailed, each_alone
 from grounded_core.ingest.models import TraceIn
-from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.payloads import payloads_joined
 from grounded_core.ingest.records import Applied, Unresolved
 from grounded_core.ingest.stitching import stitch_keys
 from grounded_core.ingest.sums import Sums, apply_summed
@@ -89,9 +88,7 @@ def handle_message(message: dict[str, Any]) -> None:
 
 def _load_trace(item: dict[str, Any]) -> TraceIn:
     body = {key: value for key, value in item.items() if key in TRACE_FIELDS}
-    if item.get("payloadKey"):
-        body = join_payloads(body, adapters.get_json(item["payloadKey"]))
-    return TraceIn.model_validate(body, context=FROM_STORE)
+    return TraceIn.model_validate(payloads_joined(item, body), context=FROM_STORE)
 
 
 def _set_normalization(org_id: str, trace_id: str, state: dict[str, Any]) -> None:

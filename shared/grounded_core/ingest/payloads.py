@@ -8,6 +8,7 @@ import copy
 import json
 from typing import Any
 
+from grounded_core import adapters
 from grounded_core.storable import MAX_DEPTH, depth
 
 INLINE_LIMIT = 4_096
@@ -65,3 +66,10 @@ def org_payloads(org_id: str) -> str:
 
 def payload_key(org_id: str, trace_id: str) -> str:
     return f"{org_payloads(org_id)}traces/{trace_id}.json"
+
+
+def payloads_joined(item: dict[str, Any], body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``body`` (default: the stored trace ``item`` itself) with the large fields ``item`` moved to
+    S3 read back."""
+    shown = item if body is None else body
+    return join_payloads(shown, adapters.get_json(str(item["payloadKey"]))) if item.get("payloadKey") else shown

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from grounded_core import adapters
 from grounded_core.errors import NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ingest.models import TraceView
-from grounded_core.ingest.payloads import join_payloads
+from grounded_core.ingest.payloads import payloads_joined
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
 from grounded_core.store import keys, table
@@ -18,13 +17,6 @@ from grounded_core.store.conditions import matching
 from grounded_core.store.listing import newest_across, newest_between
 
 INTERNAL = keys.STORAGE_ATTRIBUTES | {"orgId", "payloadKey"}
-
-
-def payloads_joined(item: dict[str, Any], body: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``body`` (default: the stored trace ``item`` itself) with the large fields ``item`` moved to
-    S3 read back."""
-    shown = item if body is None else body
-    return join_payloads(shown, adapters.get_json(str(item["payloadKey"]))) if item.get("payloadKey") else shown
 
 
 def trace_view(item: dict[str, Any], marker: dict[str, Any] | None, with_payloads: bool) -> TraceView:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from grounded_core.identity.principal import Principal
-from grounded_core.ingest.traces import payloads_joined
+from grounded_core.ingest.payloads import payloads_joined
 from grounded_core.judges.evaluators import find_evaluator
 from grounded_core.judges.judge import JudgeError, JudgeRequest, ask
 from grounded_core.observability import logger

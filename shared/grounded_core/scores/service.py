@@ -15,7 +15,7 @@ from grounded_core.clock import iso, utc_now
 from grounded_core.errors import Conflict, Forbidden, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.ingest.traces import payloads_joined
+from grounded_core.ingest.payloads import payloads_joined
 from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention, org_item_key, state_of
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.scores.counters import changed, counted
