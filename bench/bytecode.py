@@ -69,9 +69,14 @@ def source_files(dist: metadata.Distribution) -> Iterator[tuple[Path, Path]]:
         yield Path(str(file.locate())), Path(file)
 
 
-def copy_deployed(dest: Path) -> list[str]:
-    """What a deployed function imports from, as ``sam build`` lays it out, without bytecode;
-    the ``PYTHONPATH`` that finds it in Lambda's order (function, then layers)."""
+def deployed_paths(root: Path) -> list[str]:
+    """The ``PYTHONPATH`` that finds a copy made by :func:`copy_deployed` in Lambda's order
+    (function, then layers)."""
+    return [str(root / "functions"), str(root / "core"), str(root / "deps")]
+
+
+def copy_deployed(dest: Path) -> None:
+    """What a deployed function imports from, as ``sam build`` lays it out, without bytecode."""
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "functions", dest / "functions", ignore=skip)
     shutil.copytree(ROOT / "shared", dest / "core", ignore=skip)
@@ -80,7 +85,6 @@ def copy_deployed(dest: Path) -> list[str]:
             target = dest / "deps" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(installed, target)
-    return [str(dest / "functions"), str(dest / "core"), str(dest / "deps")]
 
 
 def main() -> None:
@@ -90,25 +94,26 @@ def main() -> None:
     functions = load_template(ROOT / "template.yaml").functions()
     rows: list[tuple[str, Measured, Measured]] = []
     with tempfile.TemporaryDirectory(prefix="grounded-bytecode-") as scratch:
-        source_paths = copy_deployed(Path(scratch) / "source")
-        compiled_paths = copy_deployed(Path(scratch) / "compiled")
-        if not compile_tree(Path(scratch) / "compiled"):
+        source, compiled = Path(scratch) / "source", Path(scratch) / "compiled"
+        copy_deployed(source)
+        shutil.copytree(source, compiled)
+        if not compile_tree(compiled):
             raise SystemExit("a module did not compile")
-        modules = sum(1 for _ in (Path(scratch) / "source").rglob("*.py"))
-        pyc_mb = size_of(Path(scratch) / "compiled") / 1e6
+        modules = sum(1 for _ in source.rglob("*.py"))
+        pyc_mb = size_of(compiled) / 1e6
         for logical_id in FUNCTIONS:
             probe = COLD_PATH.format(modules=functions[logical_id].module)
-            source = measure(probe, source_paths, args.runs, sys.executable, NO_BYTECODE_WRITTEN)
-            compiled = measure(probe, compiled_paths, args.runs, sys.executable, NO_BYTECODE_WRITTEN)
-            rows.append((f"{logical_id} ({functions[logical_id].module})", source, compiled))
+            from_source = measure(probe, deployed_paths(source), args.runs, sys.executable, NO_BYTECODE_WRITTEN)
+            from_bytecode = measure(probe, deployed_paths(compiled), args.runs, sys.executable, NO_BYTECODE_WRITTEN)
+            rows.append((f"{logical_id} ({functions[logical_id].module})", from_source, from_bytecode))
     baseline = min(base for _, *measured in rows for m in measured for base in m.baselines)
     print(f"{'':<42} {'from source':>11} {'x base':>7} {'bytecode':>9} {'x base':>7} {'saved':>6}")
     print(f"{'baseline: import boto3 + one client':<42} {'':>11} {'':>7} {baseline * 1000:>9.0f} {1.0:>7.2f}")
-    for label, source, compiled in rows:
-        saved = 1 - compiled.cold.with_client / source.cold.with_client
+    for label, slow, fast in rows:
+        saved = 1 - fast.cold.with_client / slow.cold.with_client
         print(
-            f"{label:<42} {source.cold.with_client * 1000:>11.0f} {source.ratio:>7.2f}"
-            f" {compiled.cold.with_client * 1000:>9.0f} {compiled.ratio:>7.2f} {saved:>6.0%}"
+            f"{label:<42} {slow.cold.with_client * 1000:>11.0f} {slow.ratio:>7.2f}"
+            f" {fast.cold.with_client * 1000:>9.0f} {fast.ratio:>7.2f} {saved:>6.0%}"
         )
     print(
         f"cold path ms (import + DynamoDB client), the fastest of {args.runs} fresh processes each, python"

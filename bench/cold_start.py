@@ -103,10 +103,9 @@ class Measured:
 
 @cache
 def template_environment() -> dict[str, str]:
-    """The environment variables template.yaml's Globals give every function as plain values (not
-    references to resources), such as Powertools' settings: a deployed function has them."""
-    variables = load_template(ROOT / "template.yaml").document["Globals"]["Function"]["Environment"]["Variables"]
-    return {name: value for name, value in variables.items() if isinstance(value, str)}
+    """The plain environment variables template.yaml's Globals give every function: a deployed
+    function has them."""
+    return load_template(ROOT / "template.yaml").plain_global_variables()
 
 
 def run_probe(

@@ -90,6 +90,12 @@ class SamTemplate:
     def _function_globals(self) -> dict[str, Any]:
         return dict(self.document.get("Globals", {}).get("Function", {}))
 
+    def plain_global_variables(self) -> dict[str, str]:
+        """The environment variables the Globals give every function as plain values (not
+        references to resources), such as Powertools' settings."""
+        variables = self._function_globals().get("Environment", {}).get("Variables", {})
+        return {name: value for name, value in variables.items() if isinstance(value, str)}
+
     def function_property(self, logical_id: str, name: str, default: Any = None) -> Any:
         properties = self.resources[logical_id].get("Properties", {})
         return properties.get(name, self._function_globals().get(name, default))

@@ -200,7 +200,7 @@ def test_pydantic_does_not_look_for_plugins_in_a_deployed_function() -> None:
     """template.yaml's Globals set ``PYDANTIC_DISABLE_PLUGINS``: without it, the first model a
     function builds (its settings, as it is imported) has pydantic read the entry points of every
     installed distribution."""
-    variables = load_template(ROOT / "template.yaml").document["Globals"]["Function"]["Environment"]["Variables"]
+    variables = load_template(ROOT / "template.yaml").plain_global_variables()
     code = "import traces.app\nfrom pydantic.plugin import _loader\nprint(_loader._plugins is None)\n"
 
     deployed = printed_by(code, {"PYDANTIC_DISABLE_PLUGINS": variables["PYDANTIC_DISABLE_PLUGINS"]})
