@@ -25,7 +25,9 @@ on average and at most 0.42. Read a single run's ratios to ±0.2, and compare co
 runs. Every run of a function comes right after a run of the baseline, and its ratio is to the
 fastest of those baseline runs, so a row's ratio can differ from its milliseconds over the overall
 baseline. The environment mimics Lambda's: AWS_LAMBDA_FUNCTION_NAME set, so Powertools' Tracer is
-live as it is when deployed, and the plain variables of the template's Globals. Modules are
+live as it is when deployed and the garbage collector is off through init and the first invocation
+(``grounded_core.startup``; ``--collector-on`` keeps it on, to see what that saves), and the plain
+variables of the template's Globals. Modules are
 imported from their bytecode, as a build from ``make sam-build`` ships them
 (``layers/bytecode.py``); ``bench/bytecode.py`` measures what a build without it (``sam build``
 alone) costs instead.
@@ -56,6 +58,7 @@ print(imported, time.perf_counter() - t, time.perf_counter() - t)
 """
 COLD_PATH = """
 import sys, time
+{before}
 t = time.perf_counter()
 import {modules}
 imported = time.perf_counter() - t
@@ -69,10 +72,19 @@ print(imported, with_client, time.perf_counter() - t)
 """
 
 
+#: put before a probe's imports by ``--collector-on``: ``grounded_core.startup`` cannot turn the
+#: garbage collector off, as before it did
+COLLECTOR_ON = "import gc; gc.disable = lambda: None"
+
 #: what every function of a kind imports (label: modules), measured like a function
 FLOORS = {
-    "floor: an HTTP function's app": ("grounded_core.http.fastapi_deferred", "grounded_core.http.app"),
+    "floor: an HTTP function's app": (
+        "grounded_core.startup",
+        "grounded_core.http.fastapi_deferred",
+        "grounded_core.http.app",
+    ),
     "floor: an SQS worker's batch": (
+        "grounded_core.startup",
         "grounded_core.batch_deferred",
         "aws_lambda_powertools.utilities.batch",
         "grounded_core.observability",
@@ -148,15 +160,24 @@ def main() -> None:
         help="the interpreter to measure with: by default this one; Lambda's is python3.13, with only the"
         " dependencies layer's packages (layers/deps/requirements.txt) and boto3 installed",
     )
+    parser.add_argument(
+        "--collector-on",
+        action="store_true",
+        help="keep the garbage collector on through init and the first invocation (as it was before"
+        " grounded_core.startup), to see what turning it off saves",
+    )
     args = parser.parse_args()
+    before = COLLECTOR_ON if args.collector_on else ""
     functions = load_template(ROOT / "template.yaml").functions()
     rows: list[tuple[str, Measured]] = []
     core = [str(ROOT / "shared")]
     for label, modules in FLOORS.items():
-        rows.append((label, measure(COLD_PATH.format(modules=", ".join(modules)), core, args.runs, args.python)))
+        rows.append(
+            (label, measure(COLD_PATH.format(before=before, modules=", ".join(modules)), core, args.runs, args.python))
+        )
     for source in sorted(functions.values(), key=lambda s: s.logical_id):
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
-        measured = measure(COLD_PATH.format(modules=source.module), paths, args.runs, args.python)
+        measured = measure(COLD_PATH.format(before=before, modules=source.module), paths, args.runs, args.python)
         rows.append((f"{source.logical_id} ({source.module})", measured))
     baseline = min(base for _, measured in rows for base in measured.baselines)
     print(f"{'':<40} {'import':>7} {'cold path':>10} {'x base':>7} {'+ models':>9} {'x base':>7}")
@@ -168,7 +189,8 @@ def main() -> None:
             f" {cold.with_models * 1000:>9.0f} {measured.ratio_with_models:>7.2f}"
         )
     print(
-        f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)}."
+        f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)};"
+        f" the garbage collector {'on' if args.collector_on else 'off'} through init and the first invocation."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
         " it imported built. x base: to the baseline runs made just before its own"
     )

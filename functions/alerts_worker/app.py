@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from grounded_core.alerts.evaluate import evaluate_agent, sweep
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 from grounded_core.store import keys
 
 
@@ -31,6 +32,7 @@ def handle_record(record: SQSRecord) -> None:
     logger.info("alert work", extra={"kind": message["kind"], "outcome": outcome})
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> Any:
     if "Records" not in event:  # the schedule

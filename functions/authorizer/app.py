@@ -14,8 +14,10 @@ from typing import Any
 from grounded_core.identity.authorizer import resolve_request
 from grounded_core.identity.session_cookie import CSRF_HEADER, cookie_token
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     headers = event.get("headers") or {}

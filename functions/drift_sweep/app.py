@@ -7,8 +7,10 @@ from typing import Any
 
 from grounded_core.drift.service import sweep
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     reports = sweep()

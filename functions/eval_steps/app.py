@@ -6,8 +6,10 @@ from typing import Any
 
 from grounded_core.evals.steps import handle
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(event)

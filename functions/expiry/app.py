@@ -8,8 +8,10 @@ from typing import Any
 
 from grounded_core.lifecycle.expiry import payload_keys
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from grounded_core import adapters

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from grounded_core.judges.worker import judge_trace
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
 def handle_record(record: SQSRecord) -> None:
@@ -19,6 +20,7 @@ def handle_record(record: SQSRecord) -> None:
     logger.info("sampled trace", extra={"outcome": outcome})
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> Any:
     processor = BatchProcessor(event_type=EventType.SQS)

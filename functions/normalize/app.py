@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from grounded_core.ingest.coalesce import coalesce, handle_together
 from grounded_core.ingest.normalize import handle_message
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
 def _body(record: dict[str, Any]) -> Any:
@@ -24,6 +25,7 @@ def _body(record: dict[str, Any]) -> Any:
         return None  # handled (and refused) on its own
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> Any:
     records = event.get("Records") or []

@@ -7,8 +7,10 @@ from typing import Any
 from grounded_core.clock import parse_iso, utc_now
 from grounded_core.connectors.scheduler import run_schedule
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # the scheduled event's own time: the moment this run is for

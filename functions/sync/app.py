@@ -11,8 +11,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from grounded_core.connectors.worker import handle_message
 from grounded_core.observability import logger
+from grounded_core.startup import entry_point
 
 
+@entry_point
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> Any:
     def time_left() -> float:

@@ -31,6 +31,7 @@ from grounded_core.http.access import ROUTE_ACCESS, Access, access_guard
 from grounded_core.http.idempotency import KeyedPosts
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
+from grounded_core.startup import entry_point
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -201,6 +202,7 @@ def make_handler(app: FastAPI) -> LambdaHandler:
 
     asgi = Mangum(app, lifespan="off")
 
+    @entry_point
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return asgi(event, context)
