@@ -30,7 +30,7 @@ from urllib.parse import parse_qs
 
 from local import workarounds
 from local.apigw import HttpRequest, HttpResponse
-from local.collector import Collector
+from local.collector import Collector, collections_paused
 from local.emulator import ACCOUNT_ID, start_emulator
 from local.event_sources import Queue, SqsPoller
 from local.expiry import sweep as sweep_table
@@ -135,6 +135,10 @@ class LocalCloud:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
+        with collections_paused():  # the collector it starts last collects once, all made
+            return self._start()
+
+    def _start(self) -> LocalCloud:
         started = time.monotonic()
         self._mock = start_emulator(self.options.region)
         workarounds.serialize_emulator_calls()

@@ -1,5 +1,5 @@
-"""The local cloud's garbage collection (local/collector.py): young collections less often, what
-survives a full collection frozen, and a proper collection — when quiet, or when the frozen
+"""The local cloud's garbage collection (local/collector.py): none while it starts, young
+collections less often, what survives a full collection frozen, and a proper collection — when quiet, or when the frozen
 objects have grown fourfold — still frees cycles that died after they were frozen. Runs in a
 fresh interpreter: the collector changes the process's ``gc`` state, which the tests' own local
 cloud also uses."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from local.collector import FORCED_GROWTH, QUIET_GROWTH, YOUNG_THRESHOLD, Collector
+from local.collector import FORCED_GROWTH, QUIET_GROWTH, YOUNG_THRESHOLD, Collector, collections_paused
 from tests.support.fresh_interpreter import run_fresh
 
 
@@ -71,9 +71,28 @@ def check() -> None:
     assert collector._after_collection not in gc.callbacks
 
 
-def test_frozen_survivors_and_proper_collections() -> None:
+def check_paused() -> None:
+    """Off for the block, on again however it ends; left off if it was off."""
+    with collections_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with collections_paused():
+            raise RuntimeError("the cloud failed to start")
+    except RuntimeError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    with collections_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+    gc.enable()
+
+
+def test_paused_while_starting_frozen_survivors_and_proper_collections() -> None:
     run_fresh("tests.unit.test_collector")
 
 
 if __name__ == "__main__":
+    check_paused()
     check()
