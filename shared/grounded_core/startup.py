@@ -12,9 +12,10 @@ Lambda (``AWS_LAMBDA_FUNCTION_NAME`` set) it turns the collector off. :func:`ent
 each handler; its first invocation runs with the collector still off (that is where the clients
 are made and the function's models built), and as it ends, what init and that invocation made is
 put out of the collector's sight for good (``gc.freeze()``) and the collector turned back on, for
-every invocation after. Reference counting frees memory as usual throughout; only reference
-cycles wait, for one invocation at most. Outside Lambda (the local cloud, the tests) nothing
-changes.
+every invocation after. Reference counting frees memory as usual throughout; what init and the
+first invocation leave in reference cycles is frozen with the rest and never freed: ~650 objects
+after importing the health function and serving a request, and 6 per request after that. Outside
+Lambda (the local cloud, the tests) nothing changes.
 """
 
 from __future__ import annotations
