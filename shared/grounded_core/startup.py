@@ -38,11 +38,6 @@ if _Init.collector_off:
     gc.disable()
 
 
-def initializing() -> bool:
-    """Whether the collector is off for init (until the first invocation ends)."""
-    return _Init.collector_off
-
-
 def end_of_init() -> None:
     """What init made is kept out of the collector's passes, and the collector is on again."""
     if _Init.collector_off:
