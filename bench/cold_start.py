@@ -72,8 +72,8 @@ print(imported, with_client, time.perf_counter() - t)
 """
 
 
-#: put before a probe's imports by ``--collector-on``: ``grounded_core.startup`` cannot turn the
-#: garbage collector off, as before it did
+#: put before a probe's imports by ``--collector-on``: ``grounded_core.startup`` then cannot turn the
+#: garbage collector off, so the probe measures a cold start as it was before that module
 COLLECTOR_ON = "import gc; gc.disable = lambda: None"
 
 #: what every function of a kind imports (label: modules), measured like a function
