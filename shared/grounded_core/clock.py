@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+#: Clocks drift; a timestamp further ahead than this is refused as "far future".
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utc_now() -> datetime:

@@ -21,9 +21,9 @@ from grounded_core.ids import new_id
 from grounded_core.model import ApiModel, StoredModel
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.pricing.cost import usd
-from grounded_core.sessions.store import rollup_updates
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import Put, absent, matching
+from grounded_core.store.counters import rollup_updates
 from grounded_core.store.listing import query_page
 
 Trigger = Literal["snapshot", "schedule", "manual"]

@@ -33,10 +33,10 @@ from grounded_core.masking import MASK
 from grounded_core.model import ApiModel
 from grounded_core.observability import logger
 from grounded_core.pagination import Page, PageRequest
-from grounded_core.sessions.store import rollup_updates
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Put, Update, absent, eq, matching
+from grounded_core.store.counters import rollup_updates
 from grounded_core.store.listing import query_page
 
 HEADERS = "targetHeaders"  # stored on the run item, never shown

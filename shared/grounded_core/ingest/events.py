@@ -25,13 +25,13 @@ from grounded_core.sessions.store import (
     find_or_create_session,
     forget_stitch_keys,
     read_stitch_keys,
-    rollup_updates,
     session_counters,
     session_states,
     touch,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Put, Write, absent
+from grounded_core.store.counters import rollup_updates
 
 
 @dataclass

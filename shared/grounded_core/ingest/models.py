@@ -5,18 +5,16 @@ checks that need the table (the agent exists, the snapshot is the agent's) are t
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from grounded_core.clock import parse_iso
+from grounded_core.clock import MAX_CLOCK_SKEW, parse_iso
 from grounded_core.model import ApiModel
 from grounded_core.pricing.cost import Usage
 
 CLIENT_ID = r"^[A-Za-z0-9_.:\-]{1,128}$"
-#: Clocks drift; a timestamp further ahead than this is refused as "far future".
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 MAX_SPANS = 1000
 MAX_BATCH = 500
 MAX_KEY_VALUES = 20

@@ -43,19 +43,18 @@ from grounded_core.sessions.store import (
     UNCOUNTED,
     SessionSeed,
     Stitched,
-    add_counters,
     count_session,
     erase_session_items,
     find_or_create_session,
     forget_stitch_keys,
     read_stitch_keys,
-    rollup_updates,
     session_counters,
     session_states,
     touch,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Delete, Put, Update, Write, absent, eq, exists
+from grounded_core.store.counters import add_counters, rollup_updates
 
 TRACE_FIELDS = set(TraceIn.model_fields) | {info.alias for info in TraceIn.model_fields.values() if info.alias}
 R = TypeVar("R")

@@ -12,14 +12,13 @@ from grounded_core.lifecycle.retention import Retention
 from grounded_core.observability import logger
 from grounded_core.sessions.store import (
     UNCOUNTED,
-    add_counters,
     counted_with,
     seen_with_counters,
     session_counters,
-    utc_day,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import Write
+from grounded_core.store.counters import add_counters, utc_day
 
 
 @dataclass

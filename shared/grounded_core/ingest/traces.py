@@ -60,11 +60,6 @@ def views(org_id: str, trace_ids: list[str], items: dict[str, dict[str, Any]] | 
     return shown
 
 
-def legacy_session_traces(org_id: str, session_id: str) -> list[dict[str, Any]]:
-    """Traces normalized before their session held their items: linked to it by their index entry."""
-    return table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
-
-
 def list_traces(
     principal: Principal,
     page: PageRequest,

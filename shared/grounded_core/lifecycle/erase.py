@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from grounded_core import adapters
-from grounded_core.ingest.traces import legacy_session_traces
-from grounded_core.sessions.store import erase_session_items
+from grounded_core.sessions.store import erase_session_items, legacy_session_traces
 from grounded_core.store import keys, table
 
 

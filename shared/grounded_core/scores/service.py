@@ -20,9 +20,9 @@ from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention, org_
 from grounded_core.pagination import Page, PageRequest
 from grounded_core.scores.counters import changed, counted
 from grounded_core.scores.models import Score, ScoreCreate, TargetKind, data_type_of, target_partition
-from grounded_core.sessions.store import rollup_updates, utc_day
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import Check, ConditionFailed, Put, Write, absent, eq, exists, matching
+from grounded_core.store.counters import rollup_updates, utc_day
 from grounded_core.store.listing import newest_across, query_page
 
 Outcome = Literal["created", "replaced", "unchanged"]

@@ -6,13 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from grounded_core.agents.service import find_snapshot, get_agent
-from grounded_core.clock import iso, parse_iso, utc_now
+from grounded_core.clock import MAX_CLOCK_SKEW, iso, parse_iso, utc_now
 from grounded_core.errors import Conflict, Invalid, NotFound
 from grounded_core.identity.principal import Principal
 from grounded_core.ids import new_id
-from grounded_core.ingest.models import MAX_CLOCK_SKEW
 from grounded_core.ingest.stitching import stitch_keys
-from grounded_core.ingest.traces import legacy_session_traces
 from grounded_core.ingest.turns import TraceInSession, Turn
 from grounded_core.lifecycle.erase import erase_session
 from grounded_core.lifecycle.retention import org_state
@@ -26,12 +24,13 @@ from grounded_core.sessions.store import (
     SessionSeed,
     create_session,
     get_session_item,
-    rollup_updates,
+    legacy_session_traces,
     session_counters,
     touch,
 )
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import ConditionFailed, Put, all_of, exists, gt, matching
+from grounded_core.store.counters import rollup_updates
 from grounded_core.store.listing import newest_across, time_bound
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grounded_core.clock import parse_iso
 from grounded_core.errors import Conflict
 from grounded_core.ids import new_id
 from grounded_core.ingest.stitching import StitchKey
@@ -16,6 +15,7 @@ from grounded_core.lifecycle.retention import KEEP_FOREVER, TTL, Retention
 from grounded_core.sessions.models import Session, Stitch
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import Cond, ConditionFailed, Put, Update, Write, absent, eq, exists, lt
+from grounded_core.store.counters import add_counters, rollup_updates
 
 #: the label of a new session's first stitch key: it failing means another session has that key
 STITCH_TAKEN = "stitch_taken"
@@ -38,24 +38,6 @@ class Stitched:
     session_id: str
     rule: str
     created: bool
-
-
-def utc_day(timestamp: str) -> str:
-    return parse_iso(timestamp).date().isoformat()
-
-
-def add_counters(pk: str, sk: str, counters: dict[str, int], also_set: dict[str, Any] | None = None) -> Update:
-    """An operation that ADDs ``counters`` (and sets ``also_set`` where not set yet) on one item."""
-    adds = {name: amount for name, amount in counters.items() if amount}
-    if not adds and not also_set:
-        raise ValueError("an update needs at least one counter or attribute")
-    return Update(pk, sk, add=adds, set_if_absent=also_set or {}, label="counters")
-
-
-def rollup_updates(org_id: str, agent_id: str, timestamp: str, counters: dict[str, int]) -> list[Update]:
-    """Daily counters for the agent and for the whole org."""
-    day = keys.day(utc_day(timestamp))
-    return [add_counters(keys.rollup(org_id, agent), day, counters) for agent in (agent_id, None)]
 
 
 def session_counters(
@@ -250,6 +232,11 @@ def _settled(known: StitchMap | None, pointing: dict[str, str], attached: list[s
         known.update(pointing)
         for pk in attached:
             known.pop(pk, None)
+
+
+def legacy_session_traces(org_id: str, session_id: str) -> list[dict[str, Any]]:
+    """Traces normalized before their session held their items: linked to it by their index entry."""
+    return table.query_all(keys.session(org_id, session_id), keys.TRACE_IN_SESSION_PREFIX, index="GSI1")
 
 
 def erase_session_items(org_id: str, session_id: str) -> int:
