@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
-from grounded_core.evals import from_trace, runs, suites
+from grounded_core.evals import runs, suites
 from grounded_core.evals.models import (
     Case,
     CaseBatch,
@@ -89,6 +89,8 @@ async def add_cases(suite_id: str, principal: Caller, body: Annotated[dict[str, 
 async def add_case_from_trace(suite_id: str, request: CaseFromTrace, principal: Caller) -> Case:
     """A case made of a production trace (or one turn of it), linked back to it. Needs
     ``traces:read`` too."""
+    from grounded_core.evals import from_trace  # the trace models: for this route alone, not every cold start
+
     return from_trace.case_from_trace(principal, suite_id, request)
 
 

@@ -13,7 +13,6 @@ from grounded_core.http.paging import Paging
 from grounded_core.http.search_params import Searching
 from grounded_core.ingest.turns import Turn
 from grounded_core.pagination import Page
-from grounded_core.search.traces import search_sessions
 from grounded_core.sessions import service
 from grounded_core.sessions.models import SessionCreate, SessionView, TimelineEntry, TurnCreate
 
@@ -45,6 +44,8 @@ async def list_sessions(
             "userId and hasErrors filter the session list; search filters search traces.",
             details=[{"field": "userId" if user_id is not None else "hasErrors", "message": "not with search filters"}],
         )
+    from grounded_core.search.traces import search_sessions  # the trace models: for a search alone
+
     return search_sessions(principal, page, search.query, agent_id, since, until, search.score)
 
 

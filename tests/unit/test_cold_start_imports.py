@@ -6,7 +6,8 @@ when an org is deleted, the workers that check an email address or a URL or mask
 import accounts or connectors, the SQS workers load only the Powertools event classes they use, the
 normalize worker imports the ingest door and the jobs only to queue traces again, the alerts worker
 imports the deliveries only to deliver, the judge worker reads traces without the trace models,
-and pydantic looks for no plugins."""
+the functions that count by day import neither the trace models nor the sessions' store, and
+pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -98,6 +99,19 @@ def test_the_judge_worker_reads_a_trace_without_the_trace_models() -> None:
     loaded = modules_after_importing("judge_worker.app")
     assert "grounded_core.ingest.payloads" in loaded
     assert not {"grounded_core.ingest.traces", "grounded_core.ingest.models"} & loaded
+
+
+def test_the_functions_that_count_by_day_import_neither_the_trace_models_nor_the_sessions_store() -> None:
+    """Evals, drift and scores add to the daily rollups (``store.counters``) and analytics reads
+    them with the insights: none needs the trace models (~15 ms of a cold start) or the sessions'
+    store. The evals function imports them to make a case of a trace, and the sessions function
+    the trace search, when such a request comes."""
+    for name in ("analytics", "evals", "drift", "scores", "sessions"):
+        loaded = modules_after_importing(f"{name}.app")
+        assert f"{name}.app" in loaded
+        assert not {"grounded_core.ingest.models", "grounded_core.search.traces"} & loaded, name
+        if name != "sessions":
+            assert "grounded_core.sessions.store" not in loaded, name
 
 
 def test_list_routes_pages_are_built_on_first_use() -> None:

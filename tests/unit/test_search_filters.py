@@ -8,8 +8,7 @@ import pytest
 
 from grounded_core.errors import Invalid
 from grounded_core.ingest.models import TraceView
-from grounded_core.search.filters import TraceQuery, latency_ms, matches
-from grounded_core.search.traces import check_score_range, metadata_filters
+from grounded_core.search.filters import TraceQuery, check_score_range, latency_ms, matches, metadata_filters
 
 
 def view(**fields: Any) -> TraceView:

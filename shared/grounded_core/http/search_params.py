@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from grounded_core.search.filters import TraceQuery
-from grounded_core.search.traces import ScoreFilter, check_score_range, metadata_filters
+from grounded_core.search.filters import ScoreFilter, TraceQuery, check_score_range, metadata_filters
 
 
 class Search:

@@ -4,15 +4,17 @@ answer. Pure; ids are derived from the trace so rebuilding them twice gives the 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from grounded_core.clock import parse_iso
-from grounded_core.ingest.models import SpanIn, TraceIn
 from grounded_core.model import StoredModel
 from grounded_core.pricing.cost import Usage
 from grounded_core.store import keys
+
+if TYPE_CHECKING:
+    from grounded_core.ingest.models import SpanIn, TraceIn
 
 MAX_TURN_CONTENT = 16_000
 #: the text a trace's turns may hold together in its session item (DynamoDB items hold 400 KB; a

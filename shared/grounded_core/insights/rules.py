@@ -4,10 +4,11 @@ session is flagged."""
 from __future__ import annotations
 
 from statistics import median
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from grounded_core.ingest.models import EventIn, TraceIn
-from grounded_core.ingest.turns import Turn
+if TYPE_CHECKING:
+    from grounded_core.ingest.models import EventIn, TraceIn
+    from grounded_core.ingest.turns import Turn
 
 Rule = Literal["errors", "cost_outlier", "slow_turn", "frustration"]
 SLOW_TURN_MS = 10_000

@@ -1,14 +1,17 @@
-"""What a search asks of one trace, and whether a trace answers it (pure)."""
+"""What a search asks (its filters, as the query parameters give them) and whether a trace answers it (pure)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grounded_core.clock import parse_iso
 from grounded_core.errors import Invalid
-from grounded_core.ingest.models import TraceView
+
+if TYPE_CHECKING:
+    from grounded_core.ingest.models import TraceView
 
 #: the longest text a search looks for
 MAX_QUERY = 200
@@ -94,3 +97,33 @@ def matches(query: TraceQuery, trace: TraceView) -> bool:
     if not _within(trace.cost_usd, query.min_cost_usd, query.max_cost_usd):
         return False
     return _within(latency_ms(trace), query.min_latency_ms, query.max_latency_ms)
+
+
+@dataclass(frozen=True)
+class ScoreFilter:
+    """Traces with a score of this name, its value within the range (numbers and yes/no as 1/0);
+    the window then applies to when the score was given."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+
+
+def check_score_range(name: str | None, low: float | None, high: float | None) -> ScoreFilter | None:
+    if name is None:
+        if low is not None or high is not None:
+            problem = [{"field": "scoreName", "message": "required with minScore or maxScore"}]
+            raise Invalid("minScore and maxScore need scoreName.", details=problem)
+        return None
+    if low is not None and high is not None and low > high:
+        raise Invalid("minScore is above maxScore.", details=[{"field": "minScore", "message": "above max"}])
+    return ScoreFilter(name, low, high)
+
+
+def metadata_filters(params: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``metadata.<key>=<value>`` query parameters, as ``{key: value}``."""
+    return {
+        key.removeprefix("metadata."): value
+        for key, value in params
+        if key.startswith("metadata.") and key != "metadata."
+    }

@@ -7,18 +7,15 @@ docs/quality.md."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from grounded_core.clock import iso, utc_now
-from grounded_core.errors import Invalid
 from grounded_core.identity.principal import Principal
 from grounded_core.ingest.models import TraceView
 from grounded_core.ingest.traces import views
 from grounded_core.pagination import Page, PageRequest
-from grounded_core.search.filters import TraceQuery, matches
+from grounded_core.search.filters import ScoreFilter, TraceQuery, matches
 from grounded_core.sessions.models import Session, SessionView
 from grounded_core.store import keys, table
 from grounded_core.store.conditions import matching
@@ -28,16 +25,6 @@ from grounded_core.store.listing import newest_across
 BUDGET = 1_000
 #: the window a search covers when it names no ``from``
 DEFAULT_DAYS = 7
-
-
-@dataclass(frozen=True)
-class ScoreFilter:
-    """Traces with a score of this name, its value within the range (numbers and yes/no as 1/0);
-    the window then applies to when the score was given."""
-
-    name: str
-    low: float | None = None
-    high: float | None = None
 
 
 def window(since: str | None, now: datetime | None = None) -> str:
@@ -117,26 +104,6 @@ def search_traces(
             break
     unique = list({trace.id: trace for trace in found}.values())
     return Page(items=unique, nextCursor=cursor)
-
-
-def check_score_range(name: str | None, low: float | None, high: float | None) -> ScoreFilter | None:
-    if name is None:
-        if low is not None or high is not None:
-            problem = [{"field": "scoreName", "message": "required with minScore or maxScore"}]
-            raise Invalid("minScore and maxScore need scoreName.", details=problem)
-        return None
-    if low is not None and high is not None and low > high:
-        raise Invalid("minScore is above maxScore.", details=[{"field": "minScore", "message": "above max"}])
-    return ScoreFilter(name, low, high)
-
-
-def metadata_filters(params: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``metadata.<key>=<value>`` query parameters, as ``{key: value}``."""
-    return {
-        key.removeprefix("metadata."): value
-        for key, value in params
-        if key.startswith("metadata.") and key != "metadata."
-    }
 
 
 def search_sessions(
