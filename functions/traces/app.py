@@ -16,7 +16,6 @@ from grounded_core.http.search_params import Searching
 from grounded_core.ingest import service, traces
 from grounded_core.ingest.models import Accepted, TraceBatch, TraceView
 from grounded_core.pagination import Page
-from grounded_core.search.traces import search_traces
 
 router = APIRouter(prefix="/api")
 
@@ -67,6 +66,8 @@ async def list_traces(
             "sessionId lists one session's traces; search filters search the org's.",
             details=[{"field": "sessionId", "message": "not with search filters"}],
         )
+    from grounded_core.search.traces import search_traces  # with the sessions' models: for a search alone
+
     return search_traces(principal, page, search.query, agent_id, since, until, status, search.score)
 
 

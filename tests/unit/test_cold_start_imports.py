@@ -6,8 +6,9 @@ when an org is deleted, the workers that check an email address or a URL or mask
 import accounts or connectors, the SQS workers load only the Powertools event classes they use, the
 normalize worker imports the ingest door and the jobs only to queue traces again, the alerts worker
 imports the deliveries only to deliver, the judge worker reads traces without the trace models,
-the functions that count by day import neither the trace models nor the sessions' store, and
-pydantic looks for no plugins."""
+the functions that count by day import neither the trace models nor the sessions' store, the
+traces function imports the trace search only to search, the alerts function sends a test
+delivery without the rules' evaluation, and pydantic looks for no plugins."""
 
 from __future__ import annotations
 
@@ -112,6 +113,22 @@ def test_the_functions_that_count_by_day_import_neither_the_trace_models_nor_the
         assert not {"grounded_core.ingest.models", "grounded_core.search.traces"} & loaded, name
         if name != "sessions":
             assert "grounded_core.sessions.store" not in loaded, name
+
+
+def test_the_ingest_door_imports_the_trace_search_only_to_search() -> None:
+    """The traces function takes every trace in; a search (and the sessions' models it brings,
+    ~9 ms) is imported when a search comes."""
+    loaded = modules_after_importing("traces.app")
+    assert "grounded_core.ingest.service" in loaded
+    assert not {"grounded_core.search.traces", "grounded_core.sessions.models"} & loaded
+
+
+def test_the_alerts_function_sends_a_test_delivery_without_the_rules_evaluation() -> None:
+    """Deliveries are made and queued by ``alerts/outbox.py``; the evaluation (the metrics over
+    the analytics) is the alerts worker's."""
+    loaded = modules_after_importing("alerts.app")
+    assert "grounded_core.alerts.outbox" in loaded
+    assert not {"grounded_core.alerts.evaluate", "grounded_core.alerts.metrics"} & loaded
 
 
 def test_list_routes_pages_are_built_on_first_use() -> None:

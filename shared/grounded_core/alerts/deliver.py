@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from grounded_core import adapters
-from grounded_core.alerts.evaluate import queue_deliveries
 from grounded_core.alerts.models import Attempt, Delivery
+from grounded_core.alerts.outbox import queue_deliveries
 from grounded_core.alerts.service import signing_secret
 from grounded_core.alerts.signing import HEADER, signature
 from grounded_core.clock import iso, utc_now

@@ -13,8 +13,8 @@ from typing import Any
 from grounded_core import adapters
 from grounded_core.alerts.metrics import holds, metric_value
 from grounded_core.alerts.models import Alert, Delivery, Event
+from grounded_core.alerts.outbox import new_deliveries, queue_deliveries
 from grounded_core.clock import iso, utc_now
-from grounded_core.ids import new_id
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 from grounded_core.store import keys, table
@@ -22,48 +22,6 @@ from grounded_core.store.conditions import ConditionFailed, Put, Update, absent,
 
 #: a delivery still pending this long after its last try was lost on its way to the queue: sent again
 STALE_DELIVERY = timedelta(minutes=2)
-
-
-def new_deliveries(alert: Alert, event: Event, value: float | None, moment: str) -> list[Delivery]:
-    body: dict[str, Any] = {
-        "event": event,
-        "alert": {"id": alert.id, "name": alert.name, "agentId": alert.agent_id,
-                  "condition": alert.condition.model_dump(mode="json", by_alias=True, exclude_none=True)},
-        "value": value,
-        "at": moment,
-    }  # fmt: skip
-    made = []
-    targets = ([("webhook", alert.webhook_url)] if alert.webhook_url else []) + [("email", a) for a in alert.emails]
-    for channel, to in targets:
-        delivery_id = new_id("dlv")
-        made.append(
-            Delivery(
-                id=delivery_id,
-                org_id=alert.org_id,
-                agent_id=alert.agent_id,
-                alert_id=alert.id,
-                event=event,
-                channel=channel,
-                to=to,
-                payload={**body, "deliveryId": delivery_id},
-                created_at=moment,
-                updated_at=moment,
-            )
-        )
-    return made
-
-
-def queue_deliveries(deliveries: list[Delivery], delay_seconds: int = 0) -> None:
-    messages = [
-        {"kind": "deliver", "orgId": d.org_id, "agentId": d.agent_id, "key": d.key_pair()[1]} for d in deliveries
-    ]
-    if not messages:
-        return
-    if delay_seconds:
-        for message in messages:
-            adapters.send_message(get_settings().alerts_queue_url, message, delay_seconds)
-    else:
-        adapters.send_messages(get_settings().alerts_queue_url, messages)
 
 
 def evaluate(alert: Alert, now: datetime | None = None) -> str:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from grounded_core import adapters
 from grounded_core.agents.service import get_agent
-from grounded_core.alerts.evaluate import new_deliveries, queue_deliveries
 from grounded_core.alerts.models import Alert, AlertCreate, AlertPatch, Delivery
+from grounded_core.alerts.outbox import new_deliveries, queue_deliveries
 from grounded_core.alerts.signing import alert_secret
 from grounded_core.clock import iso, utc_now
 from grounded_core.errors import NotFound
