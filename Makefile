@@ -116,7 +116,7 @@ openapi: install js-install
 	cd $(JS) && npm run generate
 
 bench: install
-	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/cold_start.py --own
 	$(BIN)/python bench/bytecode.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/otel.py

@@ -10,7 +10,11 @@ one to read. Grounded's models are built on first use (``ApiModel``'s and ``Page
 building every model the function imported — more than any one request builds, so a cold start
 costs at most that much before its own work.
 
-    .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH]
+    .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH] [--own]
+
+``--own`` adds each HTTP function's own import, timed in a fresh process after the HTTP floor's
+imports: what the function adds above its floor, in milliseconds. Not divided by a baseline, it
+moves less from run to run than the ratios, so it is the figure to compare code changes by.
 
 Two "floor" rows come first: what every function of a kind imports whatever its routes or work —
 an HTTP function's FastAPI app (FastAPI, Starlette, Mangum, Powertools, the core's settings and
@@ -46,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from local.template import load_template  # noqa: E402
+from local.template import SamTemplate, load_template  # noqa: E402
 
 BASELINE = """
 import time
@@ -69,6 +73,16 @@ with_client = time.perf_counter() - t
 if "grounded_core.model" in sys.modules:
     sys.modules["grounded_core.model"].build_deferred_models()
 print(imported, with_client, time.perf_counter() - t)
+"""
+
+#: ``--own``: an HTTP function's own import, timed after its floor's (the floor's first row)
+OWN_IMPORT = """
+import time
+{before}
+import {floor}
+t = time.perf_counter()
+import {module}
+print(time.perf_counter() - t, 0, 0)
 """
 
 
@@ -161,6 +175,12 @@ def main() -> None:
         " dependencies layer's packages (layers/deps/requirements.txt) and boto3 installed",
     )
     parser.add_argument(
+        "--own",
+        action="store_true",
+        help="also time each HTTP function's own import after its floor's, in fresh processes: what it"
+        " adds above the floor, steadier than the ratios (an absolute figure, not divided by a noisy baseline)",
+    )
+    parser.add_argument(
         "--collector-on",
         action="store_true",
         help="keep the garbage collector on through init and the first invocation (as it was before"
@@ -188,12 +208,29 @@ def main() -> None:
             f"{label:<40} {cold.imported * 1000:>7.0f} {cold.with_client * 1000:>10.0f} {measured.ratio:>7.2f}"
             f" {cold.with_models * 1000:>9.0f} {measured.ratio_with_models:>7.2f}"
         )
+    if args.own:
+        print_own_imports(load_template(ROOT / "template.yaml"), before, args.runs, args.python)
     print(
         f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)};"
         f" the garbage collector {'on' if args.collector_on else 'off'} through init and the first invocation."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
         " it imported built. x base: to the baseline runs made just before its own"
     )
+
+
+def print_own_imports(template: SamTemplate, before: str, runs: int, python: str) -> None:
+    """Each HTTP function's own import: its module imported after the HTTP floor's, fastest of
+    ``runs`` fresh processes (every function routed by the API imports that floor)."""
+    routed = {route.function_id for route in template.http_routes()}
+    floor = ", ".join(FLOORS["floor: an HTTP function's app"])
+    print("\nown import of each HTTP function, after its floor's (ms):")
+    for source in sorted(template.functions().values(), key=lambda s: s.logical_id):
+        if source.logical_id not in routed:
+            continue
+        paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
+        probe = OWN_IMPORT.format(before=before, floor=floor, module=source.module)
+        fastest = min(run_probe(probe, [*paths, str(ROOT / "shared")], python)[0] for _ in range(runs))
+        print(f"  {source.logical_id:<38} {fastest * 1000:>7.1f}")
 
 
 def version_of(python: str) -> str:
