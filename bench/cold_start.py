@@ -75,14 +75,14 @@ if "grounded_core.model" in sys.modules:
 print(imported, with_client, time.perf_counter() - t)
 """
 
-#: ``--own``: an HTTP function's own import, timed after its floor's (the floor's first row)
+#: ``--own``: an HTTP function's own import, timed after the imports of :data:`HTTP_FLOOR`
 OWN_IMPORT = """
 import time
 {before}
 import {floor}
 t = time.perf_counter()
 import {module}
-print(time.perf_counter() - t, 0, 0)
+print(time.perf_counter() - t)
 """
 
 
@@ -90,13 +90,11 @@ print(time.perf_counter() - t, 0, 0)
 #: garbage collector off, so the probe measures a cold start as it was before that module
 COLLECTOR_ON = "import gc; gc.disable = lambda: None"
 
+#: what every HTTP function imports, whatever its routes
+HTTP_FLOOR = ("grounded_core.startup", "grounded_core.http.fastapi_deferred", "grounded_core.http.app")
 #: what every function of a kind imports (label: modules), measured like a function
 FLOORS = {
-    "floor: an HTTP function's app": (
-        "grounded_core.startup",
-        "grounded_core.http.fastapi_deferred",
-        "grounded_core.http.app",
-    ),
+    "floor: an HTTP function's app": HTTP_FLOOR,
     "floor: an SQS worker's batch": (
         "grounded_core.startup",
         "grounded_core.batch_deferred",
@@ -222,14 +220,14 @@ def print_own_imports(template: SamTemplate, before: str, runs: int, python: str
     """Each HTTP function's own import: its module imported after the HTTP floor's, fastest of
     ``runs`` fresh processes (every function routed by the API imports that floor)."""
     routed = {route.function_id for route in template.http_routes()}
-    floor = ", ".join(FLOORS["floor: an HTTP function's app"])
+    floor = ", ".join(HTTP_FLOOR)
     print("\nown import of each HTTP function, after its floor's (ms):")
     for source in sorted(template.functions().values(), key=lambda s: s.logical_id):
         if source.logical_id not in routed:
             continue
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
         probe = OWN_IMPORT.format(before=before, floor=floor, module=source.module)
-        fastest = min(run_probe(probe, [*paths, str(ROOT / "shared")], python)[0] for _ in range(runs))
+        fastest = min(run_probe(probe, paths, python)[0] for _ in range(runs))
         print(f"  {source.logical_id:<38} {fastest * 1000:>7.1f}")
 
 
