@@ -85,6 +85,22 @@ import {module}
 print(time.perf_counter() - t)
 """
 
+#: a request that also queues a message and stores a payload (the traces function's first) makes two
+#: more clients after its first; the core's come from the first's session (botocore's endpoint data
+#: read once), as boto3's default session's do: timed after the first, in ms
+MORE_CLIENTS = {
+    "the core (grounded_core.aws)": "from grounded_core import aws\nmake = aws.client",
+    "boto3": "import boto3\nmake = boto3.client",
+}
+MORE_CLIENTS_PROBE = """
+import time
+{make}
+make("dynamodb")
+t = time.perf_counter()
+make("sqs"), make("s3")
+print(time.perf_counter() - t)
+"""
+
 
 #: put before a probe's imports by ``--collector-on``: ``grounded_core.startup`` then cannot turn the
 #: garbage collector off, so the probe measures a cold start as it was before that module
@@ -208,6 +224,7 @@ def main() -> None:
         )
     if args.own:
         print_own_imports(load_template(ROOT / "template.yaml"), before, args.runs, args.python)
+    print_more_clients(core, args.runs, args.python)
     print(
         f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)};"
         f" the garbage collector {'on' if args.collector_on else 'off'} through init and the first invocation."
@@ -229,6 +246,15 @@ def print_own_imports(template: SamTemplate, before: str, runs: int, python: str
         probe = OWN_IMPORT.format(before=before, floor=floor, module=source.module)
         fastest = min(run_probe(probe, paths, python)[0] for _ in range(runs))
         print(f"  {source.logical_id:<38} {fastest * 1000:>7.1f}")
+
+
+def print_more_clients(core: list[str], runs: int, python: str) -> None:
+    """The SQS and S3 clients made after the DynamoDB one, by the core and by boto3, fastest of
+    ``runs`` fresh processes each."""
+    print("\ntwo more clients (SQS, S3) after the first (ms):")
+    for label, make in MORE_CLIENTS.items():
+        fastest = min(run_probe(MORE_CLIENTS_PROBE.format(make=make), core, python)[0] for _ in range(runs))
+        print(f"  {label:<38} {fastest * 1000:>7.1f}")
 
 
 def version_of(python: str) -> str:

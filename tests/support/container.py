@@ -9,5 +9,5 @@ def fresh_container() -> None:
     from grounded_core import adapters, aws
     from grounded_core.settings import get_settings
 
-    for cached in (get_settings, aws.client, aws._client_config, adapters.jwt_signing_key):
+    for cached in (get_settings, aws.client, aws._client_config, aws._session, adapters.jwt_signing_key):
         cached.cache_clear()

@@ -1,15 +1,22 @@
 """The core's AWS clients (grounded_core/aws.py): DynamoDB requests, all built by the store, go out
 without botocore's check against the API model (DynamoDB checks them itself and refuses a
-malformed one); every other client still refuses a malformed call before anything is sent. Runs in
-a fresh interpreter, with nothing listening: each request is answered by a hook before it leaves."""
+malformed one); every other client still refuses a malformed call before anything is sent. Every
+client comes from one botocore session, whose loader knows the services the core calls (and
+refuses another by name). Runs in a fresh interpreter, with nothing listening: each request is
+answered by a hook before it leaves."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from grounded_core import aws
 from tests.support.fresh_interpreter import run_fresh
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def answer_every_request(client: Any, sent: list[str]) -> None:
@@ -46,9 +53,49 @@ def check() -> None:
     assert len(sent) == 1  # refused before anything was sent
 
 
+def check_services() -> None:
+    """Each service the core names is one botocore has; their clients come from one session, which
+    reads botocore's endpoint data once and never lists botocore's service directories; a service
+    not named is refused by name."""
+    from botocore.exceptions import UnknownServiceError
+    from botocore.loaders import JSONFileLoader, Loader
+
+    from grounded_core import aws
+
+    read: list[str] = []
+    load_file, listing = JSONFileLoader.load_file, Loader.list_available_services
+
+    def counted(self: Any, path: str) -> Any:
+        read.append(Path(path).name)
+        return load_file(self, path)
+
+    def listed(self: Any, type_name: str) -> Any:
+        read.append(f"every {type_name}")
+        return listing(self, type_name)
+
+    JSONFileLoader.load_file, Loader.list_available_services = counted, listed
+    for service in sorted(aws.SERVICES):
+        assert aws.client(service).meta.service_model.service_name == service
+    assert read.count("endpoints") == 1, read
+    assert not [name for name in read if name.startswith("every ")], read
+    with pytest.raises(UnknownServiceError, match="dynamodb"):
+        aws.client("lambda")
+    assert set(listing(Loader(), "service-2")) >= aws.SERVICES
+
+
+def test_every_client_the_code_makes_is_of_a_service_the_core_names() -> None:
+    """``aws.client("name")`` everywhere in the core and the functions names one of ``aws.SERVICES``
+    (botocore refuses another: the session's loader knows only those)."""
+    sources = [*(ROOT / "shared").rglob("*.py"), *(ROOT / "functions").rglob("*.py")]
+    named = {name for path in sources for name in re.findall(r'client\("([a-z0-9-]+)"\)', path.read_text())}
+    assert "dynamodb" in named
+    assert named <= aws.SERVICES
+
+
 def test_dynamodb_requests_go_unchecked_and_others_are_checked() -> None:
     run_fresh("tests.unit.test_aws_clients", AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y")
 
 
 if __name__ == "__main__":
+    check_services()
     check()
