@@ -20,7 +20,7 @@ WEB := web
 WEB_STAMP := $(WEB)/node_modules/.package-lock.json
 STACK ?= grounded
 
-.PHONY: dev dev-reset test install lint typecheck unit js js-install web web-install web-build deploy browser fuzz fmt openapi redrive bench sam-validate sam-build clean help
+.PHONY: dev dev-reset test install lint typecheck unit js js-install web web-install web-build deploy browser fuzz fmt openapi aws-endpoints redrive bench sam-validate sam-build clean help
 
 help:
 	@echo "make dev    start the local cloud on http://localhost:$(PORT) (reloads on code changes; data kept in .grounded/state; ARGS=--ephemeral keeps nothing)"
@@ -32,6 +32,7 @@ help:
 	@echo "make js     the JavaScript SDKs (sdk/js): generated types current, build, lint, unit tests"
 	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
 	@echo "make sam-validate sam-build   what CI runs on template.yaml (sam-build: sam build, then its Python compiled to bytecode)"
+	@echo "make aws-endpoints  after upgrading botocore: the core's copy of botocore's endpoint data (a unit test says when)"
 
 $(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -110,6 +111,9 @@ fmt: install
 
 redrive: install  ## QUEUE=NormalizeQueue|SyncQueue [STACK=deployed-stack-name]
 	$(BIN)/python -m local.redrive $(QUEUE) $(if $(STACK),--stack $(STACK),--url http://localhost:$(PORT))
+
+aws-endpoints: install
+	$(BIN)/python -m local.aws_endpoints
 
 openapi: install js-install
 	PYTHONPATH=.:shared:functions $(BIN)/python -m local.openapi

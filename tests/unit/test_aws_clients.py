@@ -76,11 +76,46 @@ def check_services() -> None:
     JSONFileLoader.load_file, Loader.list_available_services = counted, listed
     for service in sorted(aws.SERVICES):
         assert aws.client(service).meta.service_model.service_name == service
-    assert read.count("endpoints") == 1, read
+    assert "endpoints" not in read, read  # the core's own (aws_endpoints.json), botocore's left unread
     assert not [name for name in read if name.startswith("every ")], read
+    check_same_endpoints()
     with pytest.raises(UnknownServiceError, match="dynamodb"):
         aws.client("lambda")
     assert set(listing(Loader(), "service-2")) >= aws.SERVICES
+
+
+def check_same_endpoints() -> None:
+    """A client made from the core's endpoint data resolves what one made from botocore's does, in
+    each partition; with another botocore version than the data was made from, botocore's is read."""
+    import botocore
+    from botocore.session import Session
+
+    from grounded_core import aws
+
+    def resolved(made: Any) -> tuple[Any, ...]:
+        signer = made._request_signer
+        meta = made.meta
+        # what every request's endpoint is resolved from (the account id is read from credentials)
+        given = {str(name): value for name, value in made._ruleset_resolver._builtins.items() if not callable(value)}
+        return meta.endpoint_url, meta.partition, meta.region_name, signer.signing_name, signer.signature_version, given
+
+    for region in ("us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1"):
+        for service in sorted(aws.SERVICES):
+            ours = aws._session().create_client(service, region_name=region)
+            theirs = Session().create_client(service, region_name=region)
+            assert resolved(ours) == resolved(theirs), (service, region)
+    assert aws._own_endpoints() is not None
+    version, botocore.__version__ = botocore.__version__, "0.0.0"
+    assert aws._own_endpoints() is None
+    botocore.__version__ = version
+
+
+def test_the_core_endpoint_data_is_what_the_installed_botocore_gives() -> None:
+    """``shared/grounded_core/aws_endpoints.json`` is made again after a botocore upgrade
+    (``make aws-endpoints``); until then the core reads botocore's own."""
+    from local.aws_endpoints import rendered
+
+    assert aws.ENDPOINTS_FILE.read_text() == rendered(), "botocore changed: run make aws-endpoints"
 
 
 def test_every_client_the_code_makes_is_of_a_service_the_core_names() -> None:
