@@ -2,7 +2,8 @@
 without botocore's check against the API model (DynamoDB checks them itself and refuses a
 malformed one); every other client still refuses a malformed call before anything is sent. Every
 client comes from one botocore session, whose loader knows the services the core calls (and
-refuses another by name). Runs in a fresh interpreter, with nothing listening: each request is
+refuses another by name) and reads the core's copy of their endpoint data, resolving endpoints as
+botocore's own data does. Runs in a fresh interpreter, with nothing listening: each request is
 answered by a hook before it leaves."""
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def check() -> None:
 
 def check_services() -> None:
     """Each service the core names is one botocore has; their clients come from one session, which
-    reads botocore's endpoint data once and never lists botocore's service directories; a service
-    not named is refused by name."""
+    never reads botocore's endpoint data (the core's copy instead) nor lists botocore's service
+    directories; a service not named is refused by name."""
     from botocore.exceptions import UnknownServiceError
     from botocore.loaders import JSONFileLoader, Loader
 
@@ -127,7 +128,7 @@ def test_every_client_the_code_makes_is_of_a_service_the_core_names() -> None:
     assert named <= aws.SERVICES
 
 
-def test_dynamodb_requests_go_unchecked_and_others_are_checked() -> None:
+def test_clients_share_a_session_that_knows_their_services_and_only_dynamodb_goes_unchecked() -> None:
     run_fresh("tests.unit.test_aws_clients", AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y")
 
 
