@@ -86,8 +86,8 @@ print(time.perf_counter() - t)
 """
 
 #: a request that also queues a message and stores a payload (the traces function's first) makes two
-#: more clients after its first; the core's come from the first's session (botocore's endpoint data
-#: read once), as boto3's default session's do: timed after the first, in ms
+#: more clients after its first; the core's come from the first's session (its endpoint data read
+#: once, the core's own copy), as boto3's come from its default session: timed after the first, in ms
 MORE_CLIENTS = {
     "the core (grounded_core.aws)": "from grounded_core import aws\nmake = aws.client",
     "boto3": "import boto3\nmake = boto3.client",

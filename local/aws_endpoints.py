@@ -1,5 +1,5 @@
 """botocore's endpoint data for the services the core calls, written next to the core so that a
-cold start reads ~30 KB of it instead of botocore's 1.2 MB (grounded_core/aws.py).
+cold start reads ~34 KB of it instead of botocore's 1.2 MB (grounded_core/aws.py).
 
     python -m local.aws_endpoints          # write shared/grounded_core/aws_endpoints.json
     python -m local.aws_endpoints --check  # exit 1 if it is not what the installed botocore gives

@@ -12,7 +12,7 @@ cloud's interpreter under ``bench/load.py``). Every other client keeps botocore'
 Every client comes from one botocore session per container, whose loader is told which services
 the core calls instead of listing botocore's ~450 service directories to check that one exists
 (twice a session: ~20 ms of a cold start), and reads botocore's endpoint data for those services
-alone (``aws_endpoints.json``, ~30 KB, made from botocore's 1.2 MB by ``local/aws_endpoints.py``:
+alone (``aws_endpoints.json``, ~34 KB, made from botocore's 1.2 MB by ``local/aws_endpoints.py``:
 ~20 ms more), measured in fresh Python 3.13 processes.
 """
 
