@@ -80,6 +80,8 @@ def test_retention_stamps_existing_and_new_content_and_ttl_removes_it(api: httpx
         assert item["ttl"] == expiry(item["timestamp"], 1), item["SK"]
     [session] = stamped["SESSION"]
     assert session["ttl"] == expiry(session["lastSeenAt"], 1)
+    [listed] = stamped["LISTED"]
+    assert "ttl" not in listed  # it goes with its session, however late that is seen
     assert all("ttl" in item for item in stamped["STITCH"])
 
     # new content carries its expiry from the moment it is written
@@ -93,7 +95,10 @@ def test_retention_stamps_existing_and_new_content_and_ttl_removes_it(api: httpx
     overview = api.get("/api/analytics/overview", headers=owner.headers).json()
     assert live_payloads(cloud, f"orgs/{owner.org['id']}/") == 2
 
-    # DynamoDB's TTL, a day later: the content goes, payloads with it; the rollups stay
+    assert "ttl" not in fresh["LISTED"][0]
+
+    # DynamoDB's TTL, a day later: the content goes, payloads with it (and the sessions' listing
+    # entries); the rollups stay
     removed = cloud.sweep_expired(datetime.now(UTC) + timedelta(days=1, minutes=1))
     assert removed >= 2 * len(CONTENT)
     for trace_id, session_id in ((old_trace, old_session), (new_trace, new_session)):

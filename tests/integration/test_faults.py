@@ -45,9 +45,13 @@ def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
 
     monkeypatch.setattr(store, "transact", throttled)
     conversations = [f"fault-{uuid.uuid4().hex[:6]}" for _ in range(5)]
+    failing = {"status": "error", "error": "tool timed out"}
     traces = [
         trace(
-            agent["id"], sessionId=conversations[n % 5], spans=[llm_span("gpt-4o", inputTokens=1000, outputTokens=100)]
+            agent["id"],
+            sessionId=conversations[n % 5],
+            spans=[llm_span("gpt-4o", inputTokens=1000, outputTokens=100)],
+            **(failing if n in (0, 35) else {}),  # the first conversation's first and eighth
         )
         for n in range(60)
     ]
@@ -59,6 +63,8 @@ def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
     sessions = every(api, owner.headers, "/api/sessions", agentId=agent["id"])
     assert sorted(s["externalId"] for s in sessions) == sorted(conversations)
     assert [s["traces"] for s in sessions] == [12] * 5  # each trace counted once
+    errored = every(api, owner.headers, "/api/sessions", agentId=agent["id"], hasErrors="true")
+    assert [s["externalId"] for s in errored] == [conversations[0]]  # its listing entry marked, whichever way
     # gpt-4o: $2.50 / M input, $10 / M output -> $0.0035 a trace, $0.042 a session
     assert [s["costUsd"] for s in sessions] == [pytest.approx(0.042)] * 5
     assert sum(s["tokens"]["total"] for s in sessions) == 60 * 1100

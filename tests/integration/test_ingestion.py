@@ -137,6 +137,10 @@ def test_a_telemetry_message_redelivered_or_raced_counts_each_event_and_its_sess
 
     sessions = api.get("/api/sessions", params={"agentId": agent["id"]}, headers=owner.headers).json()["items"]
     assert [(s["externalId"], s["events"], s["hasErrors"]) for s in sessions] == [(conversation, 6, True)]
+    errored = {"agentId": agent["id"], "hasErrors": "true"}  # its listing entry marked in the race too
+    assert [s["id"] for s in api.get("/api/sessions", params=errored, headers=owner.headers).json()["items"]] == [
+        sessions[0]["id"]
+    ]
     assert sessions[0]["lastSeenAt"].startswith(at(5).removesuffix("Z"))
     day = {"agentId": agent["id"], "from": at(0)[:10], "to": at(5)[:10]}
     totals = api.get("/api/analytics/overview", params=day, headers=owner.headers).json()["totals"]

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from tests.support.identity import Account, bearer, create_agent, create_key, create_snapshot, sign_up
-from tests.support.ingest import START, at, post_traces, trace, wait_normalized
+from tests.support.ingest import START, at, event, post_traces, trace, wait_normalized
+from tests.support.waiting import wait_until
 
 
 def test_log_a_conversation_turn_by_turn(api: httpx.Client, owner: Account, agent: dict[str, Any]) -> None:
@@ -90,6 +91,37 @@ def test_an_external_id_is_unique_and_traces_join_it(api: httpx.Client, owner: A
         "traceId"
     ]
     assert wait_normalized(api, owner.headers, by_own_id)["normalization"]["sessionId"] == session["id"]
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["together", "one-by-one"])
+def test_a_sessions_first_error_marks_it_for_the_errors_listing_whichever_way_it_is_applied(
+    api: httpx.Client, owner: Account, agent: dict[str, Any], monkeypatch: pytest.MonkeyPatch, together: bool
+) -> None:
+    """A session is listed by an entry of its own, marked in the transaction that counts its first
+    error — a trace's or a browser event's — whether a message's items are applied together or
+    (when that transaction cannot be made) one by one."""
+    from grounded_core.ingest import events, normalize
+
+    refused: list[str] = []
+    if not together:
+        for module in (normalize, events):
+            monkeypatch.setattr(module, "apply_summed", lambda *_, name=module.__name__: refused.append(name) or False)
+    label = uuid.uuid4().hex[:8]
+    failing = trace(agent["id"], sessionId=f"failing-{label}", status="error", error="tool timed out")
+    calm = trace(agent["id"], sessionId=f"calm-{label}")
+    sent = post_traces(api, owner.headers, [failing, calm]).json()["results"]
+    failed, ok = (wait_normalized(api, owner.headers, r["traceId"])["normalization"]["sessionId"] for r in sent)
+    browser = event(agent["id"], f"anon-{label}", type="error", name="TypeError", sessionId=f"browser-{label}")
+    assert api.post("/api/telemetry", json={"events": [browser]}, headers=owner.headers).status_code in (200, 202)
+
+    def listed(**params: Any) -> dict[str | None, str]:
+        found = api.get("/api/sessions", params={"agentId": agent["id"], "limit": 100, **params}, headers=owner.headers)
+        return {s["externalId"]: s["id"] for s in found.json()["items"] if label in (s["externalId"] or "")}
+
+    wait_until(lambda: f"browser-{label}" in listed(), timeout=30, what="the browser's session")
+    assert listed(hasErrors="true") == {f"failing-{label}": failed, f"browser-{label}": listed()[f"browser-{label}"]}
+    assert listed(hasErrors="false") == {f"calm-{label}": ok}
+    assert set(refused) == (set() if together else {normalize.__name__, events.__name__})  # the way taken
 
 
 def test_sessions_list_newest_first_with_filters(api: httpx.Client) -> None:

@@ -18,7 +18,7 @@ def test_a_full_baseline_is_reused_and_a_short_one_is_not(monkeypatch: pytest.Mo
     def listing(pks: list[str], *_: Any, **__: Any) -> tuple[list[dict[str, Any]], None]:
         agent = "busy" if "busy" in pks[0] else "young"
         reads.append(agent)
-        return [{"id": f"ses_{n}", "costNanos": n} for n in range(sizes[agent])], None
+        return [{"SK": "SESSION", "id": f"ses_{n}", "costNanos": n} for n in range(sizes[agent])], None
 
     monkeypatch.setattr(store, "newest_across", listing)
     monkeypatch.setattr(store, "_recent_costs", {})

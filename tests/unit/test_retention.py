@@ -1,18 +1,21 @@
 """Retention's pure parts: expiry arithmetic, what a re-stamp wants for each item, which stream
-records carry an expired payload, and the local cloud's filter patterns."""
+records carry an expired payload or session, and the local cloud's filter patterns."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from grounded_core.lifecycle.expiry import TTL_SERVICE, payload_keys
+from grounded_core.lifecycle.expiry import TTL_SERVICE, listing_entries, payload_keys
 from grounded_core.lifecycle.restamp import desired_expiry
 from grounded_core.lifecycle.retention import KEEP_FOREVER, Retention, check_days, state_of
 from local.expiry import matches
 
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 DAY = 86_400
 
@@ -62,6 +65,12 @@ def test_a_restamp_leaves_received_spans_their_own_expiry_unless_retention_is_sh
     assert desired_expiry({"SK": "TURN#x"}, "2026-12-01T12:00:00Z", KEEP_FOREVER) is None
 
 
+def test_a_restamp_leaves_a_session_listing_entry_without_expiry() -> None:
+    """It goes with its session (whose expiry moves as it is seen), never on a clock of its own."""
+    for retention in (KEEP_FOREVER, Retention(1)):
+        assert desired_expiry({"SK": "LISTED"}, "2026-12-01T12:00:00Z", retention) is False
+
+
 def record(
     sk: str, payload: str | None, who: dict[str, str] | None = TTL_SERVICE, name: str = "REMOVE"
 ) -> dict[str, Any]:
@@ -78,6 +87,36 @@ def test_only_payloads_of_traces_that_ttl_removed() -> None:
         record("TRACE", "orgs/o/traces/d.json", name="MODIFY"),
     ]
     assert payload_keys(records) == ["orgs/o/traces/a.json"]
+
+
+def test_the_listing_entries_of_sessions_that_ttl_removed() -> None:
+    def session(pk: str, **options: Any) -> dict[str, Any]:
+        removed = record("SESSION", None, **options)
+        removed["dynamodb"]["OldImage"]["PK"] = {"S": pk}
+        return removed
+
+    records = [
+        session("ORG#o#SESSION#a"),
+        session("ORG#o#SESSION#b", who=None),  # erased by a user: its entry goes with its partition
+        session("ORG#o#SESSION#c", name="MODIFY"),
+        record("TRACE", "orgs/o/traces/a.json"),
+        record("LISTED", None),
+    ]
+    assert listing_entries(records) == [("ORG#o#SESSION#a", "LISTED")]
+    assert payload_keys(records) == ["orgs/o/traces/a.json"]
+
+
+def test_the_expiry_function_is_sent_what_ttl_removes_of_traces_and_sessions() -> None:
+    """Its mapping's filter, as the template declares it: a session's removal reaches it (its
+    listing entry goes), a turn's or an entry's own does not."""
+    from local.template import load_template
+
+    function = load_template(ROOT / "template.yaml").document["Resources"]["ExpiryFunction"]
+    [mapping] = function["Properties"]["Events"].values()
+    [pattern] = [json.loads(entry["Pattern"]) for entry in mapping["Properties"]["FilterCriteria"]["Filters"]]
+    for sk, sent in (("TRACE", True), ("SESSION", True), ("LISTED", False), ("TURN#1", False), ("APPLIED", False)):
+        assert matches(pattern, record(sk, None)) is sent, sk
+    assert not matches(pattern, record("SESSION", None, who=None))
 
 
 def test_filter_patterns_match_as_lambda_filters_do() -> None:

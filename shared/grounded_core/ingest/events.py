@@ -23,6 +23,7 @@ from grounded_core.sessions.store import (
     Stitched,
     count_session,
     find_or_create_session,
+    first_error,
     forget_stitch_keys,
     read_stitch_keys,
     session_counters,
@@ -84,7 +85,11 @@ def attach_events(org_id: str, raws: list[Any]) -> None:
         for session_id in dict.fromkeys(entry.session_id for entry in placed):
             if states.get(session_id, {}).get(UNCOUNTED):
                 count_session(org_id, states[session_id])
-        alone = each_alone("events", placed, lambda entry: _attach_one(org_id, entry, retention), _placed_name, failed)
+
+        def attach_one(entry: Placed) -> Placed | None:
+            return _attach_one(org_id, entry, states.get(entry.session_id), retention)
+
+        alone = each_alone("events", placed, attach_one, _placed_name, failed)
         attached = [entry for entry in alone if entry is not None]
     for entry in attached:
         insights.after_event(org_id, entry.event, entry.session_id, retention)
@@ -103,12 +108,14 @@ def _attach_together(
     return apply_summed(own, sums.writes(org_id, states, retention))
 
 
-def _attach_one(org_id: str, entry: Placed, retention: Retention) -> Placed | None:
-    """One event in its own transaction; ``None`` when it was attached before (a redelivery)."""
+def _attach_one(org_id: str, entry: Placed, session: dict[str, Any] | None, retention: Retention) -> Placed | None:
+    """One event in its own transaction; ``None`` when it was attached before (a redelivery).
+    ``session``: its session as read (:func:`session_states`)."""
     event = entry.event
     operations: list[Write] = [
         Put(entry.item, absent(), label=APPLIED),
         session_counters(org_id, entry.session_id, entry.counters),
+        *first_error(org_id, entry.session_id, session, entry.counters),
         *rollup_updates(org_id, event.agent_id, event.timestamp, {"events": 1}),
     ]
     try:

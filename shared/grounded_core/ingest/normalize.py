@@ -46,6 +46,7 @@ from grounded_core.sessions.store import (
     count_session,
     erase_session_items,
     find_or_create_session,
+    first_error,
     forget_stitch_keys,
     read_stitch_keys,
     session_counters,
@@ -398,12 +399,15 @@ def _effects(org_id: str, work: Work, turn_keys: list[str], retention: Retention
     )
 
 
-def _apply_trace(org_id: str, effects: Effects) -> bool:
-    """One trace's effects and its APPLIED marker in one transaction; ``False`` if applied before."""
+def _apply_trace(org_id: str, effects: Effects, session: dict[str, Any] | None) -> bool:
+    """One trace's effects and its APPLIED marker in one transaction; ``False`` if applied before.
+    ``session``: its session as read (:func:`session_states`)."""
     work = effects.work
+    session_id = work.stitched.session_id
     operations: list[Write] = [
         effects.marker,
-        session_counters(org_id, work.stitched.session_id, effects.session, {"snapshotId": work.snapshot_id}),
+        session_counters(org_id, session_id, effects.session, {"snapshotId": work.snapshot_id}),
+        *first_error(org_id, session_id, session, effects.session),
         *effects.own,
     ]
     if effects.rollup:
@@ -451,7 +455,13 @@ def _apply_all(org_id: str, prepared: list[Effects], failed: list[str], retentio
     for session_id in _last_seen(effects.work for effects in rest):
         if states.get(session_id, {}).get(UNCOUNTED):
             count_session(org_id, states[session_id])
-    one_by_one = _alone(rest, lambda effects: effects if _apply_trace(org_id, effects) else None, failed)
+    one_by_one = _alone(
+        rest,
+        lambda effects: (
+            effects if _apply_trace(org_id, effects, states.get(effects.work.stitched.session_id)) else None
+        ),
+        failed,
+    )
     return (new if together else []) + [effects for effects in one_by_one if effects is not None]
 
 

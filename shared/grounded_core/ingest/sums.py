@@ -13,6 +13,7 @@ from grounded_core.observability import logger
 from grounded_core.sessions.store import (
     UNCOUNTED,
     counted_with,
+    first_error,
     seen_with_counters,
     session_counters,
 )
@@ -47,7 +48,8 @@ class Sums:
     def writes(self, org_id: str, states: dict[str, dict[str, Any]], retention: Retention) -> list[Write]:
         """Each session's update — its ``lastSeenAt`` moved forward when the message's items are
         later than ``states`` (what the sessions were when read), a new session counted
-        (:data:`UNCOUNTED`) — then each rollup day's and snapshot's."""
+        (:data:`UNCOUNTED`), its listing entry marked when it counts the session's first error
+        (:func:`first_error`) — then each rollup day's and snapshot's."""
         writes: list[Write] = []
         for session_id, counters in self.sessions.items():
             snapshot = self.snapshot_of[session_id]
@@ -63,6 +65,7 @@ class Sums:
                 if state.get("snapshotId"):
                     self.add_to_snapshot(str(state["snapshotId"]), {"sessions": 1})
             writes.append(update)
+            writes += first_error(org_id, session_id, states.get(session_id), dict(counters))
         for (agent, day), counters in self.rollups.items():
             if any(counters.values()):
                 writes.append(add_counters(keys.rollup(org_id, agent), keys.day(day), dict(counters)))

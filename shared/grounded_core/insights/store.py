@@ -94,12 +94,16 @@ _recent_costs: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
 def recent_session_costs(org_id: str, agent_id: str, most: int = 50) -> list[dict[str, Any]]:
     """The agent's latest sessions (id and cost), newest first: one Query per shard of the listing
-    (kept for :data:`RECENT_COSTS_SECONDS` once the agent has ``most`` of them)."""
+    and one BatchGetItem of their costs (kept for :data:`RECENT_COSTS_SECONDS` once the agent has
+    ``most`` of them)."""
+    from grounded_core.sessions.store import listed_sessions  # the worker's; the insights routes never need it
+
     kept = _recent_costs.get((org_id, agent_id))
     if kept is not None and kept[0] > time.monotonic() and len(kept[1]) >= most:
         return kept[1]
     listing = keys.every_shard(keys.agent_sessions(org_id, agent_id))
-    items, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most), fields=("id", "costNanos"))
-    recent = [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in items]
+    listed, _ = newest_across(listing, "GSI1", "S#", None, None, PageRequest(limit=most), fields=("id", "costNanos"))
+    sessions = listed_sessions(org_id, listed, fields=("id", "costNanos"))
+    recent = [{"id": item["id"], "costNanos": int(item.get("costNanos", 0))} for item in sessions]
     _recent_costs[(org_id, agent_id)] = (time.monotonic() + RECENT_COSTS_SECONDS, recent)
     return recent

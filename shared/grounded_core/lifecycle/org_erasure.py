@@ -153,6 +153,8 @@ def erase_org(erasure: Erasure, out_of_time: Callable[[], bool]) -> bool:
     own_job = (keys.job(org_id, erasure.job_id), keys.JOB_SK)
 
     def session(item: Item) -> int:
+        if item["SK"] == keys.LISTED_SK:  # the listing entry: the session says which snapshot it counted in
+            erasure.note(table.get(str(item["PK"]), keys.SESSION_SK, consistent=True) or {})
         return erase_session(org_id, str(item["id"]))
 
     def trace(item: Item) -> int:

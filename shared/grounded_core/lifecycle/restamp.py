@@ -38,7 +38,10 @@ def _time_of_session_item(item: Item, session: Item) -> str | None:
 
 
 def desired_expiry(item: Item, timestamp: str | None, retention: Retention) -> int | bool | None:
-    """The expiry ``item`` should carry: epoch seconds, ``None`` for none, ``False`` to leave it."""
+    """The expiry ``item`` should carry: epoch seconds, ``None`` for none, ``False`` to leave it
+    (a session's listing entry has none: it goes with its session)."""
+    if item["SK"] == keys.LISTED_SK:
+        return False
     own = str(item["SK"]).startswith(OWN_EXPIRY)
     if own:
         if retention.days is None:
@@ -62,9 +65,11 @@ def _stamp(item: Item, expires: int | bool | None) -> bool:
     return True
 
 
-def restamp_session(org_id: str, session: Item, retention: Retention) -> int:
-    """The session's own items and stitch keys; how many were changed."""
-    items = table.query_all(keys.session(org_id, str(session["id"])))
+def restamp_session(org_id: str, listed: Item, retention: Retention) -> int:
+    """The session's own items and stitch keys; how many were changed. ``listed``: what the
+    listing holds (the session's listing entry, or a session item written before those)."""
+    items = table.query_all(keys.session(org_id, str(listed["id"])))
+    session = next((item for item in items if item["SK"] == keys.SESSION_SK), listed)
     changed = sum(_stamp(item, desired_expiry(item, _time_of_session_item(item, session), retention)) for item in items)
     stitched = [(pk, keys.STITCH_SK) for pk in session.get("stitchKeys") or []]
     started = str(session.get("startedAt"))

@@ -36,6 +36,33 @@ class Stitch(StoredModel):
         return {"PK": self.key, "SK": keys.STITCH_SK}
 
 
+class SessionListing(StoredModel):
+    """A session's entry in its agent's and its org's session listings (newest first by start),
+    an item of its own in the session's partition, written once, with the session. What a listing
+    filters on is here: ``userId``, and ``errored``, set by the write that first counts an error
+    (a trace's or a browser event's) — the session's counters themselves may go back to none (a
+    trace moved to another session), so a listing reads them from the session to be sure. It has
+    no expiry of its own: it goes when its session does (erased with its partition; when TTL
+    removes the session item, the expiry function deletes it)."""
+
+    id: str
+    org_id: str
+    agent_id: str
+    started_at: str
+    user_id: str | None = None
+    errored: bool = False
+
+    def keys(self) -> dict[str, str]:
+        return {
+            "PK": keys.session(self.org_id, self.id),
+            "SK": keys.LISTED_SK,
+            "GSI1PK": keys.sharded(keys.agent_sessions(self.org_id, self.agent_id), self.id),
+            "GSI1SK": f"S#{self.started_at}#{self.id}",
+            "GSI2PK": keys.sharded(keys.org_sessions(self.org_id), self.id),
+            "GSI2SK": f"{self.started_at}#{self.id}",
+        }
+
+
 class Session(StoredModel):
     id: str
     org_id: str
@@ -66,14 +93,14 @@ class Session(StoredModel):
         return super().to_item(**({"stitchKeys": set(self.stitch_keys)} if self.stitch_keys else {}), **extra)
 
     def keys(self) -> dict[str, str]:
-        return {
-            "PK": keys.session(self.org_id, self.id),
-            "SK": keys.SESSION_SK,
-            "GSI1PK": keys.sharded(keys.agent_sessions(self.org_id, self.agent_id), self.id),
-            "GSI1SK": f"S#{self.started_at}#{self.id}",
-            "GSI2PK": keys.sharded(keys.org_sessions(self.org_id), self.id),
-            "GSI2SK": f"{self.started_at}#{self.id}",
-        }
+        """Not in any index: its counters change with every trace, and an indexed item's update
+        writes its index entries too. It is listed by its :class:`SessionListing`."""
+        return {"PK": keys.session(self.org_id, self.id), "SK": keys.SESSION_SK}
+
+    def listing(self) -> SessionListing:
+        return SessionListing(
+            id=self.id, org_id=self.org_id, agent_id=self.agent_id, started_at=self.started_at, user_id=self.user_id
+        )
 
     def view(self) -> SessionView:
         tokens = TokenTotals(

@@ -22,14 +22,16 @@ from grounded_core.sessions.models import Session, SessionCreate, SessionView, T
 from grounded_core.sessions.store import (
     STITCH_TAKEN,
     SessionSeed,
+    counts_an_error,
     create_session,
     get_session_item,
     legacy_session_traces,
+    listed_sessions,
     session_counters,
     touch,
 )
 from grounded_core.store import keys, table
-from grounded_core.store.conditions import ConditionFailed, Put, all_of, exists, gt, matching
+from grounded_core.store.conditions import ConditionFailed, Put, all_of, eq, exists, gt, matching
 from grounded_core.store.counters import rollup_updates
 from grounded_core.store.listing import newest_across, time_bound
 
@@ -94,7 +96,9 @@ def list_sessions(
     until: str | None = None,
     has_errors: bool | None = None,
 ) -> Page[SessionView]:
-    """Newest first; by agent (its own index) or across the org."""
+    """Newest first; by agent (its own index) or across the org. The listings hold each session's
+    listing entry (:class:`SessionListing`), read back as the session; ``has_errors`` is judged
+    on the session's counters (its entry's ``errored`` narrows what is read)."""
     agent_id = principal.agent_filter(agent_id)
     if agent_id:
         get_agent(principal, agent_id)
@@ -103,11 +107,14 @@ def list_sessions(
         if agent_id
         else (keys.org_sessions(principal.org_id), "GSI2", "")
     )
-    errored = gt("errors", 0) | gt("errorEvents", 0)
-    wanted = None if has_errors is None else errored if has_errors else ~errored
+    counted = gt("errors", 0) | gt("errorEvents", 0)  # a session item listed itself (written before entries)
+    wanted = None if has_errors is None else eq("errored", True) | counted if has_errors else ~counted
     where = all_of([matching(userId=user_id), wanted])
-    items, cursor = newest_across(keys.every_shard(pk), index, prefix, since, until, page, where)
-    return Page(items=[session.view() for session in Session.load_all(items)], nextCursor=cursor)
+    listed, cursor = newest_across(keys.every_shard(pk), index, prefix, since, until, page, where)
+    sessions = listed_sessions(principal.org_id, listed)
+    if has_errors is not None:
+        sessions = [item for item in sessions if counts_an_error(item) == has_errors]
+    return Page(items=[session.view() for session in Session.load_all(sessions)], nextCursor=cursor)
 
 
 def add_turn(principal: Principal, session_id: str, request: TurnCreate, now: datetime | None = None) -> Turn:

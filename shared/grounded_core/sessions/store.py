@@ -121,11 +121,53 @@ def counted_with(update: Update) -> Update:
 
 
 def session_states(org_id: str, session_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Sessions as they are now (one consistent BatchGetItem): how late each was seen, and whether
-    it is still to be counted (:data:`UNCOUNTED`); a session erased meanwhile is absent."""
+    """Sessions as they are now (one consistent BatchGetItem): how late each was seen, whether it
+    is still to be counted (:data:`UNCOUNTED`) and has errors counted (:func:`first_error`); a
+    session erased meanwhile is absent."""
     wanted = [(keys.session(org_id, session_id), keys.SESSION_SK) for session_id in session_ids]
-    fields = ("id", "agentId", "startedAt", "snapshotId", "lastSeenAt", UNCOUNTED)
+    fields = ("id", "agentId", "startedAt", "snapshotId", "lastSeenAt", UNCOUNTED, *_ERROR_COUNTERS, LEGACY_LISTED)
     return {str(item["id"]): item for item in table.batch_get(wanted, consistent=True, fields=fields).values()}
+
+
+#: the counters a session listed "with errors" has one of
+_ERROR_COUNTERS = ("errors", "errorEvents")
+#: an index key a session item written before :class:`SessionListing` carries: it is listed itself
+LEGACY_LISTED = "GSI1PK"
+
+
+def first_error(org_id: str, session_id: str, state: dict[str, Any] | None, counters: dict[str, int]) -> list[Write]:
+    """The write that marks the session's listing entry ``errored``, when ``counters`` count an
+    error and the session had none when read (``state``, from :func:`session_states`), for the
+    transaction that adds them: every session with an error counted is marked (the first write to
+    count one read it with none). Nothing for a session listed by its own item (written before)."""
+    if not state or state.get(LEGACY_LISTED) or not any(counters.get(name, 0) > 0 for name in _ERROR_COUNTERS):
+        return []
+    if any(int(state.get(name, 0)) > 0 for name in _ERROR_COUNTERS):
+        return []
+    return [
+        Update(keys.session(org_id, session_id), keys.LISTED_SK, set={"errored": True}, when=exists(), label="session")
+    ]
+
+
+def counts_an_error(item: dict[str, Any]) -> bool:
+    """Whether a session (its item) has an error counted."""
+    return any(int(item.get(name, 0)) > 0 for name in _ERROR_COUNTERS)
+
+
+def listed_sessions(org_id: str, listed: list[dict[str, Any]], fields: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The session items a listing's page names, in its order: a listing entry read back as its
+    session as it is now (one BatchGetItem for the page; only ``fields`` when given), a session
+    item listed itself (written before listing entries) as it is; a session gone meanwhile (its
+    entry not yet deleted) is left out."""
+    wanted = [(str(item["PK"]), keys.SESSION_SK) for item in listed if item["SK"] == keys.LISTED_SK]
+    found = table.batch_get(wanted, fields=fields) if wanted else {}
+    sessions = []
+    for item in listed:
+        if item["SK"] != keys.LISTED_SK:
+            sessions.append(item)
+        elif (session := found.get((str(item["PK"]), keys.SESSION_SK))) is not None:
+            sessions.append(session)
+    return sessions
 
 
 def count_session(org_id: str, session: dict[str, Any]) -> None:
@@ -145,9 +187,10 @@ def create_session(
     retention: Retention = KEEP_FOREVER,
     counted: bool = True,
 ) -> Session:
-    """A new session and its first stitch key in one transaction (a taken key fails the condition
-    labelled :data:`STITCH_TAKEN`), with the day's session count — or, ``counted=False``, marked
-    :data:`UNCOUNTED` for the write that applies its first traces to count it."""
+    """A new session, its entry in the listings and its first stitch key in one transaction (a
+    taken key fails the condition labelled :data:`STITCH_TAKEN`), with the day's session count —
+    or, ``counted=False``, marked :data:`UNCOUNTED` for the write that applies its first traces
+    to count it."""
     session = Session(
         id=new_id("ses"),
         org_id=org_id,
@@ -166,6 +209,7 @@ def create_session(
         operations.append(Put(retention.stamp(first, seed.started_at), absent(), label=STITCH_TAKEN))
     item = session.to_item() if counted else session.to_item(**{UNCOUNTED: True})
     operations.append(Put(retention.stamp(item, seed.started_at), absent(), label="session"))
+    operations.append(Put(session.listing().to_item(), absent(), label="session"))  # no expiry: see SessionListing
     if counted:
         operations += session_count(org_id, seed.agent_id, seed.started_at, seed.snapshot_id)
     table.transact(operations)
@@ -240,12 +284,15 @@ def legacy_session_traces(org_id: str, session_id: str) -> list[dict[str, Any]]:
 
 
 def erase_session_items(org_id: str, session_id: str) -> int:
-    """The session's own items (totals, turns, events) and its stitch keys; not its traces. The
-    session item goes last (it lists the session): an erasure cut short is found and finished."""
+    """The session's own items (totals, turns, events) and its stitch keys; not its traces. What
+    lists the session goes last (its listing entry, or a session item written before those): an
+    erasure cut short is found and finished."""
     items = table.query_all(keys.session(org_id, session_id), consistent=True)
-    doomed = [(item["PK"], item["SK"]) for item in items if item["SK"] != keys.SESSION_SK]
+    last = (keys.SESSION_SK, keys.LISTED_SK)
+    doomed = [(item["PK"], item["SK"]) for item in items if item["SK"] not in last]
     stitched = [item.get("stitchKeys", []) for item in items if item["SK"] == keys.SESSION_SK]
     doomed += [(pk, keys.STITCH_SK) for pk in (stitched[0] if stitched else [])]
     table.batch_delete(doomed)
-    table.batch_delete([(item["PK"], item["SK"]) for item in items if item["SK"] == keys.SESSION_SK])
-    return len(doomed) + (1 if stitched else 0)
+    for sk in last:  # one after the other: a batch's deletes may land in any order
+        table.batch_delete([(item["PK"], item["SK"]) for item in items if item["SK"] == sk])
+    return len(doomed) + sum(1 for item in items if item["SK"] in last)

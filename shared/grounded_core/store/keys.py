@@ -122,6 +122,8 @@ def session(org_id: str, session_id: str) -> str:
 
 
 SESSION_SK = "SESSION"
+#: a session's entry in the session listings (:class:`grounded_core.sessions.models.SessionListing`)
+LISTED_SK = "LISTED"
 TURN_PREFIX = "TURN#"
 EVENT_PREFIX = "EVT#"
 TRACE_IN_SESSION_PREFIX = "T#"
