@@ -6,9 +6,11 @@ The handlers make their AWS clients lazily, so the import alone leaves out the D
 every first request makes (``grounded_core.aws.client("dynamodb")``, from botocore alone: no
 function imports boto3): the "cold path" column is the import plus that, and its ratio is the
 one to read. Grounded's models are built on first use (``ApiModel``'s and ``Page``'s
-``defer_build``), so part of the cost moves to the first request too: the last column adds
-building every model the function imported — more than any one request builds, so a cold start
-costs at most that much before its own work.
+``defer_build``), and an HTTP function's routes when a request first has their path
+(``grounded_core.http.routes``), so part of the cost moves to the first request too: the last
+column adds building every model the function imported and every route it declared — more than
+any one request builds (it builds its own route), so a cold start costs at most that much before
+its own work.
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH] [--own]
 
@@ -72,6 +74,8 @@ if "grounded_core.store.table" in sys.modules:
 with_client = time.perf_counter() - t
 if "grounded_core.model" in sys.modules:
     sys.modules["grounded_core.model"].build_deferred_models()
+if "grounded_core.http.routes" in sys.modules:
+    sys.modules["grounded_core.http.routes"].build_deferred_routes()
 print(imported, with_client, time.perf_counter() - t)
 """
 
@@ -229,7 +233,7 @@ def main() -> None:
         f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)};"
         f" the garbage collector {'on' if args.collector_on else 'off'} through init and the first invocation."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
-        " it imported built. x base: to the baseline runs made just before its own"
+        " it imported and every route it declared built. x base: to the baseline runs made just before its own"
     )
 
 

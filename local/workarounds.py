@@ -1159,10 +1159,13 @@ def build_models_first() -> None:
     """Grounded's models are built on first use (``defer_build``); on AWS a container serves one
     request at a time, so each is built once, alone. Here every function shares one process and
     concurrent first requests would build the same model from several threads at once
-    (pydantic#11849). They are built here, once, after the handlers are imported."""
+    (pydantic#11849). They are built here, once, after the handlers are imported — and so are
+    the routes, which each function builds when a request first needs one."""
+    from grounded_core.http.routes import build_deferred_routes
     from grounded_core.model import build_deferred_models
 
     build_deferred_models()
+    build_deferred_routes()
 
 
 def table_items(region: str, table_name: str) -> list[dict[str, Any]]:

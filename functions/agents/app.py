@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from grounded_core.agents import service
 from grounded_core.agents.models import Agent, AgentCreate, AgentPatch, BaselineChange, Snapshot, SnapshotCreate
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.post("/agents", status_code=201, response_model=Agent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.alerts import service
 from grounded_core.alerts.models import Alert, AlertCreate, AlertPatch, Delivery
@@ -13,9 +13,10 @@ from grounded_core.alerts.service import AlertCreated, Deliveries
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.post("/alerts", status_code=201, response_model=AlertCreated)

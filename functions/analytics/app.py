@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from grounded_core.analytics.overview import Overview, overview
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.insights.store import Insight, list_insights
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 AgentId = Annotated[str | None, Query(alias="agentId")]
 Since = Annotated[str | None, Query(alias="from")]
 Until = Annotated[str | None, Query(alias="to")]

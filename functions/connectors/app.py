@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.connectors import service
 from grounded_core.connectors.models import Connector, ConnectorCreate, ConnectorPatch, ConnectRequest, SyncRequest
@@ -12,10 +12,11 @@ from grounded_core.connectors.service import ConnectResult
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.jobs.models import Job
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.post("/connectors", status_code=201, response_model=Connector)

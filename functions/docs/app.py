@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.routes import Routes
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.get("/openapi.json", include_in_schema=False)

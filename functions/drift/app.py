@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from grounded_core.drift.service import DriftReport, DriftRequest, check_now, get_report, list_reports
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.get("/drift/reports", response_model=Page[DriftReport])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 
 from grounded_core.evals import runs, suites
 from grounded_core.evals.models import (
@@ -27,10 +27,11 @@ from grounded_core.evals.templates import templates
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler, validate_body
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.model import ApiModel
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api/evals")
+router = Routes(prefix="/api/evals")
 
 
 class TemplateImport(ApiModel):

@@ -5,14 +5,15 @@ the API's own 404 body (``{error, code}``), in AWS as locally."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from grounded_core.errors import NotFound
 from grounded_core.health import Health, health
 from grounded_core.http.access import UNROUTED, UNROUTED_METHODS
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.routes import Routes
 
-router = APIRouter()
+router = Routes()
 
 
 @router.get("/api/health", response_model=Health, response_model_by_alias=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.identity import accounts, invites, keyring, members, password_reset
 from grounded_core.identity.accounts import LogIn, Me, PasswordChange, Session, SignUp
 from grounded_core.identity.invites import Acceptance, InviteCreated, InviteRequest
@@ -24,7 +25,7 @@ from grounded_core.lifecycle import account
 from grounded_core.lifecycle.account import AccountDeletion
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 WIRE: dict[str, Any] = {"response_model_by_alias": True, "response_model_exclude_none": True}
 
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.judges import evaluators, providers
 from grounded_core.judges.evaluators import Evaluator, EvaluatorCreate, EvaluatorPatch
 from grounded_core.judges.providers import Provider, ProviderIn
 from grounded_core.model import ApiModel
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 class Providers(ApiModel):

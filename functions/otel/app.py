@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import Header, Request, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.routes import Routes
 from grounded_core.otel.decode import decode_request, encode_response, encoding_of, inflate
 from grounded_core.otel.service import accept_export
 from grounded_core.settings import get_settings
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 OTLP_SCHEMA = {
     "type": "object",
     "description": "An OTLP ExportTraceServiceRequest (see opentelemetry-proto).",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 from grounded_core.policies import service
 from grounded_core.policies.models import Policy, PolicyCreate, PolicyPatch
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.post("/policies", status_code=201, response_model=Policy)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 from grounded_core.pricing import overrides
 from grounded_core.pricing.overrides import PriceEntry
 from grounded_core.pricing.table import Price
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.get("/pricing", response_model=Page[PriceEntry])

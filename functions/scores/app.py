@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.http.plain_json import PlainTextJson
+from grounded_core.http.routes import Routes
 from grounded_core.pagination import Page
 from grounded_core.scores import service
 from grounded_core.scores.models import Score, ScoreCreate
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 KEY_IN_URL = "A publishable key (pk_…) for a browser's sendBeacon; a secret key here is refused."
 PLAIN_TEXT_BODY = {
     "requestBody": {

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from grounded_core.errors import Invalid
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
+from grounded_core.http.routes import Routes
 from grounded_core.http.search_params import Searching
 from grounded_core.ingest.turns import Turn
 from grounded_core.pagination import Page
 from grounded_core.sessions import service
 from grounded_core.sessions.models import SessionCreate, SessionView, TimelineEntry, TurnCreate
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 @router.post("/sessions", status_code=201, response_model=SessionView)

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 
 from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.plain_json import PlainTextJson
 from grounded_core.http.responses import BATCH_ANSWERS, batch_response
+from grounded_core.http.routes import Routes
 from grounded_core.ingest import service
 from grounded_core.ingest.models import EventBatch
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 KEY_IN_URL = (
     "A publishable key (pk_…), for browsers that cannot send an Authorization header (sendBeacon). "
     "A secret key here is refused: it must never travel in a URL."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 from fastapi.responses import JSONResponse
 
 from grounded_core.errors import Invalid
@@ -12,12 +12,13 @@ from grounded_core.http.access import Caller
 from grounded_core.http.app import make_app, make_handler
 from grounded_core.http.paging import Paging
 from grounded_core.http.responses import BATCH_ANSWERS, batch_response
+from grounded_core.http.routes import Routes
 from grounded_core.http.search_params import Searching
 from grounded_core.ingest import service, traces
 from grounded_core.ingest.models import Accepted, TraceBatch, TraceView
 from grounded_core.pagination import Page
 
-router = APIRouter(prefix="/api")
+router = Routes(prefix="/api")
 
 
 #: the body is checked by the ingest service (its errors name each field); documented as a TraceIn

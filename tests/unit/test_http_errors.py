@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from grounded_core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, RateLimited, Unauthorized
 from grounded_core.http.access import PUBLIC
 from grounded_core.http.app import make_app
+from grounded_core.http.routes import Routes
 
-router = APIRouter()
+router = Routes()
 
 
 class Thing(BaseModel):

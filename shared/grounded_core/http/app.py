@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
 from grounded_core.http.access import ROUTE_ACCESS, Access, access_guard
 from grounded_core.http.idempotency import KeyedPosts
+from grounded_core.http.routes import DeferredRoute, Routes, documented
 from grounded_core.observability import logger
 from grounded_core.settings import get_settings
 from grounded_core.startup import entry_point
@@ -177,7 +178,8 @@ class Edges:
 
 def make_app(*routers: APIRouter, title: str = "Grounded", access: dict[str, Access] | None = None) -> FastAPI:
     """A FastAPI app serving ``routers`` under the API's error contract, every route guarded by
-    its rule in :mod:`grounded_core.http.access`."""
+    its rule in :mod:`grounded_core.http.access`. The routes of a :class:`Routes` router are
+    built when a request first needs them (:mod:`grounded_core.http.routes`)."""
     app = FastAPI(
         title=title,
         version=get_settings().version,
@@ -187,7 +189,11 @@ def make_app(*routers: APIRouter, title: str = "Grounded", access: dict[str, Acc
         dependencies=[Depends(access_guard(ROUTE_ACCESS if access is None else access))],
     )
     for router in routers:
-        app.include_router(router)
+        if isinstance(router, Routes):  # each route built when a request first needs it
+            app.router.routes.extend(DeferredRoute(declared, app) for declared in router.declared)
+            app.openapi = documented(app)  # type: ignore[method-assign]
+        else:
+            app.include_router(router)
     app.add_exception_handler(GroundedError, _grounded_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
