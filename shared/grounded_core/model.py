@@ -135,13 +135,13 @@ class StoredModel(ApiModel):
 
 
 def build_deferred_models() -> None:
-    """Build now every loaded model that is otherwise built on first use: each ``ApiModel`` and
-    each ``Page[X]`` a list route declared. The local cloud does it at start (its functions share
+    """Build now every loaded model that is otherwise built on first use: each ``ApiModel``, each
+    ``Page[X]`` a list route declared, and ``PageRequest``. The local cloud does it at start (its functions share
     one process, and first uses from several threads would race, pydantic#11849);
     ``bench/cold_start.py`` does it to show what a cold start may add at most."""
-    from grounded_core.pagination import Page
+    from grounded_core.pagination import Page, PageRequest
 
-    pending: list[type[BaseModel]] = [ApiModel, Page]
+    pending: list[type[BaseModel]] = [ApiModel, Page, PageRequest]
     while pending:
         model = pending.pop()
         pending.extend(model.__subclasses__())

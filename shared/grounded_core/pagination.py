@@ -27,6 +27,10 @@ T = TypeVar("T")
 
 
 class PageRequest(BaseModel):
+    """A list request's page. Built on first use, as ``Page`` is: only list routes use it."""
+
+    model_config = ConfigDict(defer_build=True)
+
     limit: int = DEFAULT_LIMIT
     #: as the client sent it; opened by the listing, which knows the partition it is bound to
     cursor: str | None = None

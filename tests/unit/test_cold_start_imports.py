@@ -8,7 +8,8 @@ normalize worker imports the ingest door and the jobs only to queue traces again
 imports the deliveries only to deliver, the judge worker reads traces without the trace models,
 the functions that count by day import neither the trace models nor the sessions' store, the
 traces function imports the trace search only to search, the alerts function sends a test
-delivery without the rules' evaluation, and pydantic looks for no plugins."""
+delivery without the rules' evaluation, no module builds a model as it is imported, and pydantic
+looks for no plugins."""
 
 from __future__ import annotations
 
@@ -144,6 +145,31 @@ def test_list_routes_pages_are_built_on_first_use() -> None:
         "print(page.model_dump(by_alias=True) == {'items': [], 'nextCursor': None})\n"
     )
     assert (deferred, served) == ("True", "True")
+
+
+def test_no_function_builds_a_model_of_the_core_as_it_is_imported() -> None:
+    """Every model a function imports is built when a request first uses it: no module builds one
+    as it is imported (a price table of model instances, an explicit rebuild) — one function's
+    imports would otherwise cost every function that imports that module. The settings and the
+    principal are built at once; every request but a health check uses them."""
+    (built,) = printed_by(
+        "import importlib, pydantic\n"
+        f"for name in {FUNCTIONS!r}:\n"
+        "    importlib.import_module(name + '.app')\n"
+        "pending, built = [pydantic.BaseModel], []\n"
+        "while pending:\n"
+        "    model = pending.pop()\n"
+        "    pending.extend(model.__subclasses__())\n"
+        "    if model.__pydantic_complete__ and model.__module__.startswith('grounded_core.'):\n"
+        "        built.append(model.__module__ + '.' + model.__qualname__)\n"
+        "print(','.join(sorted(set(built))))\n"
+    )
+    assert set(built.split(",")) == {
+        "grounded_core.settings.Settings",
+        "grounded_core.identity.principal.Principal",
+        "grounded_core.identity.principal.Credential",
+        "grounded_core.pagination.Page",  # the generic base, which no response uses
+    }
 
 
 def test_sqs_workers_import_only_the_event_classes_they_use() -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from grounded_core.pricing.cost import Usage, match_price, nanos_from_usd, normalize_model, price_call, price_table, usd
-from grounded_core.pricing.table import BUILT_IN_PRICES, Price
+from grounded_core.pricing.table import Price, built_in_prices
 
 
 @pytest.mark.parametrize(
@@ -30,14 +30,14 @@ from grounded_core.pricing.table import BUILT_IN_PRICES, Price
     ],
 )
 def test_longest_prefix_on_a_boundary(model: str, prefix: str) -> None:
-    matched = match_price(model, BUILT_IN_PRICES)
+    matched = match_price(model, built_in_prices())
     assert matched is not None
     assert matched[0] == prefix
 
 
 @pytest.mark.parametrize("model", ["gpt-4.5-preview", "gpt-4oo", "llama-3-70b", "my-finetune", ""])
 def test_unknown_models_have_no_price(model: str) -> None:
-    assert match_price(model, BUILT_IN_PRICES) is None
+    assert match_price(model, built_in_prices()) is None
 
 
 def test_normalize_model() -> None:
@@ -48,7 +48,7 @@ def test_normalize_model() -> None:
 def test_cached_tokens_are_priced_at_their_own_rate_and_only_once() -> None:
     # 1000 fresh input + 9000 cache-read + 500 output on gpt-4o (2.5 / 1.25 / 10 per MTok)
     usage = Usage(inputTokens=1000, cacheReadTokens=9000, outputTokens=500, reasoningTokens=200)
-    nanos = price_call("gpt-4o", usage, BUILT_IN_PRICES)
+    nanos = price_call("gpt-4o", usage, built_in_prices())
     expected_usd = Decimal("0.0025") + Decimal("0.01125") + Decimal("0.005")  # reasoning is inside output
     assert nanos == int(expected_usd * 1_000_000_000)
 
@@ -59,9 +59,9 @@ def test_cache_writes_default_to_the_input_price() -> None:
 
 
 def test_unknown_model_costs_null_never_zero_and_no_usage_costs_zero() -> None:
-    assert price_call("llama-3-70b", Usage(inputTokens=10), BUILT_IN_PRICES) is None
-    assert price_call(None, Usage(inputTokens=10), BUILT_IN_PRICES) is None
-    assert price_call("llama-3-70b", Usage(), BUILT_IN_PRICES) == 0
+    assert price_call("llama-3-70b", Usage(inputTokens=10), built_in_prices()) is None
+    assert price_call(None, Usage(inputTokens=10), built_in_prices()) is None
+    assert price_call("llama-3-70b", Usage(), built_in_prices()) == 0
 
 
 def test_org_overrides_win_and_add_models() -> None:

@@ -6,7 +6,6 @@ conditional update on ``RUNNING``."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -200,7 +199,9 @@ def _graded(org_id: str, run_id: str, cases: dict[str, Case], batch: ResultBatch
     if not judged:
         return [grade(cases[r.case_id], run_id, r.output, r.latency_ms, recorded_at, metadata=r.metadata)
                 for r in batch.results]  # fmt: skip
-    from grounded_core.judges.grading import judging_for  # only runs with judges pay for its import
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grounded_core.judges.grading import judging_for  # only runs with judges pay for these imports
 
     kept = table.batch_get([(keys.run(org_id, run_id), keys.result(r.case_id)) for r in judged], consistent=True)
     judge = judging_for(org_id)

@@ -198,19 +198,6 @@ class TraceView(ApiModel):
     cost_partial: bool = False
 
 
-class BatchAnswer(ApiModel):
-    """A batch's answer, 202 (all accepted) or 207: each item's outcome, in order."""
-
-    results: list[ItemResult]
-
-
-class Accepted(ApiModel):
-    """``POST /api/traces``: stored, and its normalization queued."""
-
-    trace_id: str
-    status: Literal["accepted"] = "accepted"
-
-
 class ItemResult(ApiModel):
     """One item's outcome in a batch answer."""
 
@@ -226,4 +213,14 @@ class ItemResult(ApiModel):
     retry_after_seconds: int | None = None
 
 
-BatchAnswer.model_rebuild()
+class BatchAnswer(ApiModel):
+    """A batch's answer, 202 (all accepted) or 207: each item's outcome, in order."""
+
+    results: list[ItemResult]
+
+
+class Accepted(ApiModel):
+    """``POST /api/traces``: stored, and its normalization queued."""
+
+    trace_id: str
+    status: Literal["accepted"] = "accepted"

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import Field
 
 from grounded_core.model import ApiModel
-from grounded_core.pricing.table import BUILT_IN_PRICES, Price
+from grounded_core.pricing.table import Price, built_in_prices
 
 NANOS_PER_USD = Decimal(1_000_000_000)
 _PROVIDER_PREFIX = re.compile(
@@ -76,7 +76,7 @@ def match_price(model: str, prices: Mapping[str, Price]) -> tuple[str, Price] | 
 
 def price_table(overrides: Mapping[str, Price] | None = None) -> dict[str, Price]:
     """The built-in table with an org's overrides on top."""
-    return {**BUILT_IN_PRICES, **(overrides or {})}
+    return {**built_in_prices(), **(overrides or {})}
 
 
 def cost_nanos(usage: Usage, price: Price) -> int:

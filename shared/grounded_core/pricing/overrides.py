@@ -10,7 +10,7 @@ from typing import Any
 from grounded_core.errors import Invalid, NotFound
 from grounded_core.model import ApiModel
 from grounded_core.pricing.cost import normalize_model, price_table
-from grounded_core.pricing.table import BUILT_IN_PRICES, Price
+from grounded_core.pricing.table import Price, built_in_prices
 from grounded_core.store import keys, table
 
 PREFIX = re.compile(r"^[a-z0-9][a-z0-9._\-]{0,99}$")
@@ -64,7 +64,7 @@ def prices_for(org_id: str) -> dict[str, Price]:
 def list_prices(org_id: str) -> list[PriceEntry]:
     overrides = org_overrides(org_id)
     entries = [
-        _entry(prefix, price, "built-in") for prefix, price in BUILT_IN_PRICES.items() if prefix not in overrides
+        _entry(prefix, price, "built-in") for prefix, price in built_in_prices().items() if prefix not in overrides
     ]
     entries += [_entry(prefix, price, "org") for prefix, price in overrides.items()]
     return sorted(entries, key=lambda entry: entry.model_prefix)
