@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+# the Lambda runtime's interpreter with the dependencies layer's packages: layers/bytecode.py
+# imports the built functions with it to record their strings (the build's own packages are for Lambda's arm64)
+LAMBDA_VENV := .venv-lambda
+LAMBDA_PY := $(LAMBDA_VENV)/bin/python
 # sam build needs the Lambda runtime's interpreter (python3.13) first on PATH. Find it through
 # pyenv where present, else on PATH; never a machine-specific path.
 PY313_PREFIX := $(shell pyenv prefix 3.13 2>/dev/null || (command -v python3.13 >/dev/null && dirname "$$(dirname "$$(command -v python3.13)")"))
@@ -31,7 +35,7 @@ help:
 	@echo "make deploy sam deploy, then upload the dashboard (STACK=name)"
 	@echo "make js     the JavaScript SDKs (sdk/js): generated types current, build, lint, unit tests"
 	@echo "make fuzz   the API fuzz suite at full strength (25 examples per operation, stateful)"
-	@echo "make sam-validate sam-build   what CI runs on template.yaml (sam-build: sam build, then its Python compiled to bytecode)"
+	@echo "make sam-validate sam-build   what CI runs on template.yaml (sam-build: sam build, then its strings precompiled and its Python compiled to bytecode)"
 	@echo "make aws-endpoints  after upgrading botocore: the core's copy of botocore's endpoint data (a unit test says when)"
 
 $(STAMP): requirements/dev.txt layers/deps/requirements.txt sdk/python/pyproject.toml
@@ -146,10 +150,16 @@ $(SAM): requirements/sam.txt
 sam-validate: $(SAM)
 	$(SAM) validate --lint --region us-east-1
 
-sam-build: $(SAM)
+$(LAMBDA_VENV)/.installed: layers/deps/requirements.txt
+	@test -n "$(PY313_PREFIX)" || { echo "sam build needs python3.13 (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
+	test -x $(LAMBDA_PY) || $(PY313_PREFIX)/bin/python3.13 -m venv $(LAMBDA_VENV)
+	$(LAMBDA_PY) -m pip install -q -r layers/deps/requirements.txt
+	touch $@
+
+sam-build: $(SAM) $(LAMBDA_VENV)/.installed
 	@test -n "$(PY313_PREFIX)" || { echo "sam build needs python3.13 (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
 	PATH="$(PY313_PREFIX)/bin:$$PATH" $(SAM) build --parallel
-	$(PY313_PREFIX)/bin/python3.13 layers/bytecode.py .aws-sam/build
+	$(PY313_PREFIX)/bin/python3.13 layers/bytecode.py .aws-sam/build --strings-with $(LAMBDA_PY)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(JS)/.build $(JS)/packages/*/dist $(WEB)/dist

@@ -12,7 +12,7 @@ column adds building every model the function imported and every route it declar
 any one request builds (it builds its own route), so a cold start costs at most that much before
 its own work.
 
-    .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH] [--own]
+    .venv/bin/python bench/cold_start.py [--runs 7] [--python PATH] [--own] [--no-precompiled]
 
 ``--own`` adds each HTTP function's own import, timed in a fresh process after the HTTP floor's
 imports: what the function adds above its floor, in milliseconds. Not divided by a baseline, it
@@ -36,7 +36,10 @@ live as it is when deployed and the garbage collector is off through init and th
 variables of the template's Globals. Modules are
 imported from their bytecode, as a build from ``make sam-build`` ships them
 (``layers/bytecode.py``); ``bench/bytecode.py`` measures what a build without it (``sam build``
-alone) costs instead.
+alone) costs instead. Each function reads the strings it compiles as it starts from a file of
+its own, recorded first for the interpreter measured, as ``make sam-build`` records a build's
+(``layers/bytecode.py``, ``grounded_core/precompiled.py``); ``--no-precompiled`` compiles them at
+every start, as before.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,6 +57,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from layers.bytecode import record_function  # noqa: E402
 from local.template import SamTemplate, load_template  # noqa: E402
 
 BASELINE = """
@@ -145,6 +151,27 @@ class Measured:
     baselines: list[float]
 
 
+@dataclass(frozen=True)
+class Precompiled:
+    """Each probe's precompiled strings (``grounded_core.precompiled``), recorded for its modules
+    in ``folder`` as ``layers/bytecode.py`` records a build's functions: a deployed function
+    reads its own file."""
+
+    folder: Path
+    python: str
+    off: bool = False
+
+    def of(self, label: str, modules: Sequence[str], paths: list[str]) -> dict[str, str]:
+        """The environment that points a probe of ``modules`` at its file (recorded once)."""
+        if self.off:
+            return {}
+        file = self.folder / f"{label.replace(' ', '-').replace(':', '')}.marshal"
+        if not file.exists():
+            for module in modules:
+                record_function(self.python, [Path(path) for path in paths], module, file)
+        return {"GROUNDED_PRECOMPILED": str(file)}
+
+
 @cache
 def template_environment() -> dict[str, str]:
     """The plain environment variables template.yaml's Globals give every function: a deployed
@@ -199,23 +226,36 @@ def main() -> None:
         " adds above the floor, steadier than the ratios (an absolute figure, not divided by a noisy baseline)",
     )
     parser.add_argument(
+        "--no-precompiled",
+        action="store_true",
+        help="compile at every start the strings make sam-build precompiles for each function"
+        " (grounded_core.precompiled), to see what precompiling them saves",
+    )
+    parser.add_argument(
         "--collector-on",
         action="store_true",
         help="keep the garbage collector on through init and the first invocation (as it was before"
         " grounded_core.startup), to see what turning it off saves",
     )
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="precompiled-") as folder:
+        run(args, Precompiled(Path(folder), args.python, off=args.no_precompiled))
+
+
+def run(args: argparse.Namespace, strings: Precompiled) -> None:
     before = COLLECTOR_ON if args.collector_on else ""
     functions = load_template(ROOT / "template.yaml").functions()
     rows: list[tuple[str, Measured]] = []
     core = [str(ROOT / "shared")]
     for label, modules in FLOORS.items():
-        rows.append(
-            (label, measure(COLD_PATH.format(before=before, modules=", ".join(modules)), core, args.runs, args.python))
-        )
+        probe = COLD_PATH.format(before=before, modules=", ".join(modules))
+        rows.append((label, measure(probe, core, args.runs, args.python, strings.of(label, modules, core))))
     for source in sorted(functions.values(), key=lambda s: s.logical_id):
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
-        measured = measure(COLD_PATH.format(before=before, modules=source.module), paths, args.runs, args.python)
+        precompiled = strings.of(source.logical_id, [source.module], paths)
+        measured = measure(
+            COLD_PATH.format(before=before, modules=source.module), paths, args.runs, args.python, precompiled
+        )
         rows.append((f"{source.logical_id} ({source.module})", measured))
     baseline = min(base for _, measured in rows for base in measured.baselines)
     print(f"{'':<40} {'import':>7} {'cold path':>10} {'x base':>7} {'+ models':>9} {'x base':>7}")
@@ -227,17 +267,22 @@ def main() -> None:
             f" {cold.with_models * 1000:>9.0f} {measured.ratio_with_models:>7.2f}"
         )
     if args.own:
-        print_own_imports(load_template(ROOT / "template.yaml"), before, args.runs, args.python)
+        print_own_imports(load_template(ROOT / "template.yaml"), before, args.runs, args.python, strings)
     print_more_clients(core, args.runs, args.python)
     print(
         f"ms, the fastest of {args.runs} fresh processes each; {version_of(args.python)};"
         f" the garbage collector {'on' if args.collector_on else 'off'} through init and the first invocation."
         " cold path: the import and the DynamoDB client its first request makes; + models: and every model"
-        " it imported and every route it declared built. x base: to the baseline runs made just before its own"
+        " it imported and every route it declared built. x base: to the baseline runs made just before its own."
+        + (
+            " Strings compiled at every start (--no-precompiled)."
+            if args.no_precompiled
+            else " The strings each function compiles as it starts precompiled, as make sam-build does."
+        )
     )
 
 
-def print_own_imports(template: SamTemplate, before: str, runs: int, python: str) -> None:
+def print_own_imports(template: SamTemplate, before: str, runs: int, python: str, strings: Precompiled) -> None:
     """Each HTTP function's own import: its module imported after the HTTP floor's, fastest of
     ``runs`` fresh processes (every function routed by the API imports that floor)."""
     routed = {route.function_id for route in template.http_routes()}
@@ -248,7 +293,8 @@ def print_own_imports(template: SamTemplate, before: str, runs: int, python: str
             continue
         paths = [str(source.code_dir), *(str(d) for d in source.layer_dirs)]
         probe = OWN_IMPORT.format(before=before, floor=floor, module=source.module)
-        fastest = min(run_probe(probe, paths, python)[0] for _ in range(runs))
+        precompiled = strings.of(source.logical_id, [source.module], paths)
+        fastest = min(run_probe(probe, paths, python, precompiled)[0] for _ in range(runs))
         print(f"  {source.logical_id:<38} {fastest * 1000:>7.1f}")
 
 

@@ -16,6 +16,9 @@ every invocation after. Reference counting frees memory as usual throughout; wha
 first invocation leave in reference cycles is frozen with the rest and never freed: ~650 objects
 after importing the health function and serving a request, and 6 per request after that. Outside
 Lambda (the local cloud, the tests) nothing changes.
+
+In Lambda it also puts the build's precompiled strings in use (``grounded_core/precompiled.py``)
+before the function imports anything else, until the first invocation ends.
 """
 
 from __future__ import annotations
@@ -26,20 +29,30 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from grounded_core import precompiled
+
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+IN_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 
 class _Init:
     #: the collector was turned off for init, and no invocation has ended yet
-    collector_off = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and gc.isenabled()
+    collector_off = IN_LAMBDA and gc.isenabled()
+    #: the build's precompiled strings are in use (grounded_core/precompiled.py)
+    precompiled = False
 
 
 if _Init.collector_off:
     gc.disable()
+_Init.precompiled = IN_LAMBDA and precompiled.install()
 
 
 def end_of_init() -> None:
-    """What init made is kept out of the collector's passes, and the collector is on again."""
+    """What init made is kept out of the collector's passes, and the collector is on again; the
+    precompiled strings are let go."""
+    if _Init.precompiled:
+        _Init.precompiled = False
+        precompiled.uninstall()
     if _Init.collector_off:
         _Init.collector_off = False
         gc.freeze()
@@ -51,7 +64,7 @@ def entry_point(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     def invoked(event: Any, context: Any) -> Any:
-        if not _Init.collector_off:
+        if not (_Init.collector_off or _Init.precompiled):
             return handler(event, context)
         try:
             return handler(event, context)
