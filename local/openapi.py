@@ -28,6 +28,7 @@ ERRORS = {
     "413": "Body too large",
     "422": "Not valid; details name each field",
     "429": "Rate limited; see Retry-After",
+    "503": "Busy: more traffic than the table could take at that moment; try again after Retry-After",
 }
 #: API Gateway still answers these itself in some cases (a body over its limit, throttling); a
 #: missing credential and an unknown route are ours (the authorizer runs uncached; ``$default``).

@@ -13,6 +13,8 @@ class GroundedError(Exception):
 
     status: ClassVar[int] = 500
     default_code: ClassVar[str] = "internal_error"
+    #: seconds to wait before the same request may succeed (sent as ``Retry-After``), if it may
+    retry_after_seconds: int | None = None
 
     def __init__(self, message: str, *, code: str | None = None, details: list[dict[str, Any]] | None = None):
         super().__init__(message)
@@ -74,6 +76,19 @@ class RateLimited(GroundedError):
     default_code = "rate_limited"
 
     def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after_seconds = max(1, retry_after_seconds)
+
+
+class Busy(GroundedError):
+    """AWS kept throttling a request past the client's own retries: more traffic than the table's
+    capacity (provisioned) or a partition's at that moment. Nothing is wrong with the request; the
+    same request a moment later succeeds (``Retry-After``)."""
+
+    status = 503
+    default_code = "busy"
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 1, code: str | None = None):
         super().__init__(message, code=code)
         self.retry_after_seconds = max(1, retry_after_seconds)
 

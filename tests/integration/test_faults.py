@@ -3,6 +3,7 @@ has its messages redelivered, and the final state is exactly what a clean run gi
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from typing import Any
@@ -13,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from tests.support.connectors import every
 from tests.support.identity import Account, create_agent, create_snapshot
-from tests.support.ingest import START, llm_span, post_traces, trace
+from tests.support.ingest import START, llm_span, post_traces, trace, wait_normalized
 
 
 def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
@@ -74,3 +75,65 @@ def test_throttled_writes_mid_batch_are_retried_to_the_same_final_state(
     day = {"agentId": agent["id"], "from": START.date().isoformat(), "to": START.date().isoformat()}
     totals = api.get("/api/analytics/overview", params=day, headers=owner.headers).json()["totals"]
     assert (totals["sessions"], totals["traces"], totals["tokens"]) == (5, 60, 60 * 1100)
+
+
+def throttle_once(monkeypatch: pytest.MonkeyPatch, operation: str, naming: str, code: str) -> list[str]:
+    """The first ``operation`` request whose parameters name ``naming`` fails with ``code``, as
+    DynamoDB answers once botocore's own retries are spent; the list of what was refused."""
+    from botocore.client import BaseClient
+
+    original = BaseClient._make_api_call
+    refused: list[str] = []
+
+    def throttled(client: Any, called: str, params: Any) -> Any:
+        if called == operation and naming in json.dumps(params, default=str) and not refused:
+            refused.append(called)
+            raise ClientError({"Error": {"Code": code, "Message": "Rate exceeded"}}, called)
+        return original(client, called, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", throttled)
+    return refused
+
+
+def test_a_door_throttled_past_its_retries_answers_503_and_the_resend_is_stored_once(
+    api: httpx.Client, cloud: Any, owner: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = create_agent(api, owner.headers, name="throttled-door")
+    create_snapshot(api, owner.headers, agent["id"])
+    conversation = f"busy-{uuid.uuid4().hex[:6]}"
+    traces = [trace(agent["id"], id=f"trc_busy_{conversation}_{n}", sessionId=conversation) for n in range(3)]
+    # the door storing this org's traces (a burst beyond the table's capacity)
+    refused = throttle_once(monkeypatch, "BatchWriteItem", owner.org["id"], "ProvisionedThroughputExceededException")
+    busy = post_traces(api, owner.headers, traces)
+    assert refused == ["BatchWriteItem"]
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "1"
+    assert busy.json()["code"] == "busy"
+    assert "try again" in busy.json()["error"]
+
+    assert post_traces(api, owner.headers, traces).status_code == 202  # the client's retry
+    for sent in traces:
+        wait_normalized(api, owner.headers, sent["id"])
+    [session] = every(api, owner.headers, "/api/sessions", agentId=agent["id"])
+    assert (session["externalId"], session["traces"]) == (conversation, 3)
+
+
+def test_an_idempotent_post_whose_claim_is_throttled_answers_503_and_its_retry_runs(
+    api: httpx.Client, cloud: Any, owner: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = create_agent(api, owner.headers, name="throttled-claim")
+    create_snapshot(api, owner.headers, agent["id"])
+    key = f"busy-{uuid.uuid4().hex}"
+    # the Idempotency-Key's claim, before the route runs (outside FastAPI's error handlers)
+    refused = throttle_once(monkeypatch, "PutItem", key, "ThrottlingException")
+    headers = {**owner.headers, "Idempotency-Key": key}
+    sent = trace(agent["id"], sessionId=f"claim-{key}")
+    busy = api.post("/api/traces", json=sent, headers=headers)
+    assert refused == ["PutItem"]
+    assert (busy.status_code, busy.json()["code"], busy.headers["Retry-After"]) == (503, "busy", "1")
+
+    accepted = api.post("/api/traces", json=sent, headers=headers)  # the same retry, key and all
+    assert accepted.status_code == 202
+    wait_normalized(api, owner.headers, accepted.json()["traceId"])
+    again = api.post("/api/traces", json=sent, headers=headers)  # and now the first answer, replayed
+    assert again.json() == accepted.json()

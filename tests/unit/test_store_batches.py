@@ -1,6 +1,6 @@
-"""Batch writes: what DynamoDB leaves unprocessed (throttled) is sent again, and what is still left
-after every attempt fails the call (the request or message is then tried again whole) — never
-dropped in silence."""
+"""Batches and throttling: what DynamoDB leaves unprocessed (throttled) is sent again, and what is
+still left after every attempt fails the call as :class:`Busy` (a 503 with ``Retry-After``; the
+request or message is then tried again whole) — never dropped in silence, never called a bug."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ class Client:
         self.throttled = throttled
         self.calls: list[int] = []
         self.written: list[dict[str, Any]] = []
+
+    def batch_get_item(self, RequestItems: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        ((table, asked),) = RequestItems.items()
+        keys = asked["Keys"]
+        self.calls.append(len(keys))
+        answered, left = (keys[:-1], keys[-1:]) if self.throttled else (keys, [])
+        if self.throttled:
+            self.throttled -= 1
+        unprocessed = {table: {**asked, "Keys": left}} if left else {}
+        return {"Responses": {table: [{**key, "n": {"N": "1"}} for key in answered]}, "UnprocessedKeys": unprocessed}
 
     def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         ((table, writes),) = RequestItems.items()
@@ -64,9 +74,95 @@ def test_deletes_are_batched_the_same_way(client: Client) -> None:
 
 
 def test_what_is_still_unprocessed_after_every_attempt_fails_the_call(client: Client) -> None:
+    from grounded_core.errors import Busy
     from grounded_core.store import table
 
     client.throttled = table.BATCH_ATTEMPTS
-    with pytest.raises(RuntimeError, match="1 batch writes unprocessed"):
+    with pytest.raises(Busy) as busy:
         table.batch_put(items(3))
     assert len(client.calls) == table.BATCH_ATTEMPTS
+    assert (busy.value.status, busy.value.code, busy.value.retry_after_seconds) == (503, "busy", 1)
+
+
+def test_keys_left_unprocessed_are_asked_again(client: Client) -> None:
+    from grounded_core.store import table
+
+    client.throttled = 2
+    found = table.batch_get([("p", "a"), ("p", "b"), ("p", "c")])
+    assert client.calls == [3, 1, 1]
+    assert sorted(found) == [("p", "a"), ("p", "b"), ("p", "c")]
+
+
+def test_keys_still_unprocessed_after_every_attempt_fail_the_call(client: Client) -> None:
+    from grounded_core.errors import Busy
+    from grounded_core.store import table
+
+    client.throttled = table.BATCH_ATTEMPTS
+    with pytest.raises(Busy):
+        table.batch_get([("p", "a"), ("p", "b")])
+    assert len(client.calls) == table.BATCH_ATTEMPTS
+
+
+class Refusing:
+    """A DynamoDB client whose every request fails with ``code`` (after botocore's own retries)."""
+
+    def __init__(self, code: str, reasons: list[dict[str, str]] | None = None) -> None:
+        self.code = code
+        self.reasons = reasons
+
+    def __getattr__(self, operation: str) -> Any:
+        from botocore.exceptions import ClientError
+
+        def fail(**_arguments: Any) -> Any:
+            response: dict[str, Any] = {"Error": {"Code": self.code, "Message": "refused"}}
+            if self.reasons is not None:
+                response["CancellationReasons"] = self.reasons
+            raise ClientError(response, operation)
+
+        return fail
+
+
+@pytest.mark.parametrize(
+    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]
+)
+def test_a_request_throttled_past_its_retries_is_busy(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    from grounded_core import aws
+    from grounded_core.errors import Busy
+    from grounded_core.store import table
+    from grounded_core.store.conditions import Put, absent
+
+    monkeypatch.setattr(aws, "client", lambda _service: Refusing(code))
+    calls = [
+        lambda: table.get("p", "s"),
+        lambda: table.put({"PK": "p", "SK": "s"}),
+        lambda: table.query("p"),
+        lambda: table.batch_get([("p", "s")]),
+        lambda: table.batch_put([{"PK": "p", "SK": "s"}]),
+        lambda: table.transact([Put({"PK": "p", "SK": "s"}, absent())]),
+    ]
+    for call in calls:
+        with pytest.raises(Busy):
+            call()
+
+
+def test_a_transaction_an_item_of_which_was_throttled_is_busy_not_a_race(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grounded_core import aws
+    from grounded_core.errors import Busy
+    from grounded_core.store import table
+    from grounded_core.store.conditions import Put, absent
+
+    reasons = [{"Code": "None"}, {"Code": "ThrottlingError"}]
+    monkeypatch.setattr(aws, "client", lambda _service: Refusing("TransactionCanceledException", reasons))
+    with pytest.raises(Busy):
+        table.transact([Put({"PK": "p", "SK": "a"}, absent()), Put({"PK": "p", "SK": "b"}, absent())])
+
+
+def test_any_other_error_is_not_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    from grounded_core import aws
+    from grounded_core.store import table
+
+    monkeypatch.setattr(aws, "client", lambda _service: Refusing("InternalServerError"))
+    with pytest.raises(ClientError):
+        table.get("p", "s")

@@ -26,7 +26,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from grounded_core.errors import GroundedError, PayloadTooLarge, RateLimited
+from grounded_core.errors import GroundedError, PayloadTooLarge
 from grounded_core.http.access import ROUTE_ACCESS, Access, access_guard
 from grounded_core.http.idempotency import KeyedPosts
 from grounded_core.http.routes import DeferredRoute, Routes, documented
@@ -89,7 +89,8 @@ def error_response(status: int, body: dict[str, Any], headers: dict[str, str] | 
 
 async def _grounded_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GroundedError)
-    headers = {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, RateLimited) else None
+    wait = exc.retry_after_seconds
+    headers = {"Retry-After": str(wait)} if wait is not None else None
     return error_response(exc.status, exc.body(), headers)
 
 
@@ -144,8 +145,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 class Edges:
     """ASGI middleware: refuse oversized bodies before parsing them, and turn any bug into a JSON
-    500. Plain ASGI (Starlette's ``BaseHTTPMiddleware`` costs ~0.2 ms of CPU and ~0.3 ms of
-    latency per request: a task and a stream of its own)."""
+    500 (and an error the other middleware raised, such as :class:`Busy`, into its answer). Plain
+    ASGI (Starlette's ``BaseHTTPMiddleware`` costs ~0.2 ms of CPU and ~0.3 ms of latency per
+    request: a task and a stream of its own)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -172,7 +174,11 @@ class Edges:
         except Exception as exc:  # the one place a bug becomes a response; routes never catch
             if started:
                 raise
-            response = await _unexpected_error(Request(scope), exc)
+            request = Request(scope)
+            if isinstance(exc, GroundedError):  # raised outside the routes: the middleware's store calls (Busy)
+                response = await _grounded_error(request, exc)
+            else:
+                response = await _unexpected_error(request, exc)
             await response(scope, receive, send)
 
 

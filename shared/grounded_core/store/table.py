@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from typing import Any
 
 from grounded_core import aws
-from grounded_core.errors import BadRequest, Conflict
+from grounded_core.errors import BadRequest, Busy, Conflict
 from grounded_core.settings import get_settings
 from grounded_core.store.conditions import (
     Check,
@@ -84,6 +84,33 @@ def _client() -> Any:
     return aws.client("dynamodb")
 
 
+#: what DynamoDB answers when a request outruns the table's capacity (provisioned) or a partition's
+THROTTLED = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+#: a transaction's cancellation reasons that say the same of one of its items
+THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+def _busy(operation: str) -> Busy:
+    """Throttled past every retry: logged (operators see it), and :class:`Busy` for the caller."""
+    from grounded_core.observability import logger
+
+    logger.warning("DynamoDB throttled a request past its retries", extra={"operation": operation})
+    return Busy("Grounded's table is receiving more requests than it can take right now; try again in a moment.")
+
+
+def _call(operation: str, **arguments: Any) -> Any:
+    """One DynamoDB request. Throttling that outlasted botocore's own retries is :class:`Busy`
+    (a 503 with ``Retry-After``; a worker's message is tried again), not a bug."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return getattr(_client(), operation)(**arguments)
+    except ClientError as error:
+        if _error_code(error) in THROTTLED:
+            raise _busy(operation) from None
+        raise
+
+
 def _table_name() -> str:
     return get_settings().table_name
 
@@ -97,7 +124,7 @@ def _error_code(error: Exception) -> str:
 
 
 def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
-    answer = _client().get_item(TableName=_table_name(), Key=_key(pk, sk), ConsistentRead=consistent)
+    answer = _call("get_item", TableName=_table_name(), Key=_key(pk, sk), ConsistentRead=consistent)
     item = answer.get("Item")
     return stored(item) if item else None
 
@@ -182,7 +209,7 @@ def _write(operation: Write) -> Item | None:
     if operation.when is not None:
         body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
-        answer = getattr(_client(), call)(**body)
+        answer = _call(call, **body)
     except ClientError as error:
         if _error_code(error) == "ConditionalCheckFailedException":
             raise _failed(operation, error) from None
@@ -236,7 +263,7 @@ def query(
     if consistent:
         arguments["ConsistentRead"] = True
     try:
-        page = _client().query(**arguments)
+        page = _call("query", **arguments)
     except ClientError as error:
         if _error_code(error) == "ValidationException" and start_key:
             raise BadRequest("The cursor is not one this API returned.", code="invalid_cursor") from None
@@ -272,7 +299,7 @@ def transact(operations: Sequence[Write]) -> None:
         items.append({kind: body})
     for attempt in range(TRANSACTION_ATTEMPTS):
         try:
-            _client().transact_write_items(TransactItems=items)
+            _call("transact_write_items", TransactItems=items)
             return
         except ClientError as error:
             if _error_code(error) != "TransactionCanceledException":
@@ -283,7 +310,10 @@ def transact(operations: Sequence[Write]) -> None:
                     old = reason.get("Item")
                     item = stored(old) if old else None
                     raise ConditionFailed(operations[index].label, item) from None
-            raced = {reason.get("Code") for reason in reasons} <= {"None", "TransactionConflict", None}
+            codes = {reason.get("Code") for reason in reasons}
+            if codes & THROTTLED_REASONS:
+                raise _busy("transact_write_items") from None
+            raced = codes <= {"None", "TransactionConflict", None}
             if not raced or attempt == TRANSACTION_ATTEMPTS - 1:
                 raise Conflict(
                     "Someone else changed this at the same moment; try again.", code="concurrent_change"
@@ -303,20 +333,28 @@ def batch_delete(keys: Iterable[tuple[str, str]]) -> None:
 
 def _batch_write(requests: Iterable[dict[str, Any]]) -> None:
     """BatchWriteItem calls of 25 requests; what DynamoDB leaves unprocessed (throttled) is sent
-    again after a pause that doubles, and what is still left after :data:`BATCH_ATTEMPTS` raises
-    (the caller's request or message fails, and is tried again whole: writes here are idempotent)."""
+    again after a pause that doubles, and what is still left after :data:`BATCH_ATTEMPTS` is
+    :class:`Busy` (the caller's request or message fails, and is tried again whole: writes here are
+    idempotent)."""
     pending = list(requests)
     for start in range(0, len(pending), 25):
-        request = {_table_name(): pending[start : start + 25]}
-        for attempt in range(BATCH_ATTEMPTS):
-            request = _client().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-            if not request:
-                break
-            if attempt < BATCH_ATTEMPTS - 1:
-                _pause(attempt)
-        else:
-            left = sum(len(writes) for writes in request.values())
-            raise RuntimeError(f"DynamoDB left {left} batch writes unprocessed after {BATCH_ATTEMPTS} attempts")
+        _until_processed(
+            "batch_write_item",
+            {_table_name(): pending[start : start + 25]},
+            lambda request: _call("batch_write_item", RequestItems=request).get("UnprocessedItems") or {},
+        )
+
+
+def _until_processed(operation: str, request: dict[str, Any], send: Callable[[dict[str, Any]], Any]) -> None:
+    """``send`` the batch ``request``, then what it answers DynamoDB left unprocessed (throttled),
+    after a pause that doubles, until nothing is left; :class:`Busy` after :data:`BATCH_ATTEMPTS`."""
+    for attempt in range(BATCH_ATTEMPTS):
+        request = send(request)
+        if not request:
+            return
+        if attempt < BATCH_ATTEMPTS - 1:
+            _pause(attempt)
+    raise _busy(operation)
 
 
 def _pause(attempt: int) -> None:
@@ -328,7 +366,8 @@ def batch_get(
     keys: Sequence[tuple[str, str]], consistent: bool = False, fields: Sequence[str] = ()
 ) -> dict[tuple[str, str], Item]:
     """Many items by key with as few BatchGetItem calls as possible (100 keys per call); only
-    ``fields`` of them (and their keys) when given."""
+    ``fields`` of them (and their keys) when given. Keys left unprocessed (throttling) are asked
+    again as a batch write's are, then :class:`Busy`."""
     found: dict[tuple[str, str], Item] = {}
     unique = list(dict.fromkeys(keys))
     name = _table_name()
@@ -337,6 +376,13 @@ def batch_get(
         expression = Expression()
         projection = {"ProjectionExpression": ", ".join(expression.name(f) for f in ("PK", "SK", *fields))}
         projection.update(expression.arguments())
+
+    def send(request: dict[str, Any]) -> Any:
+        answer = _call("batch_get_item", RequestItems=request)
+        for item in answer.get("Responses", {}).get(name, []):
+            found[(item["PK"]["S"], item["SK"]["S"])] = stored(item)
+        return answer.get("UnprocessedKeys")
+
     for start in range(0, len(unique), 100):
         request: dict[str, Any] = {
             name: {
@@ -345,9 +391,5 @@ def batch_get(
                 **projection,
             }
         }
-        while request:
-            answer = _client().batch_get_item(RequestItems=request)
-            for item in answer.get("Responses", {}).get(name, []):
-                found[(item["PK"]["S"], item["SK"]["S"])] = stored(item)
-            request = answer.get("UnprocessedKeys") or {}
+        _until_processed("batch_get_item", request, send)
     return found
