@@ -7,7 +7,8 @@ Counted (real boto3 calls against the emulator, by the function they ran in): in
 normalizing a batch of traces, a 100-case endpoint eval run, and a 30-day dashboard read; from them,
 the monthly bill of a small team (10k traces a day) and a large one (10M a day). Priced:
 Lambda requests and GB-seconds, HTTP API requests, DynamoDB on-demand read and write units, SQS
-requests, S3 requests, Step Functions state transitions.
+requests, S3 requests, Step Functions state transitions; and DynamoDB's requests again as
+provisioned capacity (the template's ``TableCapacity=provisioned``), next to on-demand.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ ASSUMPTIONS = [
     "Lambda's SQS pollers: a receive and a delete per batch of up to 10 messages (25 traces each): ~0.008"
     " SQS requests per trace, not counted above (the local pollers are not Lambda's)",
     "prices: AWS list prices us-east-1, no free tier, HTTP API first tier, SQS standard, Step Functions standard",
+    "TableCapacity=provisioned: the same read and write units paid as capacity unit-hours (one serves 3,600 units),"
+    " of which 70% (auto scaling's target) or 50% is used; it fits traffic that changes over minutes, not"
+    " seconds: a burst beyond the capacity is throttled until auto scaling catches up (README.md, 'Deploy to AWS')",
 ]
 
 
@@ -86,6 +90,14 @@ MONTHLY_PRICES = {
 #: Lambda SnapStart for Python (us-east-1 list, November 2026): a cached snapshot per published
 #: version (3 hours at least), and a charge per GB each time an environment is restored from it
 SNAPSTART_PRICES = {"cache_gb_second": 0.0000015046, "restore_gb": 0.0001397998}
+#: DynamoDB provisioned capacity (us-east-1 list, standard table class, November 2026; the template's
+#: TableCapacity=provisioned): an hour of one write or one read capacity unit
+PROVISIONED_PRICES = {"wcu_hour": 0.00065, "rcu_hour": 0.00013}
+#: the share of the capacity paid for that is used: auto scaling's target (TableTargetUtilization),
+#: and a day whose capacity follows its traffic only halfway
+UTILIZATIONS = (0.70, 0.50)
+#: what provisioned capacity costs at the least: 5 read and 5 write units for the table and each index
+PROVISIONED_FLOOR = 3 * 5 * (PROVISIONED_PRICES["wcu_hour"] + PROVISIONED_PRICES["rcu_hour"]) * 24 * MONTH_DAYS
 STACK_SECRETS = 2  # the JWT and cursor secrets
 ALARMS = 6  # the template's CloudWatch alarms
 
@@ -126,10 +138,29 @@ MONTHLY_ASSUMPTIONS = [
 
 
 @dataclass(frozen=True)
+class TraceCost:
+    """What ingesting and normalizing one trace costs: all of it, on-demand; its DynamoDB requests
+    on-demand, and as provisioned capacity held at auto scaling's target utilization."""
+
+    total: float
+    dynamodb: float
+    dynamodb_provisioned: float
+
+
+def provisioned_dynamodb(parts: dict[str, float], utilization: float) -> float:
+    """The DynamoDB part of ``parts`` (on-demand dollars) paid as provisioned capacity of which
+    ``utilization`` is used: a capacity unit-hour serves 3,600 request units."""
+    writes = parts["dynamodb_wru"] / PRICES["dynamodb_wru"]
+    reads = parts["dynamodb_rru"] / PRICES["dynamodb_rru"]
+    hours = (writes * PROVISIONED_PRICES["wcu_hour"] + reads * PROVISIONED_PRICES["rcu_hour"]) / 3600
+    return hours / utilization
+
+
+@dataclass(frozen=True)
 class Units:
     """What one of each thing costs, measured above."""
 
-    trace: float
+    trace: TraceCost
     eval_run: float
     dashboard_read: float
     stored_bytes: float
@@ -146,7 +177,7 @@ def monthly_bill(team: Team, unit: Units) -> dict[str, float]:
     stored_gb = team.traces_per_day * team.retention_days * unit.stored_bytes / 1024**3
     ingest_requests, normalize_invocations = traces / 100, traces / 250  # batches of 100; 10 messages of 25
     return {
-        "ingest + normalize": traces * unit.trace,
+        "ingest + normalize": traces * unit.trace.total,
         "eval runs (100 cases)": team.eval_runs_per_day * MONTH_DAYS * unit.eval_run,
         "dashboard reads": reads * unit.dashboard_read,
         "dashboard pages (CloudFront)": reads / READS_PER_PAGE * 2 * MONTHLY_PRICES["cloudfront_request"],
@@ -166,6 +197,14 @@ def print_monthly_bill(team: Team, unit: Units) -> None:
     )
     for line, dollars in bill.items():
         print(f"    {line:<30} ${dollars:>12,.2f}")
+    traces = team.traces_per_day * MONTH_DAYS
+    capacity = max(traces * unit.trace.dynamodb_provisioned, PROVISIONED_FLOOR)
+    provisioned = sum(bill.values()) - traces * unit.trace.dynamodb + capacity
+    print(
+        f"    with TableCapacity=provisioned: ${provisioned:,.2f} (the traces' DynamoDB requests ${capacity:,.2f}"
+        f" instead of ${traces * unit.trace.dynamodb:,.2f}: the capacity {UTILIZATIONS[0]:.0%} used, never less"
+        f" than the least the template provisions, ${PROVISIONED_FLOOR:.2f}; eval runs and dashboard reads as above)"
+    )
 
 
 def stored_bytes(cloud: Any, org_id: str) -> float:
@@ -314,7 +353,7 @@ def cost_trace(agent: str, conversation: str, n: int, stamp: str) -> dict[str, A
 
 def ingest_cost(
     cloud: Any, api: httpx.Client, headers: dict[str, str], agent: str, meter: Meter, traces: int, per_request: int
-) -> float:
+) -> TraceCost:
     """Ingest and normalize ``traces`` in requests of ``per_request``, 10 conversations at a time;
     print what it cost per million, the requests it made and the write units it took per trace."""
     meter.reset()
@@ -338,8 +377,20 @@ def ingest_cost(
     print(
         "    AWS requests per trace: " + ", ".join(f"{w}.{o} {c / sent:.3f}" for (w, _, o), c in sorted(calls.items()))
     )
+    provisioned = {
+        used: total - parts["dynamodb_wru"] - parts["dynamodb_rru"] + provisioned_dynamodb(parts, used)
+        for used in UTILIZATIONS
+    }
+    print(
+        "    with TableCapacity=provisioned: "
+        + ", ".join(
+            f"${cost / sent * 1e6:,.2f} per million at {used:.0%} of the capacity used"
+            for used, cost in provisioned.items()
+        )
+    )
     print_write_units(meter.writes, sent)
-    return float(total / sent)
+    dynamodb = parts["dynamodb_wru"] + parts["dynamodb_rru"]
+    return TraceCost(total / sent, dynamodb / sent, provisioned_dynamodb(parts, UTILIZATIONS[0]) / sent)
 
 
 def main() -> None:

@@ -69,3 +69,58 @@ def test_the_sync_worker_knows_the_sync_queues_last_delivery() -> None:
     resources = load_template(ROOT / "template.yaml").document["Resources"]
     assert resources["SyncQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == MAX_RECEIVES
     assert resources["SyncFunction"]["Properties"]["Events"]["Sync"]["Properties"]["BatchSize"] == 1
+
+
+def _branches(value: object) -> tuple[object, object]:
+    """``value``, an ``Fn::If`` on ``ProvisionedTable``: what it is on-demand, and provisioned."""
+    assert isinstance(value, dict)
+    condition, provisioned, on_demand = value["Fn::If"]
+    assert condition == "ProvisionedTable"
+    return on_demand, provisioned
+
+
+def test_the_table_is_on_demand_unless_provisioned_capacity_is_asked_for() -> None:
+    document = load_template(ROOT / "template.yaml").document
+    assert document["Parameters"]["TableCapacity"]["Default"] == "on-demand"
+    assert document["Conditions"]["ProvisionedTable"] == {"Fn::Equals": [{"Ref": "TableCapacity"}, "provisioned"]}
+    table = document["Resources"]["Table"]["Properties"]
+    assert _branches(table["BillingMode"]) == ("PAY_PER_REQUEST", "PROVISIONED")
+    for throughput in [
+        table["ProvisionedThroughput"],
+        *(i["ProvisionedThroughput"] for i in table["GlobalSecondaryIndexes"]),
+    ]:
+        assert _branches(throughput) == ({"Ref": "AWS::NoValue"}, {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+
+
+def test_provisioned_capacity_scales_the_table_and_every_index_for_reads_and_writes() -> None:
+    document = load_template(ROOT / "template.yaml").document
+    resources = document["Resources"]
+    targets = {
+        logical_id: resource
+        for logical_id, resource in resources.items()
+        if resource["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+    }
+    scaled = set()
+    for logical_id, target in targets.items():
+        assert target["Condition"] == "ProvisionedTable"
+        properties = target["Properties"]
+        dimension = properties["ScalableDimension"]
+        kind = "Write" if dimension.endswith(":WriteCapacityUnits") else "Read"
+        assert properties["MaxCapacity"] == {"Ref": f"TableMax{kind}Capacity"}
+        assert properties["MinCapacity"] == 5  # the table's and indexes' ProvisionedThroughput
+        [policy] = [
+            resource["Properties"]
+            for resource in resources.values()
+            if resource["Type"] == "AWS::ApplicationAutoScaling::ScalingPolicy"
+            and resource["Properties"]["ScalingTargetId"] == {"Ref": logical_id}
+        ]
+        tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+        assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == f"DynamoDB{kind}CapacityUtilization"
+        assert tracking["TargetValue"] == {"Ref": "TableTargetUtilization"}
+        resource_id = properties["ResourceId"]["Fn::Sub"]
+        on_index = resource_id.startswith("table/${Table}/index/")
+        assert dimension == f"dynamodb:{'index' if on_index else 'table'}:{kind}CapacityUnits"
+        scaled.add((resource_id, kind))
+    indexes = [index["IndexName"] for index in resources["Table"]["Properties"]["GlobalSecondaryIndexes"]]
+    places = ["table/${Table}", *(f"table/${{Table}}/index/{name}" for name in indexes)]
+    assert scaled == {(place, kind) for place in places for kind in ("Read", "Write")}
