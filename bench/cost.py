@@ -72,8 +72,9 @@ ASSUMPTIONS = [
     " SQS requests per trace, not counted above (the local pollers are not Lambda's)",
     "prices: AWS list prices us-east-1, no free tier, HTTP API first tier, SQS standard, Step Functions standard",
     "TableCapacity=provisioned: the same read and write units paid as capacity unit-hours (one serves 3,600 units),"
-    " of which 70% (auto scaling's target) or 50% is used; it fits traffic that changes over minutes, not"
-    " seconds: a burst beyond the capacity is throttled until auto scaling catches up (README.md, 'Deploy to AWS')",
+    " of which auto scaling's target share (TableTargetUtilization's default) or half is used; it fits"
+    " traffic that changes over minutes, not seconds: a burst beyond the capacity is throttled until"
+    " auto scaling catches up (README.md, 'Deploy to AWS')",
 ]
 
 
@@ -93,11 +94,8 @@ SNAPSTART_PRICES = {"cache_gb_second": 0.0000015046, "restore_gb": 0.0001397998}
 #: DynamoDB provisioned capacity (us-east-1 list, standard table class, November 2026; the template's
 #: TableCapacity=provisioned): an hour of one write or one read capacity unit
 PROVISIONED_PRICES = {"wcu_hour": 0.00065, "rcu_hour": 0.00013}
-#: the share of the capacity paid for that is used: auto scaling's target (TableTargetUtilization),
-#: and a day whose capacity follows its traffic only halfway
-UTILIZATIONS = (0.70, 0.50)
-#: what provisioned capacity costs at the least: 5 read and 5 write units for the table and each index
-PROVISIONED_FLOOR = 3 * 5 * (PROVISIONED_PRICES["wcu_hour"] + PROVISIONED_PRICES["rcu_hour"]) * 24 * MONTH_DAYS
+#: a day whose capacity follows its traffic only halfway (next to auto scaling's own target)
+HALF_USED = 0.50
 STACK_SECRETS = 2  # the JWT and cursor secrets
 ALARMS = 6  # the template's CloudWatch alarms
 
@@ -145,6 +143,35 @@ class TraceCost:
     total: float
     dynamodb: float
     dynamodb_provisioned: float
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """What template.yaml's ``TableCapacity=provisioned`` holds: the share of the capacity auto
+    scaling keeps in use (``TableTargetUtilization``'s default), and what the least capacity its
+    scalable targets allow costs a month."""
+
+    target: float
+    floor: float
+
+
+def provisioned_in_template() -> Provisioned:
+    from local.template import load_template
+
+    document = load_template(ROOT / "template.yaml").document
+    hours = 24 * MONTH_DAYS
+    floor = sum(
+        resource["Properties"]["MinCapacity"]
+        * PROVISIONED_PRICES["wcu_hour" if "Write" in resource["Properties"]["ScalableDimension"] else "rcu_hour"]
+        * hours
+        for resource in document["Resources"].values()
+        if resource["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+    )
+    return Provisioned(target=document["Parameters"]["TableTargetUtilization"]["Default"] / 100, floor=floor)
+
+
+PROVISIONED = provisioned_in_template()
+UTILIZATIONS = (PROVISIONED.target, HALF_USED)
 
 
 def provisioned_dynamodb(parts: dict[str, float], utilization: float) -> float:
@@ -198,12 +225,12 @@ def print_monthly_bill(team: Team, unit: Units) -> None:
     for line, dollars in bill.items():
         print(f"    {line:<30} ${dollars:>12,.2f}")
     traces = team.traces_per_day * MONTH_DAYS
-    capacity = max(traces * unit.trace.dynamodb_provisioned, PROVISIONED_FLOOR)
+    capacity = max(traces * unit.trace.dynamodb_provisioned, PROVISIONED.floor)
     provisioned = sum(bill.values()) - traces * unit.trace.dynamodb + capacity
     print(
         f"    with TableCapacity=provisioned: ${provisioned:,.2f} (the traces' DynamoDB requests ${capacity:,.2f}"
-        f" instead of ${traces * unit.trace.dynamodb:,.2f}: the capacity {UTILIZATIONS[0]:.0%} used, never less"
-        f" than the least the template provisions, ${PROVISIONED_FLOOR:.2f}; eval runs and dashboard reads as above)"
+        f" instead of ${traces * unit.trace.dynamodb:,.2f}: the capacity {PROVISIONED.target:.0%} used, never less"
+        f" than the least the template provisions, ${PROVISIONED.floor:.2f}; eval runs and dashboard reads as above)"
     )
 
 
@@ -377,20 +404,17 @@ def ingest_cost(
     print(
         "    AWS requests per trace: " + ", ".join(f"{w}.{o} {c / sent:.3f}" for (w, _, o), c in sorted(calls.items()))
     )
-    provisioned = {
-        used: total - parts["dynamodb_wru"] - parts["dynamodb_rru"] + provisioned_dynamodb(parts, used)
-        for used in UTILIZATIONS
-    }
+    dynamodb = parts["dynamodb_wru"] + parts["dynamodb_rru"]
+    capacity = {used: provisioned_dynamodb(parts, used) for used in UTILIZATIONS}
     print(
         "    with TableCapacity=provisioned: "
         + ", ".join(
-            f"${cost / sent * 1e6:,.2f} per million at {used:.0%} of the capacity used"
-            for used, cost in provisioned.items()
+            f"${(total - dynamodb + cost) / sent * 1e6:,.2f} per million at {used:.0%} of the capacity used"
+            for used, cost in capacity.items()
         )
     )
     print_write_units(meter.writes, sent)
-    dynamodb = parts["dynamodb_wru"] + parts["dynamodb_rru"]
-    return TraceCost(total / sent, dynamodb / sent, provisioned_dynamodb(parts, UTILIZATIONS[0]) / sent)
+    return TraceCost(total / sent, dynamodb / sent, capacity[PROVISIONED.target] / sent)
 
 
 def main() -> None:

@@ -87,10 +87,7 @@ class Busy(GroundedError):
 
     status = 503
     default_code = "busy"
-
-    def __init__(self, message: str, *, retry_after_seconds: int = 1, code: str | None = None):
-        super().__init__(message, code=code)
-        self.retry_after_seconds = max(1, retry_after_seconds)
+    retry_after_seconds = 1
 
 
 class UnsupportedMediaType(GroundedError):
