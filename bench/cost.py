@@ -172,6 +172,8 @@ def provisioned_in_template() -> Provisioned:
 
 PROVISIONED = provisioned_in_template()
 UTILIZATIONS = (PROVISIONED.target, HALF_USED)
+#: issue 19's target for a million traces ingested and normalized, on-demand
+TARGET_PER_MILLION = 3.00
 
 
 def provisioned_dynamodb(parts: dict[str, float], utilization: float) -> float:
@@ -337,6 +339,16 @@ def print_write_units(writes: WriteMeter, traces: int) -> None:
         print(f"      {function:<18} {where:<6} {what:<14} {count / traces:>6.2f}")
 
 
+def print_write_budget(other_services: float, traces: int) -> None:
+    """How many on-demand write units a trace may take for the target price, beside what every
+    other service costs per trace as measured."""
+    left = TARGET_PER_MILLION / 1e6 - other_services / traces
+    print(
+        f"    ${TARGET_PER_MILLION:.2f} per million leaves {left / PRICES['dynamodb_wru']:.2f} on-demand write units a"
+        f" trace, beside the other services' ${other_services / traces * 1e6:.2f}"
+    )
+
+
 def print_snapstart() -> None:
     """What SnapStart would cost for the functions behind the API (not in the template: see
     docs/hardening.md, "Cold starts"), from their memory sizes in template.yaml."""
@@ -414,6 +426,8 @@ def ingest_cost(
         )
     )
     print_write_units(meter.writes, sent)
+    if per_request == 100:  # the target's shape
+        print_write_budget(total - parts["dynamodb_wru"], sent)
     return TraceCost(total / sent, dynamodb / sent, capacity[PROVISIONED.target] / sent)
 
 
