@@ -172,8 +172,9 @@ def provisioned_in_template() -> Provisioned:
 
 PROVISIONED = provisioned_in_template()
 UTILIZATIONS = (PROVISIONED.target, HALF_USED)
-#: issue 19's target for a million traces ingested and normalized, on-demand
+#: issue 19's target for a million traces ingested and normalized, on-demand, sent in batches of BATCH
 TARGET_PER_MILLION = 3.00
+BATCH = 100
 
 
 def provisioned_dynamodb(parts: dict[str, float], utilization: float) -> float:
@@ -204,7 +205,7 @@ def monthly_bill(team: Team, unit: Units) -> dict[str, float]:
     traces = team.traces_per_day * MONTH_DAYS
     reads = team.dashboard_users * PAGES_PER_USER_DAY * READS_PER_PAGE * MONTH_DAYS
     stored_gb = team.traces_per_day * team.retention_days * unit.stored_bytes / 1024**3
-    ingest_requests, normalize_invocations = traces / 100, traces / 250  # batches of 100; 10 messages of 25
+    ingest_requests, normalize_invocations = traces / BATCH, traces / 250  # batches; 10 messages of 25
     return {
         "ingest + normalize": traces * unit.trace.total,
         "eval runs (100 cases)": team.eval_runs_per_day * MONTH_DAYS * unit.eval_run,
@@ -402,13 +403,14 @@ def ingest_cost(
     for request in range(requests):
         first = request * per_request
         batch = [
-            cost_trace(agent, f"cost-{run}-{n // 100}-{n % 10}", n, stamp) for n in range(first, first + per_request)
+            cost_trace(agent, f"cost-{run}-{n // BATCH}-{n % 10}", n, stamp) for n in range(first, first + per_request)
         ]
         assert api.post("/api/traces/batch", json={"traces": batch}, headers=headers).status_code == 202
     cloud.drain(timeout_seconds=600)
     sent = requests * per_request
     total, parts = meter.dollars(http_requests=requests)
-    shape = "in batches of 100" if per_request == 100 else f"{per_request} a request (an agent posting each turn)"
+    batched = per_request == BATCH
+    shape = f"in batches of {BATCH}" if batched else f"{per_request} a request (an agent posting each turn)"
     print(f"Ingest + normalize {sent} traces, {shape}: ${total / sent * 1e6:,.2f} per million traces")
     for name, value in sorted(parts.items()):
         print(f"    {name:<20} ${value / sent * 1e6:>10,.2f} per million")
@@ -426,7 +428,7 @@ def ingest_cost(
         )
     )
     print_write_units(meter.writes, sent)
-    if per_request == 100:  # the target's shape
+    if batched:  # the target's shape
         print_write_budget(total - parts["dynamodb_wru"], sent)
     return TraceCost(total / sent, dynamodb / sent, capacity[PROVISIONED.target] / sent)
 
@@ -439,10 +441,11 @@ def main() -> None:
     meter = Meter()
     meter.install(cloud)
 
-    # 1. ingest and normalize traces, in batches of 100; then one trace a request
-    per_trace = ingest_cost(cloud, api, headers, agent, meter, math.ceil(args.traces / 100) * 100, per_request=100)
+    # 1. ingest and normalize traces, in batches; then one trace a request
+    batched_traces = math.ceil(args.traces / BATCH) * BATCH
+    per_trace = ingest_cost(cloud, api, headers, agent, meter, batched_traces, per_request=BATCH)
     org_id = api.get("/api/org", headers=headers).json()["id"]
-    per_trace_bytes = stored_bytes(cloud, org_id) / (math.ceil(args.traces / 100) * 100)
+    per_trace_bytes = stored_bytes(cloud, org_id) / batched_traces
     print(f"    stored per trace (table + both indexes, sessions and rollups included): {per_trace_bytes:,.0f} bytes")
     ingest_cost(cloud, api, headers, agent, meter, args.traces, per_request=1)
 
